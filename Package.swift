@@ -1,0 +1,65 @@
+// swift-tools-version: 6.3
+import PackageDescription
+
+let package = Package(
+    name: "migstat",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "migstat", targets: ["migstat"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // libpq, the PostgreSQL C client. Only MigstatPQ imports it.
+        .systemLibrary(
+            name: "CLibPQ",
+            path: "Sources/CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        // A small, blocking, non-Sendable wrapper over libpq: connections, parameterised queries,
+        // transactions, COPY FROM STDIN, errors with SQLSTATE and without bound values.
+        .target(
+            name: "MigstatPQ",
+            dependencies: ["CLibPQ"]
+        ),
+        // Domain logic: import, code lists, purposes, reports, access, audit.
+        .target(
+            name: "MigstatCore",
+            dependencies: [
+                "MigstatPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The command-line tool; the only target that knows about ArgumentParser.
+        .executableTarget(
+            name: "migstat",
+            dependencies: [
+                "MigstatCore",
+                "MigstatPQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "MigstatPQTests", dependencies: ["MigstatPQ"]),
+        .testTarget(name: "MigstatCoreTests", dependencies: ["MigstatCore", "MigstatPQ"]),
+        .testTarget(name: "MigstatCLITests", dependencies: ["migstat", "MigstatCore"]),
+        // Real PostgreSQL (started by Scripts/pg.sh), the real migstat binary and psql.
+        .testTarget(name: "IntegrationTests", dependencies: ["MigstatCore", "MigstatPQ"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ])
+    target.swiftSettings = settings
+}
