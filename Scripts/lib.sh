@@ -1,0 +1,28 @@
+# Shared helpers for migstat's scripts. Source it: `. "$(dirname "$0")/lib.sh"`.
+set -euo pipefail
+
+MIGSTAT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export MIGSTAT_ROOT
+
+log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
+fatal() { log "error: $*"; exit 1; }
+
+# Installs Debian packages that are missing (we run as root in CI and sessions; sudo otherwise).
+ensure_packages() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# What every migstat script needs: the PostgreSQL 15 server and client, libpq headers, pkg-config,
+# the iso-codes data, python3 for small helpers.
+ensure_base_packages() {
+    ensure_packages postgresql-15 postgresql-client-15 libpq-dev pkg-config iso-codes python3 ca-certificates
+}

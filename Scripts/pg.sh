@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Starts and stops the project's private PostgreSQL 15 cluster.
+#
+#   Scripts/pg.sh start    initdb on first use, then start (idempotent)
+#   Scripts/pg.sh stop     fast shutdown
+#   Scripts/pg.sh restart  immediate stop (like a crash) and start again
+#   Scripts/pg.sh status
+#   Scripts/pg.sh env      prints `export PG...` lines: eval "$(Scripts/pg.sh env)"
+#
+# PostgreSQL refuses to run as root, so the server runs as the `postgres` OS user (created by the
+# Debian package). Data, socket and log live in $MIGSTAT_PG_DIR (default: .pg/ in the repository,
+# ignored by git). The server listens on its Unix socket only, never on TCP.
+. "$(dirname "$0")/lib.sh"
+
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_OS_USER=${MIGSTAT_PG_OS_USER:-postgres}
+PG_PORT=${MIGSTAT_PG_PORT:-5432}
+
+pg_dir() {
+    local dir=${MIGSTAT_PG_DIR:-$MIGSTAT_ROOT/.pg}
+    mkdir -p "$dir"
+    chown "$PG_OS_USER" "$dir" 2>/dev/null || true
+    if ! runuser -u "$PG_OS_USER" -- test -w "$dir" 2>/dev/null; then
+        # The checkout sits where the server's user cannot reach (e.g. under /root): use a folder of
+        # ours under /var/tmp, named after the checkout so two checkouts never share a cluster.
+        dir=/var/tmp/migstat-pg-$(printf '%s' "$MIGSTAT_ROOT" | sha256sum | cut -c1-12)
+        mkdir -p "$dir"
+        chown "$PG_OS_USER" "$dir"
+        chmod 700 "$dir"
+    fi
+    printf '%s\n' "$dir"
+}
+
+as_pg() { runuser -u "$PG_OS_USER" -- "$@"; }
+
+cmd_start() {
+    ensure_base_packages
+    local dir; dir=$(pg_dir)
+    local data=$dir/data run=$dir/run
+    as_pg mkdir -p "$run"
+    if [ ! -f "$data/PG_VERSION" ]; then
+        log "initdb in $data"
+        as_pg "$PG_BIN/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+            --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+        # Privacy settings (see README "Data protection"): never log bound parameters; log errors
+        # tersely (no DETAIL/CONTEXT, which can quote data values); never log the failing statement.
+        cat >>"$data/postgresql.conf" <<CONF
+# --- migstat ---
+listen_addresses = ''
+unix_socket_directories = '$run'
+unix_socket_permissions = 0777
+port = $PG_PORT
+log_parameter_max_length = 0
+log_parameter_max_length_on_error = 0
+log_error_verbosity = terse
+log_min_error_statement = panic
+log_statement = 'none'
+logging_collector = off
+shared_buffers = 512MB
+work_mem = 64MB
+maintenance_work_mem = 256MB
+max_wal_size = 4GB
+max_parallel_workers_per_gather = 2
+CONF
+    fi
+    if as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        log "already running ($run)"
+    else
+        as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start >/dev/null
+        log "started (socket in $run, log $dir/server.log)"
+    fi
+}
+
+cmd_stop() {
+    local dir; dir=$(pg_dir)
+    if [ -f "$dir/data/PG_VERSION" ] && as_pg "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+        log "stopped"
+    fi
+}
+
+cmd_restart() {
+    local dir; dir=$(pg_dir)
+    as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null || true
+    as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+    log "restarted after immediate stop"
+}
+
+cmd_env() {
+    local dir; dir=$(pg_dir)
+    printf 'export PGHOST=%q PGPORT=%q PGUSER=postgres PGDATABASE=postgres MIGSTAT_PG_LOG=%q\n' \
+        "$dir/run" "$PG_PORT" "$dir/server.log"
+}
+
+cmd_status() {
+    local dir; dir=$(pg_dir)
+    as_pg "$PG_BIN/pg_ctl" -D "$dir/data" status
+}
+
+case "${1:-}" in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    restart) cmd_restart ;;
+    env) cmd_env ;;
+    status) cmd_status ;;
+    *) fatal "usage: $0 start|stop|restart|status|env" ;;
+esac
