@@ -7,7 +7,7 @@
 --   3. migstat.check_batch(id)   duplicates (within the batch, and against this source's stored
 --                                records, without saying where those live) and code checks, as
 --                                (line_no, column, reason) rows;
---   4. migstat.finish_batch(...) drops the rejected lines, revokes the INSERT grant, forces RLS and
+--   4. migstat.finish_batch(...) drops the rows check_batch rejects, revokes the INSERT grant, forces RLS and
 --                                attaches the table as a partition; writes the audit row.
 -- Killed at any point, the transaction rolls back and nothing of the batch exists.
 SET LOCAL ROLE migstat_owner;
@@ -73,18 +73,37 @@ DECLARE
     v  migstat.batch := migstat.loading_batch(p_batch_id);
     t  text := format('migstat_data.%I', 'batch_' || p_batch_id);
 BEGIN
-    -- Codes must be ids of their list. Rows COPYed by hand (psql) get the same checks as migstat's.
+    -- Codes must be ids of their (active) list: rows COPYed by hand (psql) get the same checks as
+    -- migstat's own. One scan; the first offending column of a row is named.
     RETURN QUERY EXECUTE format($q$
-        WITH ids AS (SELECT dimension, array_agg(id) AS ids FROM migstat.code WHERE active GROUP BY dimension)
-        SELECT s.line_no, c.col, 'not in the code list'
-          FROM %s s
-         CROSS JOIN LATERAL (VALUES
-               ('direction', s.direction), ('sex', s.sex), ('nationality', s.nationality), ('country', s.country),
-               ('region', s.region), ('reason', s.reason), ('occupation', s.occupation),
-               ('worker_category', s.worker_category), ('ethnicity', s.ethnicity),
-               ('migration_status', s.migration_status), ('disability', s.disability)) AS c(col, val)
-          JOIN ids ON ids.dimension = CASE c.col WHEN 'nationality' THEN 'country' ELSE c.col END
-         WHERE c.val IS NOT NULL AND NOT (c.val = ANY (ids.ids))$q$, t);
+        WITH l AS (
+            SELECT array_agg(id) FILTER (WHERE dimension = 'direction') AS direction,
+                   array_agg(id) FILTER (WHERE dimension = 'sex') AS sex,
+                   array_agg(id) FILTER (WHERE dimension = 'country') AS country,
+                   array_agg(id) FILTER (WHERE dimension = 'region') AS region,
+                   array_agg(id) FILTER (WHERE dimension = 'reason') AS reason,
+                   array_agg(id) FILTER (WHERE dimension = 'occupation') AS occupation,
+                   array_agg(id) FILTER (WHERE dimension = 'worker_category') AS worker_category,
+                   array_agg(id) FILTER (WHERE dimension = 'ethnicity') AS ethnicity,
+                   array_agg(id) FILTER (WHERE dimension = 'migration_status') AS migration_status,
+                   array_agg(id) FILTER (WHERE dimension = 'disability') AS disability
+              FROM migstat.code WHERE active)
+        SELECT x.line_no, x.col, 'not in the code list'
+          FROM (SELECT s.line_no,
+                       CASE WHEN NOT s.direction = ANY (l.direction) THEN 'direction'
+                            WHEN NOT s.sex = ANY (l.sex) THEN 'sex'
+                            WHEN NOT s.nationality = ANY (l.country) THEN 'nationality'
+                            WHEN NOT s.country = ANY (l.country) THEN 'country'
+                            WHEN NOT s.region = ANY (l.region) THEN 'region'
+                            WHEN NOT s.reason = ANY (l.reason) THEN 'reason'
+                            WHEN NOT s.occupation = ANY (l.occupation) THEN 'occupation'
+                            WHEN NOT s.worker_category = ANY (l.worker_category) THEN 'worker_category'
+                            WHEN NOT s.ethnicity = ANY (l.ethnicity) THEN 'ethnicity'
+                            WHEN NOT s.migration_status = ANY (l.migration_status) THEN 'migration_status'
+                            WHEN NOT s.disability = ANY (l.disability) THEN 'disability'
+                       END AS col
+                  FROM %s s, l) x
+         WHERE x.col IS NOT NULL$q$, t);
     RETURN QUERY EXECUTE format($q$
         SELECT d.line_no, 'record_id', 'duplicate record_id within the batch'
           FROM (SELECT s.line_no, row_number() OVER (PARTITION BY s.record_id ORDER BY s.line_no) AS n FROM %s s) d
@@ -101,10 +120,10 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION migstat.check_batch(integer) TO migstat_loader;
 
--- Completes the loading batch: discards the given lines, checks the accounting
--- (accepted + rejected = rows read), seals the table and attaches it as a partition.
+-- Completes the loading batch: removes the rows check_batch rejects (when p_recheck), checks the
+-- accounting (stored + rejected = rows read), seals the table and attaches it as a partition.
 CREATE FUNCTION migstat.finish_batch(p_batch_id integer, p_rows_read integer, p_rejected integer,
-                                     p_discard_lines integer[] DEFAULT '{}')
+                                     p_recheck boolean DEFAULT false)
 RETURNS migstat.batch
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
 DECLARE
@@ -112,8 +131,9 @@ DECLARE
     v_table   text := 'batch_' || p_batch_id;
     v_stored  integer;
 BEGIN
-    IF coalesce(array_length(p_discard_lines, 1), 0) > 0 THEN
-        EXECUTE format('DELETE FROM migstat_data.%I WHERE line_no = ANY ($1)', v_table) USING p_discard_lines;
+    IF p_recheck THEN
+        EXECUTE format('DELETE FROM migstat_data.%I s WHERE s.line_no IN (SELECT c.line_no FROM migstat.check_batch(%s) c)',
+                       v_table, p_batch_id);
     END IF;
     EXECUTE format('SELECT count(*) FROM migstat_data.%I', v_table) INTO v_stored;
     IF v_stored + p_rejected <> p_rows_read OR p_rejected < 0 THEN
@@ -135,7 +155,7 @@ BEGIN
     RETURN v;
 END
 $$;
-GRANT EXECUTE ON FUNCTION migstat.finish_batch(integer, integer, integer, integer[]) TO migstat_loader;
+GRANT EXECUTE ON FUNCTION migstat.finish_batch(integer, integer, integer, boolean) TO migstat_loader;
 
 -- Withdraws a batch sent by mistake: drops its partition (all its records, physically) and keeps
 -- the batch's metadata row, marked withdrawn, with who, when and why. Loaders of the batch's

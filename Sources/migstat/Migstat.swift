@@ -4,6 +4,17 @@ import ArgumentParser
 struct Migstat: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migstat",
-        abstract: "Migration-flow statistics with privacy enforced by PostgreSQL."
+        abstract: "Migration-flow statistics for the UN Committee on Migrant Workers, with privacy enforced by PostgreSQL.",
+        discussion: """
+            Connection: --dsn, or libpq's PG* environment variables and ~/.pgpass.
+            Pseudonymisation keys: --key-dir or MIGSTAT_KEY_DIR (outside the database).
+            Exit codes: 0 ok, 64 usage, 65 data rejected, 69 database unavailable, 70 internal,
+            75 retry (serialization), 77 permission denied.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            DBCommand.self, PurposeCommand.self, ImportCommand.self, BatchesCommand.self, CodesCommand.self,
+            AccessCommand.self, AuditCommand.self,
+        ]
     )
 }

@@ -1,0 +1,255 @@
+import Crypto
+package import MigstatPQ
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Imports one CSV batch: header check, streaming validation and pseudonymisation in Swift, COPY
+/// of compact rows into the batch's own table, duplicate and code checks in the database, then
+/// attach as a partition — all in ONE transaction, so a batch commits whole or not at all.
+///
+/// Nothing is written before the header is checked. Rejected rows never reach the database; the
+/// rejects file lists (line, column, reason), never a value.
+package struct BatchImporter {
+    /// Progress: rows read so far, bytes read so far, total bytes when known.
+    package typealias Progress = (_ rows: Int, _ bytes: Int, _ totalBytes: Int?) -> Void
+
+    private let connection: PQConnection
+    private let now: @Sendable () -> (year: Int, month: Int, day: Int)
+
+    /// Creates an importer over a connection (one task at a time).
+    /// - Parameters:
+    ///   - connection: a connection as the loader.
+    ///   - today: the current date, injectable for tests.
+    package init(connection: PQConnection, today: @escaping @Sendable () -> (year: Int, month: Int, day: Int) = BatchImporter.systemToday) {
+        self.connection = connection
+        self.now = today
+    }
+
+    /// Today's date from the system clock (UTC).
+    package static let systemToday: @Sendable () -> (year: Int, month: Int, day: Int) = {
+        var t = time(nil)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return (Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
+    }
+
+    /// Runs the import.
+    /// - Returns: the summary; `outcome` says whether the batch was committed.
+    /// - Throws: `MigstatError` for unreadable files, header problems, broken CSV structure, a file
+    ///   imported before, key-store problems; database errors wrapped with their SQLSTATE.
+    package func run(_ options: ImportOptions, progress: Progress? = nil) throws -> ImportSummary {
+        let started = monotonicSeconds()
+        let file = options.path
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(path: file, delimiter: options.delimiter, encoding: options.encoding)
+        } catch {
+            throw MigstatError(.fileUnreadable, error.message, file: file)
+        }
+        var record = CSVRecord()
+        let layout: BatchLayout
+        do {
+            guard try reader.next(into: &record) else {
+                throw MigstatError(.badHeader, "empty file: no header row", file: file)
+            }
+            layout = try BatchLayout(header: record.strings, ignoring: options.ignoredColumns, file: file)
+        } catch let error as CSVError {
+            throw MigstatError(.malformedCSV, error.message, file: file, line: error.line)
+        }
+        let sha256 = try Self.sha256(ofFile: file)
+        let codes = try CodeBook.load(from: connection)
+        let (year, month, day) = now()
+        let today = year * 10000 + month * 100 + day
+
+        var rows = 0
+        var rejects: [Reject] = []
+        var rejectedRows = 0
+        var batchID: Int?
+        var summary = ImportSummary(
+            outcome: "rolled back", batch: nil, file: file, source: options.source, purpose: options.purpose,
+            sha256: sha256, rows: 0, accepted: 0, rejected: 0, rejectsFile: nil, seconds: 0, rowsPerSecond: 0)
+
+        struct Rollback: Error {}
+        do {
+            try connection.transaction {
+                let begun = try connection.execute(
+                    "SELECT batch_id, table_name, key_id FROM migstat.begin_batch($1, $2, $3, $4)",
+                    [options.source, options.purpose, baseName(file), sha256])
+                let id = try begun.int(0, 0)
+                batchID = id
+                let key = try options.keyStore.key(forKeyID: try begun.string(0, 2))
+                var encoder = RecordEncoder(layout: layout, codes: codes, pseudonymizer: Pseudonymizer(key: key),
+                                            today: today)
+                let columns = RecordEncoder.copyColumns.joined(separator: ", ")
+                _ = try connection.copyFrom("COPY \(try begun.string(0, 1)) (\(columns)) FROM STDIN") { writer in
+                    while true {
+                        let step = try Self.step(reader, &record, file: file, layout: layout)
+                        if case .end = step { break }
+                        if case .recoverable(let reject) = step {
+                            rows += 1
+                            rejectedRows += 1
+                            rejects.append(reject)
+                            continue
+                        }
+                        rows += 1
+                        // Valid rows go on to COPY even when the batch is already over its limit,
+                        // so the database's duplicate checks still run and the rejects file is complete.
+                        if encoder.encode(record, rejects: &rejects) {
+                            try encoder.line.withUnsafeBytes { try writer.write($0) }
+                        } else {
+                            rejectedRows += 1
+                        }
+                        if rows & 0xFFFF == 0 { progress?(rows, reader.bytesRead, reader.totalBytes) }
+                    }
+                    progress?(rows, reader.bytesRead, reader.totalBytes)
+                }
+                guard rows > 0 else {
+                    throw MigstatError(.badHeader, "the file has a header but no records", file: file)
+                }
+                // Duplicates and code checks in the database, streamed (the list can be long).
+                let databaseRejects = try checkInDatabase(batch: id)
+                rejects.append(contentsOf: databaseRejects.rejects)
+                rejectedRows += databaseRejects.rows
+                guard options.maxRejects.allows(rejected: rejectedRows, of: rows) else { throw Rollback() }
+                let finished = try connection.execute(
+                    "SELECT accepted FROM migstat.finish_batch($1, $2, $3, $4)",
+                    [String(id), String(rows), String(rejectedRows), databaseRejects.rows > 0 ? "true" : "false"])
+                summary.accepted = try finished.int(0, 0)
+                if options.dryRun { throw Rollback() }
+            }
+            summary.outcome = "committed"
+        } catch is Rollback {
+            summary.outcome = options.dryRun && options.maxRejects.allows(rejected: rejectedRows, of: rows)
+                ? "dry run" : "rolled back"
+            if summary.outcome == "rolled back" { summary.accepted = 0 }
+        } catch let error as PQError {
+            if error.sqlState == "MS409" {
+                throw MigstatError(.duplicateBatch, error.message, file: file, underlying: error)
+            }
+            throw MigstatError(database: error)
+        }
+        summary.batch = summary.isCommitted || summary.outcome == "dry run" ? batchID : nil
+        summary.rows = rows
+        summary.rejected = rejectedRows
+        if summary.outcome == "rolled back" {
+            // Nothing stored: every row is accounted as not accepted; those that were valid are not
+            // "rejected", so report accepted 0 and rejected = rows with problems; the rest were valid
+            // but not committed.
+            summary.accepted = rows - rejectedRows
+        }
+        if !rejects.isEmpty {
+            let path = options.rejectsPath ?? file + ".rejects.csv"
+            try writeRejects(rejects, to: path)
+            summary.rejectsFile = path
+        }
+        summary.seconds = monotonicSeconds() - started
+        summary.rowsPerSecond = summary.seconds > 0 ? Int(Double(rows) / summary.seconds) : 0
+        return summary
+    }
+
+    private enum Step {
+        case record, end, recoverable(Reject)
+    }
+
+    /// Reads the next record; a row-level CSV problem becomes a reject, a structural one an error.
+    private static func step(_ reader: CSVReader, _ record: inout CSVRecord, file: String,
+                             layout: BatchLayout) throws -> Step {
+        let error: CSVError
+        do {
+            return try reader.next(into: &record) ? .record : .end
+        } catch let caught {
+            error = caught
+        }
+        let column = error.fieldIndex.flatMap { layout.column(atField: $0) }
+        guard error.isRecoverable else {
+            throw MigstatError(.malformedCSV, error.message, file: file, line: error.line, column: column?.rawValue)
+        }
+        return .recoverable(Reject(line: error.line, column: column,
+                                   reason: error.kind == .invalidEncoding ? .invalidEncoding : .misplacedQuote))
+    }
+
+    /// Streams `migstat.check_batch` and returns its rejects and the number of distinct rows.
+    private func checkInDatabase(batch id: Int) throws -> (rejects: [Reject], rows: Int) {
+        var rejects: [Reject] = []
+        var pending: [UInt8] = []
+        var lastLine = -1
+        var rows = 0
+        func consume(_ lineBytes: ArraySlice<UInt8>) {
+            let parts = lineBytes.split(separator: 0x09, omittingEmptySubsequences: false)
+            guard parts.count == 3, let line = Int(String(decoding: parts[0], as: UTF8.self)) else { return }
+            let column = CanonicalColumn(rawValue: String(decoding: parts[1], as: UTF8.self))
+            rejects.append(Reject(line: line, column: column,
+                                  reason: RejectReason(databaseReason: String(decoding: parts[2], as: UTF8.self))))
+            if line != lastLine {
+                rows += 1
+                lastLine = line
+            }
+        }
+        try connection.copyTo(
+            "COPY (SELECT line_no, column_name, reason FROM migstat.check_batch(\(id)) ORDER BY line_no) TO STDOUT"
+        ) { chunk in
+            pending.append(contentsOf: chunk)
+            while let newline = pending.firstIndex(of: 0x0A) {
+                consume(pending[..<newline])
+                pending.removeSubrange(...newline)
+            }
+        }
+        return (rejects, rows)
+    }
+
+    private func writeRejects(_ rejects: [Reject], to path: String) throws {
+        let sorted = rejects.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+        var text = "line,column,reason\n"
+        for (_, reject) in sorted {
+            text += "\(reject.line),\(reject.column?.rawValue ?? ""),\(reject.reason.text)\n"
+        }
+        guard let handle = fopen(path, "w") else {
+            throw MigstatError(.fileUnreadable, "cannot write the rejects file \(path)")
+        }
+        defer { fclose(handle) }
+        var bytes = Array(text.utf8)
+        guard fwrite(&bytes, 1, bytes.count, handle) == bytes.count else {
+            throw MigstatError(.fileUnreadable, "cannot write the rejects file \(path)")
+        }
+    }
+
+    /// SHA-256 of a file's bytes, as 64 lower-case hex digits (streamed, 1 MiB at a time).
+    package static func sha256(ofFile path: String) throws -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw MigstatError(.fileUnreadable, "cannot open", file: path) }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { throw MigstatError(.fileUnreadable, "read failed", file: path) }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+        return hasher.finalize().map { byte in
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+        }.joined()
+    }
+}
+
+extension BatchLayout {
+    /// The canonical column at a field index, if that field is one.
+    func column(atField field: Int) -> CanonicalColumn? {
+        CanonicalColumn.allCases.first { index(of: $0) == field }
+    }
+}
+
+func baseName(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}

@@ -1,0 +1,48 @@
+/// The columns of the canonical batch layout (`shared/spec/flow-records.md`).
+package enum CanonicalColumn: String, CaseIterable, Sendable {
+    case recordID = "record_id"
+    case personID = "person_id"
+    case eventDate = "event_date"
+    case direction
+    case sex
+    case age
+    case nationality
+    case country
+    case region
+    case reason
+    case occupation
+    case workerCategory = "worker_category"
+    case ethnicity
+    case migrationStatus = "migration_status"
+    case disability
+    case wgSeeing = "wg_seeing"
+    case wgHearing = "wg_hearing"
+    case wgMobility = "wg_mobility"
+    case wgCognition = "wg_cognition"
+    case wgSelfcare = "wg_selfcare"
+    case wgCommunication = "wg_communication"
+
+    /// Whether every batch must have this column.
+    package var isRequired: Bool {
+        switch self {
+        case .recordID, .eventDate, .direction, .sex, .nationality, .migrationStatus: true
+        default: false
+        }
+    }
+
+    /// The code list a coded column is checked against (nil for free or numeric columns).
+    package var codeList: String? {
+        switch self {
+        case .direction, .sex, .country, .region, .reason, .occupation, .ethnicity, .disability: rawValue
+        case .nationality: "country"
+        case .workerCategory: "worker_category"
+        case .migrationStatus: "migration_status"
+        default: nil
+        }
+    }
+
+    /// The six Washington Group Short Set questions, from which `disability` can be derived.
+    package static let washingtonGroup: [CanonicalColumn] = [
+        .wgSeeing, .wgHearing, .wgMobility, .wgCognition, .wgSelfcare, .wgCommunication,
+    ]
+}

@@ -1,0 +1,85 @@
+/// How many rejected rows a batch may have and still be committed.
+package enum RejectLimit: Sendable, Equatable, CustomStringConvertible {
+    /// At most this many rows (0 = strict: any rejected row refuses the batch).
+    case count(Int)
+    /// At most this percentage of the rows read.
+    case percent(Double)
+
+    /// Parses `N` or `P%`.
+    package init?(_ text: String) {
+        if text.hasSuffix("%") {
+            guard let p = Double(text.dropLast()), p >= 0, p <= 100 else { return nil }
+            self = .percent(p)
+        } else {
+            guard let n = Int(text), n >= 0 else { return nil }
+            self = .count(n)
+        }
+    }
+
+    /// Whether `rejected` of `rows` rows stays within the limit.
+    package func allows(rejected: Int, of rows: Int) -> Bool {
+        switch self {
+        case .count(let n): rejected <= n
+        case .percent(let p): Double(rejected) <= Double(rows) * p / 100
+        }
+    }
+
+    package var description: String {
+        switch self {
+        case .count(let n): "\(n)"
+        case .percent(let p): "\(p)%"
+        }
+    }
+}
+
+/// What to import and how.
+package struct ImportOptions: Sendable {
+    /// The batch file.
+    package var path: String
+    /// Who recorded the events (`border`, `labour-registry`, …).
+    package var source: String
+    /// The declared purpose the batch is bound to.
+    package var purpose: String
+    /// Field delimiter (`,` default; `;` or tab).
+    package var delimiter: UInt8 = UInt8(ascii: ",")
+    /// The file's text encoding.
+    package var encoding: TextEncoding = .utf8
+    /// Rejected rows allowed before the batch is refused.
+    package var maxRejects: RejectLimit = .count(0)
+    /// Where to write the rejects file (default: `<path>.rejects.csv`).
+    package var rejectsPath: String?
+    /// Validate and load inside a transaction, then roll back.
+    package var dryRun = false
+    /// Header columns to skip.
+    package var ignoredColumns: [String] = []
+    /// Where the purpose keys live.
+    package var keyStore: KeyStore
+
+    /// Creates options with defaults (strict, UTF-8, comma).
+    package init(path: String, source: String, purpose: String, keyStore: KeyStore) {
+        self.path = path
+        self.source = source
+        self.purpose = purpose
+        self.keyStore = keyStore
+    }
+}
+
+/// What an import did. Always: `accepted + rejected == rows`.
+package struct ImportSummary: Sendable, Codable, Equatable {
+    /// `committed`, `rolled back` (rejects over the limit), or `dry run`.
+    package var outcome: String
+    package var batch: Int?
+    package var file: String
+    package var source: String
+    package var purpose: String
+    package var sha256: String
+    package var rows: Int
+    package var accepted: Int
+    package var rejected: Int
+    package var rejectsFile: String?
+    package var seconds: Double
+    package var rowsPerSecond: Int
+
+    /// Whether the batch is now stored.
+    package var isCommitted: Bool { outcome == "committed" }
+}

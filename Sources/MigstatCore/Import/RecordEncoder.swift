@@ -1,0 +1,262 @@
+/// Validates one CSV record against the canonical layout and encodes it as one line of
+/// PostgreSQL COPY text in the compact stored form (code ids, pseudonym, no clear identifier).
+///
+/// COPY column order: see `RecordEncoder.copyColumns`.
+package struct RecordEncoder {
+    /// The columns of `migstat_data.batch_<id>` the encoded lines fill, in order.
+    package static let copyColumns = [
+        "line_no", "event_date", "direction", "sex", "age", "nationality", "country", "region", "reason",
+        "occupation", "worker_category", "ethnicity", "migration_status", "disability", "record_id",
+        "person_pseudonym",
+    ]
+
+    private let layout: BatchLayout
+    private let lists: [CodeBook.List]       // by CanonicalColumn order
+    private let pseudonymizer: Pseudonymizer
+    private let today: Int                   // yyyymmdd
+    private let disabilityDIS: Int16?
+    private let disabilityNODIS: Int16?
+    private let disabilityUNK: Int16?
+    private var pseudonym: [UInt8] = []
+    private var rowRejects: [Reject] = []
+
+    /// The encoded line of the last accepted record (ends with a newline).
+    package private(set) var line: [UInt8] = []
+
+    /// Creates an encoder.
+    /// - Parameters:
+    ///   - layout: where the columns are in the file.
+    ///   - codes: the database's code lists.
+    ///   - pseudonymizer: HMAC under the batch's purpose key.
+    ///   - today: the current date as year*10000 + month*100 + day (event dates after it are rejected).
+    package init(layout: BatchLayout, codes: CodeBook, pseudonymizer: Pseudonymizer, today: Int) {
+        self.layout = layout
+        self.lists = CanonicalColumn.allCases.map { column in column.codeList.map { codes[$0] } ?? CodeBook.List([]) }
+        self.pseudonymizer = pseudonymizer
+        self.today = today
+        let disability = codes["disability"]
+        self.disabilityDIS = disability.id("DIS")
+        self.disabilityNODIS = disability.id("NODIS")
+        self.disabilityUNK = disability.id("UNK")
+        line.reserveCapacity(512)
+        pseudonym.reserveCapacity(32)
+    }
+
+    /// Validates and encodes `record`.
+    /// - Returns: true when the record is valid (its COPY line is in `line`); otherwise false, and
+    ///   every problem found in the record is appended to `rejects`.
+    package mutating func encode(_ record: CSVRecord, rejects: inout [Reject]) -> Bool {
+        rowRejects.removeAll(keepingCapacity: true)
+        line.removeAll(keepingCapacity: true)
+        let lineNumber = record.line
+        guard record.count == layout.fieldCount else {
+            rejects.append(Reject(line: lineNumber, column: nil, reason: .wrongFieldCount))
+            return false
+        }
+        appendInt(lineNumber)
+        tab()
+        // event_date
+        trimmedField(layout.index(of: .eventDate), record) { field in
+            guard let field else { return reject(.eventDate, .missingRequired, lineNumber) }
+            switch parseDate(field) {
+            case .some(let ymd) where ymd > today: reject(.eventDate, .futureDate, lineNumber)
+            case .some(let ymd) where ymd < 1900_01_01: reject(.eventDate, .dateTooEarly, lineNumber)
+            case .some: line.append(contentsOf: field)
+            case .none: reject(.eventDate, .invalidDate, lineNumber)
+            }
+        }
+        tab()
+        code(.direction, record, lineNumber)
+        tab()
+        code(.sex, record, lineNumber)
+        tab()
+        trimmedField(layout.index(of: .age), record) { field in
+            guard let field else { return null() }
+            guard let age = parseSmallInt(field) else { return reject(.age, .notAWholeNumber, lineNumber) }
+            guard (0...130).contains(age) else { return reject(.age, .ageOutOfRange, lineNumber) }
+            appendInt(age)
+        }
+        tab()
+        code(.nationality, record, lineNumber)
+        tab()
+        code(.country, record, lineNumber)
+        tab()
+        code(.region, record, lineNumber)
+        tab()
+        code(.reason, record, lineNumber)
+        tab()
+        trimmedField(layout.index(of: .occupation), record) { field in
+            guard let field else { return null() }
+            guard field.count <= 4, field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                  let id = lists[CanonicalColumn.occupation.ordinal].id(field)
+            else { return reject(.occupation, .notInCodeList, lineNumber) }
+            appendInt(Int(id))
+        }
+        tab()
+        code(.workerCategory, record, lineNumber)
+        tab()
+        code(.ethnicity, record, lineNumber)
+        tab()
+        code(.migrationStatus, record, lineNumber)
+        tab()
+        disability(record, lineNumber)
+        tab()
+        trimmedField(layout.index(of: .recordID), record) { field in
+            guard let field else { return reject(.recordID, .missingRequired, lineNumber) }
+            var characters = 0
+            for byte in field {
+                if byte < 0x20 || byte == 0x7F { return reject(.recordID, .controlCharacter, lineNumber) }
+                if byte & 0xC0 != 0x80 { characters += 1 }
+            }
+            guard characters <= 64 else { return reject(.recordID, .tooLong, lineNumber) }
+            for byte in field {
+                if byte == 0x5C { line.append(0x5C) }  // backslash is COPY's escape character
+                line.append(byte)
+            }
+        }
+        tab()
+        trimmedField(layout.index(of: .personID), record) { field in
+            guard let field, pseudonymizer.pseudonym(of: field, into: &pseudonym) else { return null() }
+            line.append(contentsOf: [0x5C, 0x5C, 0x78])  // \\x : bytea hex, backslash escaped for COPY
+            for byte in pseudonym {
+                line.append(hexDigits[Int(byte >> 4)])
+                line.append(hexDigits[Int(byte & 0x0F)])
+            }
+        }
+        line.append(0x0A)
+        if rowRejects.isEmpty { return true }
+        rejects.append(contentsOf: rowRejects)
+        return false
+    }
+
+    // MARK: - Columns
+
+    private mutating func code(_ column: CanonicalColumn, _ record: CSVRecord, _ lineNumber: Int) {
+        trimmedField(layout.index(of: column), record) { field in
+            guard let field else {
+                return column.isRequired ? reject(column, .missingRequired, lineNumber) : null()
+            }
+            guard let id = lists[column.ordinal].id(field) else { return reject(column, .notInCodeList, lineNumber) }
+            appendInt(Int(id))
+        }
+    }
+
+    /// `disability` as given, or derived from the Washington Group Short Set answers: DIS when any
+    /// domain is answered 3 (a lot of difficulty) or 4 (cannot do at all), NODIS when all six are
+    /// answered 1 or 2, UNK when some are missing and none is 3 or 4. Given and derived must agree.
+    private mutating func disability(_ record: CSVRecord, _ lineNumber: Int) {
+        var answered = 0
+        var severe = false
+        var invalid = false
+        for question in CanonicalColumn.washingtonGroup {
+            trimmedField(layout.index(of: question), record) { field in
+                guard let field else { return }
+                guard field.count == 1, (0x31...0x34).contains(field[0]) else {
+                    invalid = true
+                    return reject(question, .washingtonGroupOutOfRange, lineNumber)
+                }
+                answered += 1
+                if field[0] >= 0x33 { severe = true }
+            }
+        }
+        let derived: Int16? =
+            answered == 0 || invalid ? nil : severe ? disabilityDIS : answered == 6 ? disabilityNODIS : disabilityUNK
+        trimmedField(layout.index(of: .disability), record) { field in
+            guard let field else {
+                if let derived { appendInt(Int(derived)) } else { null() }
+                return
+            }
+            guard let id = lists[CanonicalColumn.disability.ordinal].id(field) else {
+                return reject(.disability, .notInCodeList, lineNumber)
+            }
+            if let derived, derived != disabilityUNK, id != disabilityUNK, derived != id {
+                return reject(.disability, .disabilityContradictsWashingtonGroup, lineNumber)
+            }
+            appendInt(Int(id))
+        }
+    }
+
+    // MARK: - Helpers
+
+    private mutating func reject(_ column: CanonicalColumn, _ reason: RejectReason, _ lineNumber: Int) {
+        rowRejects.append(Reject(line: lineNumber, column: column, reason: reason))
+    }
+
+    private mutating func null() { line.append(contentsOf: [0x5C, 0x4E]) }  // \N
+    private mutating func tab() { line.append(0x09) }
+
+    private mutating func appendInt(_ value: Int) {
+        var value = value
+        if value < 0 {
+            line.append(0x2D)
+            value = -value
+        }
+        if value < 10 {
+            line.append(0x30 + UInt8(value))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while value > 0 {
+                buffer[count] = 0x30 + UInt8(value % 10)
+                value /= 10
+                count += 1
+            }
+            for i in stride(from: count - 1, through: 0, by: -1) { line.append(buffer[i]) }
+        }
+    }
+}
+
+/// Calls `body` with a field's bytes without surrounding spaces and tabs (nil when absent or empty).
+private func trimmedField(_ index: Int?, _ record: CSVRecord, _ body: (UnsafeBufferPointer<UInt8>?) -> Void) {
+    guard let index else { return body(nil) }
+    record.withField(index) { raw in
+        var start = 0
+        var end = raw.count
+        while start < end, raw[start] == 0x20 || raw[start] == 0x09 { start += 1 }
+        while end > start, raw[end - 1] == 0x20 || raw[end - 1] == 0x09 { end -= 1 }
+        body(start == end ? nil : UnsafeBufferPointer(rebasing: raw[start..<end]))
+    }
+}
+
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+extension CanonicalColumn {
+    /// Position in `allCases` (stable, used for per-column arrays).
+    var ordinal: Int { CanonicalColumn.allCases.firstIndex(of: self)! }
+}
+
+/// Parses `YYYY-MM-DD` into year*10000+month*100+day when it is a real calendar date.
+package func parseDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return nil }
+    var digits = [Int](repeating: 0, count: 8)
+    var k = 0
+    for i in [0, 1, 2, 3, 5, 6, 8, 9] {
+        let byte = bytes[i]
+        guard byte >= 0x30 && byte <= 0x39 else { return nil }
+        digits[k] = Int(byte - 0x30)
+        k += 1
+    }
+    let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
+    let month = digits[4] * 10 + digits[5]
+    let day = digits[6] * 10 + digits[7]
+    guard (1...12).contains(month), day >= 1 else { return nil }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    guard day <= lengths[month - 1] else { return nil }
+    return year * 10000 + month * 100 + day
+}
+
+/// Parses an unsigned whole number of at most 4 digits.
+package func parseSmallInt(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard !bytes.isEmpty, bytes.count <= 4 else { return nil }
+    var value = 0
+    for byte in bytes {
+        guard byte >= 0x30 && byte <= 0x39 else { return nil }
+        value = value * 10 + Int(byte - 0x30)
+    }
+    return value
+}

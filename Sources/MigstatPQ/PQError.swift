@@ -1,0 +1,155 @@
+/// An error from libpq or the PostgreSQL server.
+///
+/// It carries the server's diagnostic fields but never the values bound to a query's parameters. Its
+/// ``description`` is meant for users and logs: code, primary message and SQLSTATE only, because the server's
+/// `DETAIL` and `CONTEXT` can quote data values (`Key (record_id)=(…) already exists`), and for data exceptions
+/// (class 22) the quoted input value in the primary message is cut out. ``debugDescription`` shows every field.
+package struct PQError: Error, CustomStringConvertible, CustomDebugStringConvertible, Sendable {
+    /// What kind of operation failed. New codes can be added without breaking `switch`-free callers.
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Hashable, Sendable {
+            case connectionFailed
+            case queryFailed
+            case copyFailed
+            case unexpectedResult
+            case connectionLost
+            case invalidArgument
+        }
+
+        private let base: Base
+
+        private init(_ base: Base) {
+            self.base = base
+        }
+
+        /// Could not connect (bad conninfo, server unreachable, authentication refused, server starting up).
+        package static let connectionFailed = Code(.connectionFailed)
+        /// The server rejected a statement; see ``PQError/sqlState``.
+        package static let queryFailed = Code(.queryFailed)
+        /// A `COPY` failed, or the data sent through it was rejected; see ``PQError/sqlState``.
+        package static let copyFailed = Code(.copyFailed)
+        /// A result did not have the expected shape: a NULL, a non-integer, a missing row or column.
+        package static let unexpectedResult = Code(.unexpectedResult)
+        /// The connection broke during an operation; the ``PQConnection`` is no longer usable.
+        package static let connectionLost = Code(.connectionLost)
+        /// The caller passed something that cannot be sent, such as a string with a NUL byte.
+        package static let invalidArgument = Code(.invalidArgument)
+
+        /// The code's name, e.g. `queryFailed`.
+        package var description: String {
+            base.rawValue
+        }
+
+        /// Whether `error` is a ``PQError`` with this code; lets `catch PQError.Code.connectionLost` work.
+        /// - Parameters:
+        ///   - pattern: the code to look for.
+        ///   - error: any thrown error.
+        /// - Returns: `true` when `error` is a ``PQError`` whose ``PQError/code`` equals `pattern`.
+        package static func ~= (pattern: Code, error: any Error) -> Bool {
+            (error as? PQError)?.code == pattern
+        }
+    }
+
+    /// What kind of operation failed.
+    package var code: Code
+    /// The server's SQLSTATE, when the server sent one (or one could be inferred for connection failures).
+    package var sqlState: SQLState?
+    /// The server's primary message (`PG_DIAG_MESSAGE_PRIMARY`), or libpq's own message, trimmed.
+    ///
+    /// For data exceptions (SQLSTATE class 22) the server quotes the offending input here
+    /// (`invalid input syntax for type integer: "…"`); show ``redactedMessage`` to users instead.
+    package var message: String
+    /// The server's `DETAIL`; may contain data values, so it is left out of ``description``.
+    package var detail: String?
+    /// The server's `HINT`.
+    package var hint: String?
+    /// The name of the violated constraint, if any.
+    package var constraintName: String?
+    /// The schema of the object the error is about, if any.
+    package var schemaName: String?
+    /// The table the error is about, if any.
+    package var tableName: String?
+    /// The column the error is about, if any.
+    package var columnName: String?
+    /// The server's `CONTEXT` (call stack, `COPY` line); may contain data values.
+    package var context: String?
+    /// The SQL text that failed; never the values bound to its parameters.
+    package var query: String?
+
+    /// Creates an error; ``PQConnection`` fills the fields from the server's diagnostics.
+    /// - Parameters:
+    ///   - code: what kind of operation failed.
+    ///   - message: the primary message.
+    ///   - sqlState: the SQLSTATE, if known.
+    ///   - detail: the server's `DETAIL`.
+    ///   - hint: the server's `HINT`.
+    ///   - constraintName: the violated constraint.
+    ///   - schemaName: the schema concerned.
+    ///   - tableName: the table concerned.
+    ///   - columnName: the column concerned.
+    ///   - context: the server's `CONTEXT`.
+    ///   - query: the SQL text, without parameter values.
+    package init(
+        code: Code,
+        message: String,
+        sqlState: SQLState? = nil,
+        detail: String? = nil,
+        hint: String? = nil,
+        constraintName: String? = nil,
+        schemaName: String? = nil,
+        tableName: String? = nil,
+        columnName: String? = nil,
+        context: String? = nil,
+        query: String? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.sqlState = sqlState
+        self.detail = detail
+        self.hint = hint
+        self.constraintName = constraintName
+        self.schemaName = schemaName
+        self.tableName = tableName
+        self.columnName = columnName
+        self.context = context
+        self.query = query
+    }
+
+    /// ``message`` safe to show or log: for data exceptions (SQLSTATE class 22) everything from the first to
+    /// the last double quote, which is where PostgreSQL quotes the rejected input value, becomes `"…"`.
+    package var redactedMessage: String {
+        guard sqlState?.errorClass == "22", let first = message.firstIndex(of: "\"") else {
+            return message
+        }
+        let last = message.lastIndex(of: "\"") ?? first
+        let tail = last > first ? String(message[message.index(after: last)...]) : ""
+        return String(message[..<first]) + "\"…\"" + tail
+    }
+
+    /// `<code>: <message> (SQLSTATE xxxxx)`, with ``redactedMessage``; never detail, hint, context or query.
+    package var description: String {
+        var text = "\(code): \(redactedMessage)"
+        if let sqlState {
+            text += " (SQLSTATE \(sqlState))"
+        }
+        return text
+    }
+
+    /// Every field, including ``detail``, ``hint``, ``context`` and ``query``, which may contain data values:
+    /// for debugging only, never for logs.
+    package var debugDescription: String {
+        var fields = ["code: \(code)"]
+        if let sqlState {
+            fields.append("sqlState: \(sqlState)")
+        }
+        fields.append("message: \(String(reflecting: message))")
+        let optionalFields: [(String, String?)] = [
+            ("detail", detail), ("hint", hint), ("constraint", constraintName), ("schema", schemaName),
+            ("table", tableName), ("column", columnName), ("context", context), ("query", query),
+        ]
+        for case (let name, let value?) in optionalFields {
+            fields.append("\(name): \(String(reflecting: value))")
+        }
+        return "PQError(\(fields.joined(separator: ", ")))"
+    }
+}

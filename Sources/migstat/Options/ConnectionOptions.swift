@@ -1,0 +1,28 @@
+import ArgumentParser
+import MigstatPQ
+
+/// How to reach the database.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "libpq connection string or postgresql:// URI. Empty: libpq's PG* environment variables and ~/.pgpass.",
+        valueName: "conninfo"))
+    var dsn: String = ""
+
+    /// Opens the connection.
+    func connect() throws -> PQConnection {
+        try PQConnection(conninfo: dsn)
+    }
+}
+
+/// How to print results.
+struct OutputOptions: ParsableArguments {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, csv, json
+    }
+
+    @Option(help: "Output format.")
+    var format: Format = .table
+
+    @Flag(help: "Show the database's detail and hint with errors.")
+    var verbose = false
+}

@@ -1,0 +1,71 @@
+import MigstatPQ
+
+/// Prints query results as an aligned table, CSV or JSON (to stdout: report data only).
+enum ResultPrinter {
+    static func print(_ result: PQResult, format: OutputOptions.Format) {
+        let names = result.columnNames
+        let rows = (0..<result.rowCount).map { row in (0..<result.columnCount).map { result[row, $0] } }
+        print(names: names, rows: rows, format: format)
+    }
+
+    static func print(names: [String], rows: [[String?]], format: OutputOptions.Format) {
+        switch format {
+        case .csv:
+            Swift.print(names.map(csvField).joined(separator: ","))
+            for row in rows { Swift.print(row.map { csvField($0 ?? "") }.joined(separator: ",")) }
+        case .json:
+            let objects = rows.map { row in
+                "{" + zip(names, row).map { "\(jsonString($0)): \($1.map(jsonString) ?? "null")" }
+                    .joined(separator: ", ") + "}"
+            }
+            Swift.print("[" + objects.joined(separator: ",\n ") + "]")
+        case .table:
+            var widths = names.map(\.count)
+            for row in rows {
+                for (i, cell) in row.enumerated() { widths[i] = max(widths[i], (cell ?? "").count) }
+            }
+            func line(_ cells: [String]) -> String {
+                zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }
+                    .joined(separator: "  ").trimmingTrailingSpaces()
+            }
+            Swift.print(line(names))
+            Swift.print(line(widths.map { String(repeating: "-", count: $0) }))
+            for row in rows { Swift.print(line(row.map { $0 ?? "" })) }
+            Swift.print("(\(rows.count) row\(rows.count == 1 ? "" : "s"))")
+        }
+    }
+}
+
+func csvField(_ value: String) -> String {
+    guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+    var quoted = "\""
+    for character in value {
+        if character == "\"" { quoted.append("\"") }
+        quoted.append(character)
+    }
+    return quoted + "\""
+}
+
+func jsonString(_ value: String) -> String {
+    var out = "\""
+    for scalar in value.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
