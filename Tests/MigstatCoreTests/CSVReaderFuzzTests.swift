@@ -255,6 +255,39 @@ struct CSVReaderFuzzTests {
         }
     }
 
+    @Test(arguments: 0..<2)
+    func randomWindows1251MatchesReference(batch: Int) {
+        // Expected: map each byte to UTF-8 with an independent table (the Unicode text of the upper half), the
+        // undefined 0x98 to 0xFF (invalid UTF-8), then parse with the reference parser.
+        var utf8ForByte: [[UInt8]] = (0..<128).map { [UInt8($0)] }
+        var scalars = CSVReaderEncodingTests.upperHalf.unicodeScalars.makeIterator()
+        for byte in 0x80...0xFF {
+            utf8ForByte.append(byte == 0x98 ? [0xFF] : Array(String(scalars.next()!).utf8))
+        }
+        var rng = SplitMix64(state: 0x1251_0000 + UInt64(batch))
+        for _ in 0..<300 {
+            var input: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...50, using: &rng) {
+                switch Int.random(in: 0..<10, using: &rng) {
+                case 0..<4:
+                    input.append(UInt8.random(in: 0x80...0xFF, using: &rng))
+                case 4:
+                    input.append([0x98, 0xEF, 0xBB, 0xBF].randomElement(using: &rng)!)
+                default:
+                    input.append(Array("ab,\n\r\" ".utf8).randomElement(using: &rng)!)
+                }
+            }
+            let expected = ReferenceCSV.parse(input.flatMap { utf8ForByte[Int($0)] })
+            for chunkSize in Self.chunkSizes {
+                let actual = csvEvents(input, encoding: .windows1251, chunkSize: chunkSize)
+                #expect(actual == expected, "chunk \(chunkSize), input \(input)")
+                if actual != expected {
+                    return
+                }
+            }
+        }
+    }
+
     @Test func structuredCSVWithoutCorruptionHasNoErrors() {
         var rng = SplitMix64(state: 42)
         var records = 0

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The README's second command: runs the whole test suite against a real PostgreSQL it starts.
+#   1. installs what is missing, starts the project's private PostgreSQL cluster;
+#   2. swift test: unit tests of every module and the integration tests (real server, real
+#      migstat binary, psql); MIGSTAT_REQUIRE_DB=1 turns a missing database into a failure;
+#   3. the SQL suites (access control proofs, reports) under Scripts/test-sql-*.sh, each
+#      connecting as a login user of each role.
+# Exit status is non-zero if anything failed.
+. "$(dirname "$0")/lib.sh"
+cd "$MIGSTAT_ROOT"
+
+ensure_base_packages
+command -v swift >/dev/null || fatal "Swift 6.3 is required"
+Scripts/pg.sh start
+eval "$(Scripts/pg.sh env)"
+export MIGSTAT_REQUIRE_DB=1
+export MIGSTAT_BIN_DIR
+log "building"
+swift build --build-tests 2>&1 | tail -n 1
+MIGSTAT_BIN_DIR=$(swift build --show-bin-path)
+
+status=0
+log "swift test"
+swift test --skip-build --no-parallel 2>&1 | tee .pg-test.log | grep -vE '^(◇|↳)' || true
+grep -qE "Test run with [0-9]+ tests? in [0-9]+ suites? passed" .pg-test.log || status=1
+grep -qE "(✘|failed)" .pg-test.log && status=1
+for suite in Scripts/test-sql-*.sh; do
+    [ -x "$suite" ] || continue
+    log "$suite"
+    "$suite" || status=1
+done
+rm -f .pg-test.log
+if [ $status -ne 0 ]; then log "FAILED"; else log "all suites passed"; fi
+exit $status
