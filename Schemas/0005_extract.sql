@@ -8,6 +8,8 @@ SET LOCAL ROLE migstat_owner;
 --   * the purpose's `read` compartment (42501), and its `special` compartment when any of
 --     ethnicity, disability, migration_status is requested or filtered on (42501);
 --   * only rows of that purpose (WHERE purpose_id = the purpose's id).
+-- It runs with row_security = on whatever the caller set (off would make the owner's own query
+-- fail against the forced row-level security of migstat.records).
 -- The rows are computed first (a PL/pgSQL set-returning function materialises its whole result
 -- before the caller sees any of it), then the audit row `extract` (actor, purpose, reason,
 -- columns, filters, rows, extract_no) is written in the same transaction, then the rows go out.
@@ -109,7 +111,7 @@ RETURNS TABLE (batch_id integer, line_no integer, record_id text, person_pseudon
                direction text, sex text, age smallint, nationality text, country text, region text,
                reason text, occupation text, worker_category text, ethnicity text, migration_status text,
                disability text)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp SET row_security = on AS $$
 #variable_conflict use_column
 DECLARE
     c_all     constant text[] := ARRAY['batch_id', 'line_no', 'record_id', 'person_pseudonym', 'event_date',

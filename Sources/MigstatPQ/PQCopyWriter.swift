@@ -156,7 +156,8 @@ package final class PQCopyWriter {
         var remaining = bytes.count
         while remaining > 0 {
             let piece = min(remaining, Self.bufferSize)
-            let sent = PQputCopyData(connection, UnsafeRawPointer(next).assumingMemoryBound(to: CChar.self), Int32(piece))
+            let sent = PQputCopyData(
+                connection, UnsafeRawPointer(next).assumingMemoryBound(to: CChar.self), Int32(piece))
             guard sent == 1 else {
                 let error = PQError(connection: connection, code: .copyFailed, query: query)
                 failure = error

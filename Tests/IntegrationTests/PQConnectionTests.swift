@@ -69,7 +69,8 @@ struct PQConnectionTests {
         #expect(result[0, 2] == nil)
         #expect(try count(connection, "pq_victim") == 0)
 
-        let typed = try connection.execute("SELECT $1::int + 1 AS n, $2::bool AS b, $3::text IS NULL AS z", ["41", "t", nil])
+        let typed = try connection.execute(
+            "SELECT $1::int + 1 AS n, $2::bool AS b, $3::text IS NULL AS z", ["41", "t", nil])
         #expect(try typed.int(0, "n") == 42)
         #expect(try typed.bool(0, "b") == true)
         #expect(try typed.bool(0, "z") == true)

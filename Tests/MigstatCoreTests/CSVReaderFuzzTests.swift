@@ -230,7 +230,8 @@ struct CSVReaderFuzzTests {
     }
 
     @Test func referenceParserAgreesOnKnownCases() {
-        #expect(ReferenceCSV.parse(Array("a,\"b\"\"c\"\n\nd".utf8)) == [.record(1, ["a", "b\"c"]), .record(3, ["d"])])
+        let simple = ReferenceCSV.parse(Array("a,\"b\"\"c\"\n\nd".utf8))
+        #expect(simple == [.record(1, ["a", "b\"c"]), .record(3, ["d"])])
         #expect(ReferenceCSV.parse(Array("\"a\"b\nc".utf8)) == [
             .error(.unexpectedQuote, line: 1, fieldIndex: 0), .record(2, ["c"]),
         ])

@@ -168,9 +168,8 @@ struct CSVReaderTests {
 
     @Test(arguments: boundaryChunkSizes)
     func whitespaceOnlyLineIsARecord(chunkSize: Int) {
-        #expect(csvEvents("a\n \n,\n", chunkSize: chunkSize) == [
-            .record(1, ["a"]), .record(2, [" "]), .record(3, ["", ""]),
-        ])
+        let events = csvEvents("a\n \n,\n", chunkSize: chunkSize)
+        #expect(events == [.record(1, ["a"]), .record(2, [" "]), .record(3, ["", ""])])
     }
 
     @Test(arguments: boundaryChunkSizes)
@@ -392,6 +391,70 @@ struct CSVReaderTests {
         } catch {
             #expect(error.kind == .cannotOpen)
         }
+    }
+
+    @Test(arguments: boundaryChunkSizes)
+    func recordTooLargeIsFatal(chunkSize: Int) {
+        let bytes = Array("h\nok\n\"never closed\n".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 5000)
+        let reader = CSVReader(bytes: bytes, chunkSize: chunkSize)
+        reader.maxRecordSize = 1000
+        var record = CSVRecord()
+        var events: [CSVEvent] = []
+        for _ in 0..<4 {
+            do {
+                guard try reader.next(into: &record) else {
+                    break
+                }
+                events.append(.record(line: record.line, fields: [Array(record.string(0).utf8)]))
+            } catch {
+                events.append(.error(error.kind, line: error.line, fieldIndex: error.fieldIndex))
+            }
+        }
+        #expect(
+            events == [
+                .record(1, ["h"]), .record(2, ["ok"]),
+                .error(.recordTooLarge, line: 3, fieldIndex: nil), .error(.recordTooLarge, line: 3, fieldIndex: nil),
+            ]
+        )
+    }
+
+    @Test(arguments: boundaryChunkSizes)
+    func manyFieldsGrowTheFieldTable(chunkSize: Int) {
+        let fields = (0..<300).map { "f\($0)" }
+        let text = fields.joined(separator: ",") + "\n" + fields.reversed().joined(separator: ",") + "\n"
+        let events = csvEvents(text, chunkSize: chunkSize)
+        #expect(events == [.record(1, fields), .record(2, fields.reversed())])
+    }
+
+    @Test func copiesOfARecordDoNotShareFields() throws {
+        let template = CSVRecord()
+        var first = template
+        var second = template
+        let firstReader = CSVReader(bytes: Array("a,b\n".utf8))
+        let secondReader = CSVReader(bytes: Array("x,y,z\n".utf8))
+        #expect(try firstReader.next(into: &first))
+        #expect(try secondReader.next(into: &second))
+        #expect(first.strings == ["a", "b"])
+        #expect(second.strings == ["x", "y", "z"])
+        #expect(template.count == 0)
+    }
+
+    @Test func readsFromAFileDescriptor() throws {
+        let path = "/tmp/migstat-csvreader-fd-\(UInt64.random(in: 0...UInt64.max)).csv"
+        try writeFile(path, Array("a\tb\n1\t2\n".utf8))
+        defer { removeFile(path) }
+        let handle = try #require(FileHandle(forReadingAtPath: path))
+        defer { try? handle.close() }
+        let reader = CSVReader(
+            fileDescriptor: handle.fileDescriptor, closesDescriptor: false, delimiter: UInt8(ascii: "\t"), chunkSize: 3
+        )
+        #expect(reader.totalBytes == 8)
+        var record = CSVRecord()
+        var rows: [[String]] = []
+        while try reader.next(into: &record) {
+            rows.append(record.strings)
+        }
+        #expect(rows == [["a", "b"], ["1", "2"]])
     }
 
     @Test func manyRecordsReuseOneRecordValue() throws {

@@ -48,8 +48,8 @@ struct CSVReaderThroughputTests {
         let regions = ["41702000000000", "41703000000000", "41704000000000", "41708000000000", "41711000000000"]
         let notes = ["\"Бишкек, г.\"", "Ош", "\"Чуйская обл.\"", "Нарын", "\"Иссык-Куль \"\"Каракол\"\"\""]
         let countries = ["KGZ", "KAZ", "UZB", "RUS", "TJK"]
-        var text = "record_id,period,flow_type,citizenship,sex,age,birth_region,origin_region,destination_region,"
-        text += "purpose,education,isco,count,passport,note\r\n"
+        var text = "record_id,period,flow_type,citizenship,sex,age,birth_region,origin_region,"
+        text += "destination_region,purpose,education,isco,count,passport,note\r\n"
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let output = FileHandle(forWritingAtPath: path)
         else {

@@ -77,9 +77,11 @@ import Testing
         let codes: [PQError.Code] = [
             .connectionFailed, .queryFailed, .copyFailed, .unexpectedResult, .connectionLost, .invalidArgument,
         ]
-        #expect(codes.map(\.description) == [
-            "connectionFailed", "queryFailed", "copyFailed", "unexpectedResult", "connectionLost", "invalidArgument",
-        ])
+        #expect(
+            codes.map(\.description) == [
+                "connectionFailed", "queryFailed", "copyFailed", "unexpectedResult", "connectionLost",
+                "invalidArgument",
+            ])
         #expect(Set(codes).count == codes.count)
         #expect(PQError.Code.queryFailed == .queryFailed)
     }

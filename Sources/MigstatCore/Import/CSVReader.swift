@@ -20,7 +20,7 @@ import Darwin
 /// Errors: `unexpectedQuote` and `invalidEncoding` reject one record. Before throwing them the reader finishes
 /// that record leniently — a quote inside an unquoted field or after a closing quote is taken as data, so the
 /// record ends at the next line end outside quotes — and the next call to `next(into:)` returns the record after
-/// it. `unterminatedQuote` and `readFailed` are fatal: every later call throws the same error.
+/// it. `unterminatedQuote`, `recordTooLarge` and `readFailed` are fatal: every later call throws the same error.
 package final class CSVReader {
     private static let lf = UInt8(ascii: "\n")
     private static let cr = UInt8(ascii: "\r")
@@ -65,6 +65,11 @@ package final class CSVReader {
 
     /// The source's size in bytes when known (regular files and byte arrays).
     package let totalBytes: Int?
+
+    /// The longest record, in bytes of UTF-8, the reader holds in memory: 16 MiB unless changed. A longer record
+    /// throws `recordTooLarge` (fatal) — usually a quote that is never closed, which would otherwise pull the
+    /// rest of the file into memory.
+    package var maxRecordSize = 16 << 20
 
     /// Opens the file at `path` for reading.
     ///
@@ -176,7 +181,8 @@ package final class CSVReader {
         }
         // Non-ASCII bytes stop the scans for UTF-8 validation. Transcoded Windows-1251 is valid UTF-8 by
         // construction except for the marker byte of the undefined 0x98, so only that one stops.
-        for byte in encoding == .utf8 ? 0x80...0xFF : Int(Windows1251.invalidMarker)...Int(Windows1251.invalidMarker) {
+        let marker = Int(Windows1251.invalidMarker)
+        for byte in encoding == .utf8 ? 0x80...0xFF : marker...marker {
             classes[byte] |= Self.stopsUnquoted | Self.stopsQuoted
         }
     }
@@ -208,6 +214,7 @@ package final class CSVReader {
         do {
             return try readRecord(into: &record)
         } catch {
+            record.reset()
             if !error.isRecoverable {
                 terminalError = error
                 position = end
@@ -254,6 +261,7 @@ package final class CSVReader {
             break
         }
         record.line = line
+        self.line = line  // the record's first line, for errors from `refill`
 
         // Positions below are offsets from `record`'s start `rb`, which stay valid when `refill` moves the record
         // to the front of a (possibly new) buffer; after a refill only `rb` and `n` are reloaded.
@@ -262,7 +270,7 @@ package final class CSVReader {
         var p = 0
         var fieldIndex = 0
         var pending: CSVError?
-        let fields = record.fields
+        var writer = CSVRecord.Writer(record)
         let classes = self.classes
         let delimiter = self.delimiter
         let quote = Self.quote
@@ -284,7 +292,7 @@ package final class CSVReader {
                     n = end
                     continue fields
                 }
-                fields.append(p, p)  // end of input right after a delimiter
+                writer.append(p, p, to: &record)  // end of input right after a delimiter
                 break fields
             }
 
@@ -333,10 +341,10 @@ package final class CSVReader {
                         p += 1
                         continue quoted
                     }
-                    let length = Self.utf8SequenceLength(rb, p, n)
-                    if length > 0 {
-                        p += length
-                    } else if length == 0 && !atEOF {
+                    let status = Self.skipValidUTF8(rb, &p, n)
+                    if status > 0 {
+                        // `p` is at an ASCII byte or `n`.
+                    } else if status == 0 && !atEOF {
                         try refill()
                         rb = buffer
                         n = end
@@ -359,18 +367,18 @@ package final class CSVReader {
                             n = end
                             continue afterQuote
                         }
-                        fields.append(contentStart, contentEnd)
+                        writer.append(contentStart, contentEnd, to: &record)
                         break fields
                     }
                     let byte = rb[p]
                     if byte == delimiter {
-                        fields.append(contentStart, contentEnd)
+                        writer.append(contentStart, contentEnd, to: &record)
                         p += 1
                         fieldIndex += 1
                         continue fields
                     }
                     if byte == lf {
-                        fields.append(contentStart, contentEnd)
+                        writer.append(contentStart, contentEnd, to: &record)
                         p += 1
                         line += 1
                         break fields
@@ -383,7 +391,7 @@ package final class CSVReader {
                             continue afterQuote
                         }
                         if p + 1 < n && rb[p + 1] == lf {
-                            fields.append(contentStart, contentEnd)
+                            writer.append(contentStart, contentEnd, to: &record)
                             p += 2
                             line += 1
                             break fields
@@ -408,18 +416,18 @@ package final class CSVReader {
                         n = end
                         continue unquoted
                     }
-                    fields.append(fieldStart, p)
+                    writer.append(fieldStart, p, to: &record)
                     break fields
                 }
                 let byte = rb[p]
                 if byte == delimiter {
-                    fields.append(fieldStart, p)
+                    writer.append(fieldStart, p, to: &record)
                     p += 1
                     fieldIndex += 1
                     continue fields
                 }
                 if byte == lf {
-                    fields.append(fieldStart, p)
+                    writer.append(fieldStart, p, to: &record)
                     p += 1
                     line += 1
                     break fields
@@ -432,7 +440,7 @@ package final class CSVReader {
                         continue unquoted
                     }
                     if p + 1 < n && rb[p + 1] == lf {
-                        fields.append(fieldStart, p)
+                        writer.append(fieldStart, p, to: &record)
                         p += 2
                         line += 1
                         break fields
@@ -452,10 +460,10 @@ package final class CSVReader {
                     p += 1
                     continue unquoted
                 }
-                let length = Self.utf8SequenceLength(rb, p, n)
-                if length > 0 {
-                    p += length
-                } else if length == 0 && !atEOF {
+                let status = Self.skipValidUTF8(rb, &p, n)
+                if status > 0 {
+                    // `p` is at an ASCII byte or `n`.
+                } else if status == 0 && !atEOF {
                     try refill()
                     rb = buffer
                     n = end
@@ -469,9 +477,9 @@ package final class CSVReader {
         self.line = line
         position = recordStart + p
         if let pending {
-            record.reset()
             throw pending
         }
+        record.fieldCount = writer.count
         record.base = UnsafePointer(rb)
         return true
     }
@@ -556,6 +564,26 @@ package final class CSVReader {
             p &+= 1
         }
         return p
+    }
+
+    /// Advances `p` over valid UTF-8 sequences while the bytes are non-ASCII (Cyrillic text is runs of them).
+    /// Returns 1 when stopped at an ASCII byte or `n`, 0 when a sequence is cut off by `n` (more input needed;
+    /// `p` is at its start), -1 when the sequence at `p` is invalid.
+    @inline(__always)
+    private static func skipValidUTF8(_ bytes: UnsafeMutablePointer<UInt8>, _ p: inout Int, _ n: Int) -> Int {
+        while p < n && bytes[p] >= 0x80 {
+            // Fast path for two-byte sequences (Cyrillic, most of Latin-1).
+            if bytes[p] >= 0xC2 && bytes[p] <= 0xDF && p &+ 1 < n && bytes[p &+ 1] & 0xC0 == 0x80 {
+                p &+= 2
+                continue
+            }
+            let length = utf8SequenceLength(bytes, p, n)
+            if length <= 0 {
+                return length
+            }
+            p &+= length
+        }
+        return 1
     }
 
     /// The length of the valid UTF-8 sequence starting with the non-ASCII byte at `p`, 0 if it is cut off by `n`
@@ -656,6 +684,12 @@ package final class CSVReader {
             position -= recordStart
             end = kept
             recordStart = 0
+        }
+        if end >= maxRecordSize {
+            throw CSVError(
+                .recordTooLarge, line: line,
+                message: "record is longer than \(maxRecordSize) bytes (is a quote not closed?)"
+            )
         }
         let needed = Self.bytesPerChunk(chunkSize, encoding)
         if capacity - end < needed {

@@ -20,6 +20,9 @@ package struct CSVError: Error, Sendable, CustomStringConvertible {
         case unexpectedQuote
         /// Reading from the file failed. Fatal.
         case readFailed
+        /// A record is longer than `CSVReader.maxRecordSize`, usually because a quote is never closed. Fatal;
+        /// `line` is where the record started.
+        case recordTooLarge
     }
 
     /// What went wrong.
@@ -46,7 +49,7 @@ package struct CSVError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .invalidEncoding, .unexpectedQuote:
             return true
-        case .cannotOpen, .unterminatedQuote, .readFailed:
+        case .cannotOpen, .unterminatedQuote, .readFailed, .recordTooLarge:
             return false
         }
     }

@@ -1,0 +1,939 @@
+-- migstat 0006: disaggregated reports with statistical disclosure control; estimates; coverage.
+--
+-- migstat.report is the only way analysts see the records: it counts, adds every margin, applies
+-- primary and secondary suppression inside the database and returns the protected table. Nothing
+-- here returns a pseudonym or a record-level row.
+--
+-- How a report is computed (PostgreSQL 15 never runs GROUPING SETS/CUBE in parallel):
+--   1. one parallel scan of migstat.records: a plain GROUP BY of the requested dimensions, each
+--      already mapped to its group value (age band, occupation group of the requested level,
+--      period), filtered; written with CREATE TEMP TABLE ... AS (parallel-capable, unlike
+--      INSERT ... SELECT) -- the "fine cells";
+--   2. the category universe of each dimension (see below) gives every category an index; a cell
+--      is a bigint key packing the indexes (index 0 = _T), dimension 1 in the highest bits;
+--   3. the margins: for each dimension j in turn, the cells with a category in j are summed over j
+--      and added with j = _T (d plain GROUP BYs over the small table, not 2^d);
+--   4. primary suppression (1..K-1), then secondary suppression until every additive relation has
+--      0 or >= 2 suppressed cells;
+--   5. the output crosses the category lists (so cells without records appear as 0) with the
+--      non-zero cells.
+-- Counting persons (p_count = 'persons'): see the comment on migstat.report.
+SET LOCAL ROLE migstat_owner;
+
+-- Estimates loaded from studies and other sources where records cannot exist. Not personal data,
+-- but read only through migstat.report (flagged OBS_STATUS E, never added into counted cells).
+CREATE TABLE migstat.estimate (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    purpose_id        smallint NOT NULL REFERENCES migstat.purpose,
+    source_id         smallint NOT NULL REFERENCES migstat.source,
+    period_from       date NOT NULL,
+    period_to         date NOT NULL,
+    dims              jsonb NOT NULL DEFAULT '{}',
+    value             numeric NOT NULL,
+    lower_bound       numeric,
+    upper_bound       numeric,
+    method            text NOT NULL CHECK (length(btrim(method)) > 0),
+    source_reference  text,
+    loaded_at         timestamptz NOT NULL DEFAULT now(),
+    loaded_by         name NOT NULL DEFAULT session_user,
+    CHECK (period_from <= period_to),
+    CHECK (jsonb_typeof(dims) = 'object'),
+    CHECK (value >= 0 AND coalesce(lower_bound, 0) >= 0),
+    CHECK (lower_bound IS NULL OR lower_bound <= value),
+    CHECK (upper_bound IS NULL OR value <= upper_bound)
+);
+CREATE INDEX estimate_period ON migstat.estimate (period_from, period_to);
+COMMENT ON TABLE migstat.estimate IS 'Estimates (studies, other sources) shown in reports flagged OBS_STATUS E; dims: {dimension: code}, a missing dimension = total';
+REVOKE ALL ON migstat.estimate FROM PUBLIC;
+
+-- The age bands of a report: NULL = the Eurostat five-year bands (Y_LT5, Y5-9, ..., Y80-84,
+-- Y_GE85); otherwise a comma-separated list of N, N-M or N+ (e.g. '0-5,6-13,14,...,65+') whose
+-- labels are the bands as written. The bands must be contiguous, start at 0 and cover every age
+-- up to 130 (end with an open band N+), so that the bands add up to the total.
+CREATE FUNCTION migstat.report_age_bands(p_spec text)
+RETURNS TABLE (band integer, lo integer, hi integer, label text)
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, migstat, pg_temp AS $$
+DECLARE
+    v_item  text;
+    v_m     text[];
+    v_lo    integer;
+    v_hi    integer;
+    v_next  integer := 0;
+    v_i     integer := 0;
+BEGIN
+    IF p_spec IS NULL THEN
+        FOR v_i IN 0..17 LOOP
+            band := v_i + 1;
+            lo := v_i * 5;
+            hi := CASE WHEN v_i = 17 THEN 130 ELSE v_i * 5 + 4 END;
+            label := CASE v_i WHEN 0 THEN 'Y_LT5' WHEN 17 THEN 'Y_GE85' ELSE format('Y%s-%s', lo, hi) END;
+            RETURN NEXT;
+        END LOOP;
+        RETURN;
+    END IF;
+    FOREACH v_item IN ARRAY string_to_array(p_spec, ',') LOOP
+        v_item := btrim(v_item);
+        v_i := v_i + 1;
+        IF v_next > 130 THEN
+            RAISE EXCEPTION 'age band % ("%") follows the open band', v_i, v_item USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_m := regexp_match(v_item, '^(\d{1,3})(?:\s*(-)\s*(\d{1,3})|\s*(\+))?$');
+        IF v_m IS NULL THEN
+            RAISE EXCEPTION 'age band % ("%") is not N, N-M or N+', v_i, v_item USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_lo := v_m[1]::integer;
+        v_hi := CASE WHEN v_m[4] IS NOT NULL THEN 130 WHEN v_m[3] IS NOT NULL THEN v_m[3]::integer ELSE v_lo END;
+        IF v_lo <> v_next THEN
+            RAISE EXCEPTION 'age band % ("%") must start at %: bands are contiguous from 0', v_i, v_item, v_next
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF v_hi < v_lo OR v_hi > 130 THEN
+            RAISE EXCEPTION 'age band % ("%") is not a range within 0-130', v_i, v_item USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        band := v_i;
+        lo := v_lo;
+        hi := v_hi;
+        label := v_item;
+        RETURN NEXT;
+        v_next := v_hi + 1;
+    END LOOP;
+    IF v_next <= 130 THEN
+        RAISE EXCEPTION 'age bands must cover every age: end with an open band such as "65+"'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
+-- Periods are numbered: year = the year, quarter = year*4 + quarter-1, month = year*12 + month-1.
+CREATE FUNCTION migstat.report_period_ord(p_unit text, p_date date) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE p_unit
+        WHEN 'year' THEN date_part('year', p_date)::integer
+        WHEN 'quarter' THEN date_part('year', p_date)::integer * 4 + (date_part('month', p_date)::integer - 1) / 3
+        WHEN 'month' THEN date_part('year', p_date)::integer * 12 + date_part('month', p_date)::integer - 1
+    END
+$$;
+
+-- SDMX time period: 2024, 2024-Q1, 2024-01.
+CREATE FUNCTION migstat.report_period_label(p_unit text, p_ord integer) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE p_unit
+        WHEN 'year' THEN p_ord::text
+        WHEN 'quarter' THEN format('%s-Q%s', p_ord / 4, p_ord % 4 + 1)
+        WHEN 'month' THEN format('%s-%s', p_ord / 12, lpad((p_ord % 12 + 1)::text, 2, '0'))
+    END
+$$;
+
+CREATE FUNCTION migstat.report_period_start(p_unit text, p_ord integer) RETURNS date
+LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE p_unit
+        WHEN 'year' THEN make_date(p_ord, 1, 1)
+        WHEN 'quarter' THEN make_date(p_ord / 4, (p_ord % 4) * 3 + 1, 1)
+        WHEN 'month' THEN make_date(p_ord / 12, p_ord % 12 + 1, 1)
+    END
+$$;
+
+CREATE FUNCTION migstat.report_period_end(p_unit text, p_ord integer) RETURNS date
+LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, migstat, pg_temp AS $$
+    SELECT (migstat.report_period_start(p_unit, p_ord)
+            + CASE p_unit WHEN 'year' THEN interval '1 year' WHEN 'quarter' THEN interval '3 months'
+                          ELSE interval '1 month' END)::date - 1
+$$;
+
+-- The callers of protected aggregates: analysts, stewards, administrators (not loaders, auditors).
+CREATE FUNCTION migstat.require_report_reader() RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, migstat, pg_temp AS $$
+BEGIN
+    IF NOT (migstat.caller_is('migstat_analyst') OR migstat.caller_is('migstat_steward')
+            OR migstat.caller_is('migstat_admin')) THEN
+        RAISE EXCEPTION 'permission denied: % may not run reports', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END
+$$;
+
+-- The effective threshold K: cells 1..K-1 are suppressed. The configured threshold, or
+-- threshold_special when the table uses a special-category dimension; a caller may raise it,
+-- never lower it.
+CREATE FUNCTION migstat.report_threshold(p_special boolean, p_requested integer) RETURNS integer
+LANGUAGE sql STABLE SET search_path = pg_catalog, migstat, pg_temp AS $$
+    SELECT greatest(coalesce(p_requested, 0),
+                    (SELECT value::integer FROM migstat.setting WHERE key = 'threshold'),
+                    CASE WHEN p_special THEN (SELECT value::integer FROM migstat.setting WHERE key = 'threshold_special') END,
+                    1)
+$$;
+
+-- migstat.report: one disaggregated, disclosure-controlled table.
+--
+--   p_dims             dimensions in output order: direction, sex, age, nationality, country, region,
+--                      reason, occupation, worker_category, ethnicity, migration_status, disability,
+--                      source, purpose, period. A p_period_unit adds 'period' (last) if not listed;
+--                      'period' listed without a unit means 'year'.
+--   p_filters          {"sex": ["F"], "nationality": ["UZB","TJK"]}: codes (source and purpose: names;
+--                      age: band labels of this report; occupation: any level, with its sub-groups;
+--                      "_Z" selects not stated). A filtered dimension that is also a report dimension
+--                      lists exactly the filter's categories.
+--   p_period_from/to   event_date range (inclusive).
+--   p_threshold        raises K above the configured threshold; never lowers it.
+--   p_count            'records' (events) or 'persons': count(DISTINCT person_pseudonym) in every cell;
+--                      each record without a pseudonym counts as one person (it cannot be matched
+--                      to any other record, so it is counted as a distinct person: an upper bound).
+--   p_occupation_level ISCO-08 level 1-4 of the occupation categories; a record coded at a coarser
+--                      level than requested falls in the category "_X" (not classifiable at this level).
+--   p_with_estimates   appends matching rows of migstat.estimate (OBS_STATUS E).
+--
+-- Output: one row per cell of the full cube -- every combination of each dimension being one of
+-- its categories or "_T" -- in category order with "_T" first; "_Z" = not stated (NULL). Categories:
+--   sex, direction, reason, region, worker_category, migration_status, disability, ethnicity,
+--   occupation at level 1, age bands, source, purpose, periods of the range: all active codes,
+--   always (zero cells appear as 0);
+--   nationality, country, occupation at levels 2-4 (253 and up to 436 codes): only the codes that
+--   occur in the selected records (a zero row for every one of 253 codes would bury the table);
+--   a filtered dimension: the filter's codes; plus "_Z" (and "_X") when they occur, and any
+--   inactive code that occurs.
+-- Disclosure control (K as above): a cell of 1..K-1 is suppressed (conf_status A, obs_value NULL);
+-- 0 is published. Then, in every additive relation -- the cells along one dimension (its
+-- categories and its _T) with every other coordinate fixed, _T included -- the number of
+-- suppressed cells must be 0 or >= 2: wherever exactly one is suppressed, the smallest positive
+-- unsuppressed cell of that relation is suppressed too (conf_status D; ties: a category before
+-- the _T, then category order), relation by relation, dimension by dimension, until nothing
+-- changes. The pattern depends only on the table's values, never on hash or scan order.
+--
+-- Persons: distinct counts do not add up, so margins are not sums. Each person whose records
+-- all fall in one fine cell counts 1 in that cell and in each of its margins, which is additive;
+-- the persons whose records fall in several fine cells (entry and exit, a birthday across a band)
+-- are counted per margin by distinct (cell, pseudonym) pairs. Cost: one scan grouped by pseudonym
+-- (a hash table of all persons) plus, when some persons span cells, a second scan joined to those
+-- persons; secondary suppression then treats the relations as if they were additive.
+CREATE FUNCTION migstat.report(
+    p_dims text[],
+    p_filters jsonb DEFAULT '{}',
+    p_period_from date DEFAULT NULL,
+    p_period_to date DEFAULT NULL,
+    p_period_unit text DEFAULT NULL,
+    p_age_bands text DEFAULT NULL,
+    p_threshold integer DEFAULT NULL,
+    p_count text DEFAULT 'records',
+    p_occupation_level integer DEFAULT 1,
+    p_with_estimates boolean DEFAULT false)
+RETURNS TABLE (cell_dims text[], obs_value bigint, obs_status text, conf_status text, lower_bound numeric,
+               upper_bound numeric, is_estimate boolean)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $fn$
+#variable_conflict use_column
+DECLARE
+    c_all      CONSTANT text[] := ARRAY['direction', 'sex', 'age', 'nationality', 'country', 'region', 'reason',
+                                        'occupation', 'worker_category', 'ethnicity', 'migration_status',
+                                        'disability', 'source', 'purpose', 'period'];
+    c_special  CONSTANT text[] := ARRAY['ethnicity', 'disability', 'migration_status'];
+    c_notnull  CONSTANT text[] := ARRAY['direction', 'sex', 'nationality', 'migration_status'];
+    c_big      CONSTANT text[] := ARRAY['nationality', 'country'];
+    v_dims      text[] := '{}';
+    v_dim       text;
+    v_d         integer;
+    v_unit      text := lower(p_period_unit);
+    v_level     integer := coalesce(p_occupation_level, 1);
+    v_count     text := lower(coalesce(p_count, 'records'));
+    v_filters   jsonb := coalesce(p_filters, '{}');
+    v_special   boolean;
+    v_k         integer;
+    v_bands     text;            -- the band list (NULL = default)
+    v_band_lbl  text[];          -- band labels by band number
+    v_band_lo   integer[];
+    v_band_hi   integer[];
+    v_age_expr  text;
+    v_occ_map   text;            -- '{...}': occupation id -> id of its group at v_level (-1: coarser)
+    v_occ_expr  text;
+    v_per_expr  text;
+    v_g         text[] := '{}';  -- per dimension: the scan expression of its group value
+    v_base      text[] := '{}';  -- per dimension: SQL giving the group values always listed
+    v_where     text[] := ARRAY['true'];
+    v_fg        jsonb := '{}';   -- filtered dimension -> group values
+    v_fcode     jsonb := '{}';   -- filtered dimension -> codes (for estimates)
+    v_key       text;
+    v_codes     jsonb;
+    v_code      text;
+    v_ids       integer[];
+    v_id        integer;
+    v_cols      text;
+    v_gcols     text;
+    v_sql       text;
+    v_i         integer;
+    v_j         integer;
+    v_n         bigint;
+    v_changed   bigint;
+    v_cells     numeric;
+    v_max_cells numeric;
+    v_bits      integer[];
+    v_off       integer[];
+    v_mask      bigint[];
+    v_tot_bits  integer := 0;
+    v_pmin      integer;
+    v_pmax      integer;
+    v_multi     boolean := false;
+    v_tmp       text;            -- unlogged work table (persons)
+    v_from      text;
+    v_kexpr     text;
+    v_ncat      integer[];       -- per dimension: number of categories
+    v_labels    text[];          -- per dimension: '{_T,code1,code2,...}' in index order
+    v_map       text[];          -- per dimension: '[lo:hi]={...}' group value -> index << offset
+    v_last      integer[];
+    v_jit       text;
+    v_pass      integer;
+BEGIN
+    PERFORM migstat.require_report_reader();
+
+    -- ---- parameters ------------------------------------------------------------------------
+    FOREACH v_dim IN ARRAY coalesce(p_dims, '{}') LOOP
+        v_dim := lower(btrim(v_dim));
+        IF NOT v_dim = ANY (c_all) THEN
+            RAISE EXCEPTION 'unknown report dimension "%"', v_dim USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'one of ' || array_to_string(c_all, ', ');
+        END IF;
+        IF v_dim = ANY (v_dims) THEN
+            RAISE EXCEPTION 'dimension "%" is listed twice', v_dim USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_dims := v_dims || v_dim;
+    END LOOP;
+    IF v_unit IS NOT NULL AND v_unit NOT IN ('year', 'quarter', 'month') THEN
+        RAISE EXCEPTION 'period unit must be year, quarter or month' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_unit IS NOT NULL AND NOT 'period' = ANY (v_dims) THEN
+        v_dims := v_dims || 'period'::text;
+    END IF;
+    IF 'period' = ANY (v_dims) THEN
+        v_unit := coalesce(v_unit, 'year');
+    END IF;
+    v_d := coalesce(array_length(v_dims, 1), 0);
+    IF p_period_from > p_period_to THEN
+        RAISE EXCEPTION 'period_from is after period_to' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_count NOT IN ('records', 'persons') THEN
+        RAISE EXCEPTION 'count must be records or persons' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_level NOT BETWEEN 1 AND 4 THEN
+        RAISE EXCEPTION 'occupation level must be 1 to 4 (ISCO-08)' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF jsonb_typeof(v_filters) <> 'object' THEN
+        RAISE EXCEPTION 'filters must be a JSON object {"dimension": ["CODE", ...]}' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    -- Age bands.
+    SELECT array_agg(b.label ORDER BY b.band), array_agg(b.lo ORDER BY b.band), array_agg(b.hi ORDER BY b.band)
+      INTO v_band_lbl, v_band_lo, v_band_hi
+      FROM migstat.report_age_bands(p_age_bands) b;
+    IF p_age_bands IS NULL THEN
+        v_age_expr := 'coalesce(least(r.age / 5, 17) + 1, 0)';
+    ELSE
+        SELECT format('coalesce((%L::integer[])[r.age + 1], 0)', array_agg(b.band ORDER BY a))::text INTO v_age_expr
+          FROM generate_series(0, 130) a JOIN migstat.report_age_bands(p_age_bands) b ON a BETWEEN b.lo AND b.hi;
+    END IF;
+
+    -- Occupation groups of the requested level.
+    SELECT array_agg(coalesce(g.id, -1) ORDER BY s.i)::text INTO v_occ_map
+      FROM generate_series(1, (SELECT coalesce(max(id), 1) FROM migstat.code WHERE dimension = 'occupation')) s(i)
+      LEFT JOIN migstat.code c ON c.dimension = 'occupation' AND c.id = s.i
+      LEFT JOIN migstat.code g ON g.dimension = 'occupation' AND g.level = v_level AND c.level >= v_level
+                              AND g.code = left(c.code, v_level);
+    v_occ_expr := format('coalesce((%L::integer[])[r.occupation], 0)', v_occ_map);
+    v_per_expr := CASE v_unit
+        WHEN 'year' THEN $$date_part('year', r.event_date)::integer$$
+        WHEN 'quarter' THEN $$(date_part('year', r.event_date)::integer * 4 + (date_part('month', r.event_date)::integer - 1) / 3)$$
+        WHEN 'month' THEN $$(date_part('year', r.event_date)::integer * 12 + date_part('month', r.event_date)::integer - 1)$$
+    END;
+
+    -- Filters: a WHERE condition each, and the group values a filtered report dimension lists.
+    FOR v_key, v_codes IN SELECT key, value FROM jsonb_each(v_filters) LOOP
+        IF NOT v_key = ANY (c_all) OR v_key = 'period' THEN
+            RAISE EXCEPTION 'cannot filter on "%"', v_key USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'filter dimensions: ' || array_to_string(c_all[1:14], ', ') || '; periods: period_from/period_to';
+        END IF;
+        IF jsonb_typeof(v_codes) <> 'array' OR jsonb_array_length(v_codes) = 0
+           OR EXISTS (SELECT 1 FROM jsonb_array_elements(v_codes) e WHERE jsonb_typeof(e) <> 'string') THEN
+            RAISE EXCEPTION 'filter "%" must be a non-empty array of codes', v_key USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_ids := '{}';
+        FOR v_code IN SELECT btrim(e) FROM jsonb_array_elements_text(v_codes) e LOOP
+            IF v_key IN ('source', 'purpose') THEN
+                IF v_key = 'source' THEN
+                    SELECT id INTO v_id FROM migstat.source WHERE name = v_code;
+                ELSE
+                    SELECT id INTO v_id FROM migstat.purpose WHERE name = v_code;
+                END IF;
+            ELSIF upper(v_code) = '_Z' THEN
+                v_code := '_Z';
+                v_id := 0;
+            ELSIF v_key = 'age' THEN
+                v_id := array_position(v_band_lbl, v_code);
+            ELSE
+                v_code := upper(v_code);
+                SELECT id INTO v_id FROM migstat.code
+                 WHERE dimension = CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END AND code = v_code;
+                IF FOUND AND v_key = 'occupation' AND 'occupation' = ANY (v_dims) AND length(v_code) > v_level THEN
+                    RAISE EXCEPTION 'occupation filter "%" is more detailed than the report level %', v_code, v_level
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END IF;
+            IF v_id IS NULL THEN
+                RAISE EXCEPTION 'filter "%": unknown code "%"', v_key, v_code USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            v_fcode := jsonb_set(v_fcode, ARRAY[v_key], coalesce(v_fcode -> v_key, '[]') || to_jsonb(v_code));
+            IF v_key = 'occupation' AND v_id <> 0 THEN
+                -- the code and every sub-group of it
+                v_ids := v_ids || ARRAY(SELECT id FROM migstat.code WHERE dimension = 'occupation'
+                                                                    AND left(code, length(v_code)) = v_code);
+                IF length(v_code) = v_level THEN
+                    v_fg := jsonb_set(v_fg, ARRAY[v_key], coalesce(v_fg -> v_key, '[]') || to_jsonb(v_id));
+                END IF;
+            ELSE
+                v_ids := v_ids || v_id;
+                v_fg := jsonb_set(v_fg, ARRAY[v_key], coalesce(v_fg -> v_key, '[]') || to_jsonb(v_id));
+            END IF;
+        END LOOP;
+        v_where := v_where || format('%s = ANY (%L::integer[])',
+            CASE v_key
+                WHEN 'age' THEN v_age_expr
+                WHEN 'source' THEN 'r.source_id'
+                WHEN 'purpose' THEN 'r.purpose_id'
+                ELSE format('coalesce(r.%I, 0)', v_key)
+            END, v_ids);
+    END LOOP;
+    IF p_period_from IS NOT NULL THEN
+        v_where := v_where || format('r.event_date >= %L::date', p_period_from);
+    END IF;
+    IF p_period_to IS NOT NULL THEN
+        v_where := v_where || format('r.event_date <= %L::date', p_period_to);
+    END IF;
+
+    v_special := v_dims && c_special OR ARRAY(SELECT jsonb_object_keys(v_filters)) && c_special;
+    v_k := migstat.report_threshold(v_special, p_threshold);
+
+    -- Group value of each dimension (0 = not stated) and the values always listed.
+    FOR v_i IN 1..v_d LOOP
+        v_dim := v_dims[v_i];
+        v_g[v_i] := CASE v_dim
+            WHEN 'age' THEN v_age_expr
+            WHEN 'occupation' THEN v_occ_expr
+            WHEN 'period' THEN v_per_expr
+            WHEN 'source' THEN 'r.source_id'
+            WHEN 'purpose' THEN 'r.purpose_id'
+            ELSE CASE WHEN v_dim = ANY (c_notnull) THEN format('r.%I', v_dim) ELSE format('coalesce(r.%I, 0::smallint)', v_dim) END
+        END;
+        v_base[v_i] := CASE
+            WHEN v_fg ? v_dim THEN format('SELECT unnest(%L::integer[])', (SELECT array_agg(x::integer) FROM jsonb_array_elements_text(v_fg -> v_dim) x))
+            WHEN v_filters ? v_dim THEN 'SELECT NULL::integer WHERE false'   -- occupation filtered above the level: what occurs
+            WHEN v_dim = 'age' THEN format('SELECT generate_series(1, %s)', array_length(v_band_lbl, 1))
+            WHEN v_dim = 'period' THEN 'SELECT NULL::integer WHERE false'    -- added after the scan
+            WHEN v_dim = 'source' THEN 'SELECT id::integer FROM migstat.source'
+            WHEN v_dim = 'purpose' THEN $$SELECT id::integer FROM migstat.purpose WHERE status = 'active'$$
+            WHEN v_dim = ANY (c_big) OR (v_dim = 'occupation' AND v_level > 1) THEN 'SELECT NULL::integer WHERE false'
+            WHEN v_dim = 'occupation' THEN $$SELECT id::integer FROM migstat.code WHERE dimension = 'occupation' AND active AND level = 1$$
+            ELSE format('SELECT id::integer FROM migstat.code WHERE dimension = %L AND active', v_dim)
+        END;
+    END LOOP;
+
+    -- ---- 1. the fine cells: one parallel scan ----------------------------------------------
+    SELECT string_agg(format('%s AS g%s', v_g[i], i), ', ' ORDER BY i), string_agg(format('g%s', i), ', ' ORDER BY i)
+      INTO v_cols, v_gcols FROM generate_series(1, v_d) i;
+    v_from := format('migstat.records r WHERE %s', array_to_string(v_where, ' AND '));
+    IF v_count = 'records' THEN
+        EXECUTE format('CREATE TEMP TABLE migstat_rep_raw ON COMMIT DROP AS SELECT %s count(*)::bigint AS n FROM %s %s',
+                       coalesce(v_cols || ',', ''), v_from,
+                       CASE WHEN v_d > 0 THEN 'GROUP BY ' || v_gcols ELSE '' END);
+    ELSE
+        -- Per person: the min and max group value of each dimension; a person whose min = max
+        -- everywhere lies in one fine cell. Records without a pseudonym are grouped per cell and
+        -- each counts as one person.
+        v_sql := (SELECT coalesce(string_agg(format('mn%1$s = mx%1$s', j), ' AND '), 'true') FROM generate_series(1, v_d) j);
+        EXECUTE format($q$
+            CREATE TEMP TABLE migstat_rep_s1 ON COMMIT DROP AS
+            SELECT %1$s CASE WHEN %2$s THEN NULL ELSE p END AS p,
+                   sum(CASE WHEN p IS NULL THEN cnt ELSE 1 END)::bigint AS n
+              FROM (SELECT r.person_pseudonym AS p, %3$s count(*) AS cnt
+                      FROM %4$s
+                     GROUP BY r.person_pseudonym %5$s) s
+             GROUP BY %6$s$q$,
+            (SELECT string_agg(format('CASE WHEN %s THEN mn%s END AS g%s,', v_sql, i, i), ' ' ORDER BY i) FROM generate_series(1, v_d) i),
+            v_sql,
+            (SELECT string_agg(format('min(%1$s) AS mn%2$s, max(%1$s) AS mx%2$s,', v_g[i], i), ' ' ORDER BY i) FROM generate_series(1, v_d) i),
+            v_from,
+            (SELECT string_agg(format(', CASE WHEN r.person_pseudonym IS NULL THEN %s END', v_g[i]), '' ORDER BY i) FROM generate_series(1, v_d) i),
+            (SELECT string_agg(i::text, ', ') FROM generate_series(1, v_d + 1) i));
+        EXECUTE format('CREATE TEMP TABLE migstat_rep_raw ON COMMIT DROP AS SELECT %s n FROM migstat_rep_s1 WHERE p IS NULL',
+                       coalesce(v_gcols || ',', ''));
+        SELECT EXISTS (SELECT 1 FROM migstat_rep_s1 WHERE p IS NOT NULL) INTO v_multi;
+        IF v_multi THEN
+            -- The distinct (fine cell, person) pairs of the persons found in several cells. Their
+            -- list goes to an unlogged table of this transaction (never visible to any other
+            -- session): parallel workers cannot read temporary tables.
+            v_tmp := format('report_work_%s', pg_backend_pid());
+            EXECUTE format('CREATE UNLOGGED TABLE migstat_data.%I AS SELECT p FROM migstat_rep_s1 WHERE p IS NOT NULL', v_tmp);
+            EXECUTE format('ANALYZE migstat_data.%I', v_tmp);
+            EXECUTE format('CREATE TEMP TABLE migstat_rep_mraw ON COMMIT DROP AS SELECT DISTINCT %s, r.person_pseudonym AS p '
+                           'FROM migstat.records r JOIN migstat_data.%I m ON m.p = r.person_pseudonym WHERE %s',
+                           (SELECT string_agg(format('%s AS g%s', v_g[i], i), ', ' ORDER BY i) FROM generate_series(1, v_d) i),
+                           v_tmp, array_to_string(v_where, ' AND '));
+            EXECUTE format('DROP TABLE migstat_data.%I', v_tmp);
+        END IF;
+        DROP TABLE migstat_rep_s1;
+    END IF;
+
+    -- Everything from here on works on small tables: JIT compilation (triggered by the planner's
+    -- guesses for tables without statistics) would cost far more than it saves. Restored at the end.
+    v_jit := current_setting('jit');
+    PERFORM set_config('jit', 'off', true);
+
+    -- ---- 2. categories -----------------------------------------------------------------------
+    -- Per dimension: its categories (group value g, code, display order). Then index 1..n in that
+    -- order (0 = _T), the dimension's bits in the cell key, and a map g -> index << offset.
+    CREATE TEMP TABLE migstat_rep_cat (dno integer, g integer, code text, ord bigint) ON COMMIT DROP;
+    FOR v_i IN 1..v_d LOOP
+        v_dim := v_dims[v_i];
+        v_sql := format('SELECT DISTINCT g%s::integer FROM migstat_rep_raw', v_i)
+                 || CASE WHEN v_multi THEN format(' UNION SELECT DISTINCT g%s::integer FROM migstat_rep_mraw', v_i) ELSE '' END;
+        IF v_dim = 'period' THEN
+            EXECUTE format('SELECT min(g), max(g) FROM (%s) x(g)', v_sql) INTO v_pmin, v_pmax;
+            v_pmin := coalesce(migstat.report_period_ord(v_unit, p_period_from), v_pmin);
+            v_pmax := coalesce(migstat.report_period_ord(v_unit, p_period_to), v_pmax);
+            v_base[v_i] := format('SELECT generate_series(%s, %s)', coalesce(v_pmin, 0), coalesce(v_pmax, -1));
+        END IF;
+        EXECUTE format($q$
+            INSERT INTO migstat_rep_cat (dno, g, code, ord)
+            SELECT %1$s, x.g,
+                   CASE WHEN x.g = 0 AND %2$L NOT IN ('source', 'purpose', 'period') THEN '_Z'
+                        WHEN x.g = -1 THEN '_X'
+                        ELSE %3$s END,
+                   CASE WHEN x.g = 0 AND %2$L NOT IN ('source', 'purpose', 'period') THEN 2147483647
+                        WHEN x.g = -1 THEN 2147483648
+                        ELSE %4$s END
+              FROM (%5$s UNION %6$s) x(g)
+              %7$s$q$,
+            v_i, v_dim,
+            CASE v_dim
+                WHEN 'age' THEN format('(%L::text[])[x.g]', v_band_lbl)
+                WHEN 'period' THEN format('migstat.report_period_label(%L, x.g)', v_unit)
+                WHEN 'source' THEN '(SELECT name FROM migstat.source WHERE id = x.g)'
+                WHEN 'purpose' THEN '(SELECT name FROM migstat.purpose WHERE id = x.g)'
+                ELSE 'c.code'
+            END,
+            CASE WHEN v_dim IN ('age', 'period') THEN 'x.g' WHEN v_dim IN ('source', 'purpose') THEN '0' ELSE 'c.sort_order' END,
+            v_base[v_i], v_sql,
+            CASE WHEN v_dim IN ('age', 'period', 'source', 'purpose') THEN ''
+                 ELSE format('LEFT JOIN migstat.code c ON c.dimension = %L AND c.id = x.g', CASE v_dim WHEN 'nationality' THEN 'country' ELSE v_dim END) END);
+    END LOOP;
+
+    -- Cell keys: index 0 = _T; dimension 1 in the highest bits, so key order = table order.
+    v_ncat := array_fill(0, ARRAY[greatest(v_d, 1)]);
+    FOR v_i, v_n IN SELECT dno, count(*) FROM migstat_rep_cat GROUP BY dno LOOP
+        v_ncat[v_i] := v_n;
+    END LOOP;
+    v_cells := 1;
+    v_bits := array_fill(1, ARRAY[greatest(v_d, 1)]);
+    FOR v_i IN 1..v_d LOOP
+        v_cells := v_cells * (v_ncat[v_i] + 1);
+        WHILE (1::bigint << v_bits[v_i]) <= v_ncat[v_i] LOOP
+            v_bits[v_i] := v_bits[v_i] + 1;
+        END LOOP;
+    END LOOP;
+    v_max_cells := coalesce((SELECT value::numeric FROM migstat.setting WHERE key = 'report_max_cells'), 5000000);
+    IF v_cells > v_max_cells THEN
+        RAISE EXCEPTION 'the table would have % cells (limit %): use fewer dimensions, filters or coarser categories',
+            v_cells, v_max_cells USING ERRCODE = 'program_limit_exceeded';
+    END IF;
+    v_off := array_fill(0, ARRAY[greatest(v_d, 1)]);
+    v_mask := array_fill(0::bigint, ARRAY[greatest(v_d, 1)]);
+    FOR v_i IN REVERSE v_d..1 LOOP
+        v_off[v_i] := v_tot_bits;
+        v_mask[v_i] := ((1::bigint << v_bits[v_i]) - 1) << v_tot_bits;
+        v_tot_bits := v_tot_bits + v_bits[v_i];
+    END LOOP;
+    IF v_tot_bits > 62 THEN
+        RAISE EXCEPTION 'the table has too many dimensions' USING ERRCODE = 'program_limit_exceeded';
+    END IF;
+    v_labels := array_fill(NULL::text, ARRAY[greatest(v_d, 1)]);
+    v_map := array_fill(NULL::text, ARRAY[greatest(v_d, 1)]);
+    FOR v_i IN 1..v_d LOOP
+        WITH c AS (SELECT g, code, row_number() OVER (ORDER BY ord, code) AS idx FROM migstat_rep_cat WHERE dno = v_i),
+             b AS (SELECT min(g) AS lo, max(g) AS hi FROM c)
+        SELECT (ARRAY['_T'] || ARRAY(SELECT code FROM c ORDER BY idx))::text,
+               coalesce((SELECT format('[%s:%s]=%s', b.lo, b.hi, array_agg(c.idx << v_off[v_i] ORDER BY s.g))
+                           FROM b CROSS JOIN generate_series(b.lo, b.hi) s(g) LEFT JOIN c ON c.g = s.g
+                          GROUP BY b.lo, b.hi), '{}')
+          INTO v_code, v_key;
+        v_labels[v_i] := v_code;
+        v_map[v_i] := v_key;
+    END LOOP;
+    -- the key of a row of group values g1..gd
+    v_kexpr := coalesce((SELECT string_agg(format('(%L::bigint[])[g%s]', v_map[i], i), ' + ' ORDER BY i)
+                           FROM generate_series(1, v_d) i), '0');
+
+    -- ---- 3. the cube: fine cells, then the margins one dimension at a time -----------------
+    -- migstat_rep_sup: every non-zero cell; st: F free, A primary, D secondary; s: the pass that
+    -- suppressed the cell (0 = primary). Records add up, so a margin's status is final when it is
+    -- inserted; person counts are completed first.
+    EXECUTE format('CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS SELECT (%s)::bigint AS k, n AS v, '
+                   'CASE WHEN n BETWEEN 1 AND %s THEN ''A'' ELSE ''F'' END AS st, CASE WHEN n BETWEEN 1 AND %2$s THEN 0 END AS s '
+                   'FROM migstat_rep_raw WHERE n > 0', v_kexpr, v_k - 1);
+    FOR v_j IN 1..v_d LOOP
+        EXECUTE 'INSERT INTO migstat_rep_sup (k, v, st, s) SELECT k & $1, sum(v), '
+                'CASE WHEN sum(v) BETWEEN 1 AND $3 THEN ''A'' ELSE ''F'' END, CASE WHEN sum(v) BETWEEN 1 AND $3 THEN 0 END '
+                'FROM migstat_rep_sup WHERE k & $2 <> 0 GROUP BY 1'
+            USING ~v_mask[v_j], v_mask[v_j], v_k - 1;
+    END LOOP;
+    IF v_multi THEN
+        -- Persons in several cells: distinct (cell, person) pairs at every margin level, added
+        -- to the single-cell persons' counts; the status is set again on the sums.
+        EXECUTE format('CREATE TEMP TABLE migstat_rep_pairs ON COMMIT DROP AS SELECT (%s)::bigint AS k, p FROM migstat_rep_mraw',
+                       v_kexpr);
+        FOR v_j IN 1..v_d LOOP
+            EXECUTE 'INSERT INTO migstat_rep_pairs (k, p) SELECT k & $1, p FROM migstat_rep_pairs WHERE k & $2 <> 0 GROUP BY 1, 2'
+                USING ~v_mask[v_j], v_mask[v_j];
+        END LOOP;
+        ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_simple;
+        CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
+            SELECT c.k, c.v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st,
+                   CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 0 END AS s
+              FROM (SELECT u.k, sum(u.v)::bigint AS v
+                      FROM (SELECT x.k, x.v FROM migstat_rep_simple x
+                            UNION ALL SELECT y.k, count(*) FROM migstat_rep_pairs y GROUP BY y.k) u
+                     GROUP BY u.k) c;
+        DROP TABLE migstat_rep_simple, migstat_rep_pairs, migstat_rep_mraw;
+    END IF;
+
+    -- ---- 4. disclosure control -------------------------------------------------------------
+    IF v_d > 0 AND EXISTS (SELECT 1 FROM migstat_rep_sup WHERE st = 'A') THEN
+        -- Relations along dimension j: the cells with the same key outside j's bits. A pass over
+        -- j looks at the relations that gained a suppressed cell since j's previous pass; where
+        -- exactly one is suppressed it suppresses the relation's smallest positive free cell
+        -- (ties: a category before the _T, then the lower index). Stops after a round without
+        -- change.
+        v_last := array_fill(-1, ARRAY[v_d]);
+        v_pass := 0;
+        LOOP
+            v_changed := 0;
+            FOR v_j IN 1..v_d LOOP
+                v_pass := v_pass + 1;
+                EXECUTE $q$
+                    WITH d AS (SELECT DISTINCT k & $1 AS lk FROM migstat_rep_sup WHERE s > $3),
+                         l AS (SELECT c.k & $1 AS lk,
+                                      min(CASE WHEN c.st = 'F' AND c.v > 0
+                                               THEN (c.v << ($4 + 1)) | (((c.k & $2) = 0)::integer::bigint << $4)
+                                                    | ((c.k & $2) >> $5) END) AS best
+                                 FROM migstat_rep_sup c
+                                WHERE (c.k & $1) IN (SELECT lk FROM d)
+                                GROUP BY 1
+                               HAVING count(*) FILTER (WHERE c.st <> 'F') = 1)
+                    UPDATE migstat_rep_sup c SET st = 'D', s = $6
+                      FROM l
+                     WHERE l.best IS NOT NULL AND c.k = l.lk | ((l.best & ((1::bigint << $4) - 1)) << $5)$q$
+                    USING ~v_mask[v_j], v_mask[v_j], v_last[v_j], v_bits[v_j], v_off[v_j], v_pass;
+                GET DIAGNOSTICS v_n = ROW_COUNT;
+                v_last[v_j] := v_pass;
+                v_changed := v_changed + v_n;
+            END LOOP;
+            EXIT WHEN v_changed = 0;
+        END LOOP;
+    END IF;
+
+    -- ---- 5. output ---------------------------------------------------------------------------
+    -- Every cell of the cube, in key order: row number i -> index of each dimension.
+    v_sql := NULL;
+    v_n := 1;
+    FOR v_i IN REVERSE v_d..1 LOOP
+        v_sql := concat_ws(', ', format('(s.i / %s) %% %s AS x%s', v_n, v_ncat[v_i] + 1, v_i), v_sql);
+        v_n := v_n * (v_ncat[v_i] + 1);
+    END LOOP;
+    RETURN QUERY EXECUTE format($q$
+        SELECT %1$s AS cell_dims,
+               CASE WHEN q.st IN ('A', 'D') THEN NULL ELSE coalesce(q.v, 0) END,
+               'A'::text, coalesce(q.st, 'F'), NULL::numeric, NULL::numeric, false
+          FROM generate_series(0::bigint, %2$s - 1) s(i)
+         CROSS JOIN LATERAL (SELECT %3$s) x
+          LEFT JOIN migstat_rep_sup q ON q.k = %4$s
+         ORDER BY s.i$q$,
+        coalesce('ARRAY[' || (SELECT string_agg(format('(%L::text[])[(x.x%s + 1)::integer]', v_labels[i], i), ', ' ORDER BY i)
+                                FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
+        v_cells, coalesce(v_sql, '0 AS x0'),
+        coalesce((SELECT string_agg(format('(x.x%s << %s)', i, v_off[i]), ' + ' ORDER BY i) FROM generate_series(1, v_d) i), '0'));
+
+    IF p_with_estimates THEN
+        -- An estimate matches when its dimensions are among the report's (the others are _T),
+        -- it lies within the report's period range (with a period dimension: exactly one period),
+        -- its codes are categories of this report (age bands, occupation level) and it satisfies
+        -- every filter (an estimate that is a total over a filtered dimension does not).
+        RETURN QUERY EXECUTE format($q$
+            SELECT %1$s, round(e.value)::bigint, 'E'::text, 'F'::text, e.lower_bound, e.upper_bound, true
+              FROM migstat.estimate e
+              JOIN migstat.source s ON s.id = e.source_id
+              JOIN migstat.purpose pu ON pu.id = e.purpose_id
+             WHERE ARRAY(SELECT jsonb_object_keys(e.dims)) <@ %2$L::text[]
+               AND ($1::date IS NULL OR e.period_from >= $1) AND ($2::date IS NULL OR e.period_to <= $2)
+               %3$s
+             ORDER BY 1, e.id$q$,
+            coalesce('ARRAY[' || (SELECT string_agg(CASE v_dims[i]
+                        WHEN 'source' THEN 's.name'
+                        WHEN 'purpose' THEN 'pu.name'
+                        WHEN 'period' THEN format('migstat.report_period_label(%L, migstat.report_period_ord(%1$L, e.period_from))', v_unit)
+                        ELSE format('coalesce(e.dims ->> %L, %L)', v_dims[i], '_T') END, ', ' ORDER BY i)
+                      FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
+            v_dims,
+            concat(
+                CASE WHEN 'period' = ANY (v_dims) THEN format(
+                    ' AND e.period_from = migstat.report_period_start(%1$L, migstat.report_period_ord(%1$L, e.period_from))'
+                    ' AND e.period_to = migstat.report_period_end(%1$L, migstat.report_period_ord(%1$L, e.period_from))', v_unit) END,
+                CASE WHEN 'age' = ANY (v_dims) THEN format(' AND (NOT e.dims ? %L OR e.dims ->> %1$L = ANY (%2$L::text[]))', 'age', v_band_lbl) END,
+                CASE WHEN 'occupation' = ANY (v_dims) THEN format(
+                    ' AND (NOT e.dims ? %L OR length(e.dims ->> %1$L) = %2$s)', 'occupation', v_level) END,
+                (SELECT string_agg(CASE f.key
+                        WHEN 'source' THEN format(' AND s.name = ANY (%L::text[])', ARRAY(SELECT jsonb_array_elements_text(f.value)))
+                        WHEN 'purpose' THEN format(' AND pu.name = ANY (%L::text[])', ARRAY(SELECT jsonb_array_elements_text(f.value)))
+                        ELSE format(' AND e.dims ->> %L = ANY (%L::text[])', f.key, ARRAY(SELECT jsonb_array_elements_text(f.value))) END, '')
+                   FROM jsonb_each(v_fcode) f)))
+            USING p_period_from, p_period_to;
+    END IF;
+
+    DROP TABLE migstat_rep_sup, migstat_rep_cat, migstat_rep_raw;
+
+    PERFORM set_config('jit', v_jit, true);
+
+    -- Last, so the audit log's lock is held only for the end of the transaction.
+    PERFORM migstat.audit('report.run', jsonb_build_object(
+        'dims', to_jsonb(v_dims), 'filters', v_fcode, 'period_from', p_period_from, 'period_to', p_period_to,
+        'period_unit', v_unit, 'age_bands', p_age_bands, 'threshold_requested', p_threshold, 'threshold', v_k,
+        'count', v_count, 'occupation_level', v_level, 'with_estimates', coalesce(p_with_estimates, false)));
+    RETURN;
+END
+$fn$;
+
+-- Imports estimates for a purpose (loaders holding the purpose's load compartment). p_rows is a
+-- JSON array of objects:
+--   {"period_from": "2024-01-01", "period_to": "2024-12-31", "dims": {"migration_status": "IRR", "sex": "F"},
+--    "value": 1200, "lower_bound": 800, "upper_bound": 1900, "method": "...", "source_reference": "..."}
+-- dims: direction, sex, age (a band label: Y15-19, Y_LT5, Y_GE85, 15-19, 65+, 14), nationality,
+-- country, region, reason, occupation (any ISCO-08 level), worker_category, ethnicity,
+-- migration_status, disability; a dimension left out = the total over it. Every row is checked
+-- (codes exist, 0 <= lower_bound <= value <= upper_bound, period_from <= period_to, method given)
+-- before anything is stored; the first bad row raises an error naming its index (1 = first) and
+-- the field, never the value. All rows or none are stored.
+CREATE FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
+DECLARE
+    c_dims  CONSTANT text[] := ARRAY['direction', 'sex', 'age', 'nationality', 'country', 'region', 'reason',
+                                     'occupation', 'worker_category', 'ethnicity', 'migration_status', 'disability'];
+    c_keys  CONSTANT text[] := ARRAY['period_from', 'period_to', 'dims', 'value', 'lower_bound', 'upper_bound',
+                                     'method', 'source_reference'];
+    v_p      migstat.purpose;
+    v_src    smallint;
+    v_row    jsonb;
+    v_i      integer := 0;
+    v_key    text;
+    v_field  text;
+    v_txt    text;
+    v_dims   jsonb;
+    v_from   date;
+    v_to     date;
+    v_num    numeric[];
+    v_n      integer := 0;
+BEGIN
+    PERFORM migstat.require_role('migstat_loader');
+    v_p := migstat.require_compartment(p_purpose, 'load');
+    IF p_source IS NULL OR p_source !~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$' THEN
+        RAISE EXCEPTION 'source names are 1-63 characters: a letter or digit, then letters, digits, ".", "_", "-"'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_rows IS NULL OR jsonb_typeof(p_rows) <> 'array' THEN
+        RAISE EXCEPTION 'estimates must be a JSON array of objects' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO migstat.source (name) VALUES (p_source) ON CONFLICT (name) DO NOTHING;
+    SELECT id INTO v_src FROM migstat.source WHERE name = p_source;
+
+    FOR v_row IN SELECT e FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS a(e, n) ORDER BY a.n LOOP
+        v_i := v_i + 1;
+        IF jsonb_typeof(v_row) <> 'object' THEN
+            RAISE EXCEPTION 'estimates row %: not a JSON object', v_i USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        FOR v_key IN SELECT k FROM jsonb_object_keys(v_row) k ORDER BY k LOOP
+            IF NOT v_key = ANY (c_keys) THEN
+                RAISE EXCEPTION 'estimates row %: unknown field "%"', v_i, left(v_key, 40)
+                    USING ERRCODE = 'invalid_parameter_value', HINT = 'fields: ' || array_to_string(c_keys, ', ');
+            END IF;
+        END LOOP;
+        -- period
+        FOREACH v_field IN ARRAY ARRAY['period_from', 'period_to'] LOOP
+            v_txt := CASE WHEN jsonb_typeof(v_row -> v_field) = 'string' THEN v_row ->> v_field END;
+            IF v_txt IS NULL OR v_txt !~ '^\d{4}-\d{2}-\d{2}$' THEN
+                RAISE EXCEPTION 'estimates row %: field %: a date YYYY-MM-DD is required', v_i, v_field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            BEGIN
+                IF v_field = 'period_from' THEN v_from := v_txt::date; ELSE v_to := v_txt::date; END IF;
+            EXCEPTION WHEN others THEN
+                RAISE EXCEPTION 'estimates row %: field %: not a valid date', v_i, v_field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END;
+        END LOOP;
+        IF v_to < v_from THEN
+            RAISE EXCEPTION 'estimates row %: field period_to: before period_from', v_i USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        -- value and bounds
+        v_num := ARRAY[NULL, NULL, NULL]::numeric[];
+        FOR v_j IN 1..3 LOOP
+            v_field := (ARRAY['value', 'lower_bound', 'upper_bound'])[v_j];
+            CONTINUE WHEN v_j > 1 AND coalesce(jsonb_typeof(v_row -> v_field), 'null') = 'null';
+            IF coalesce(jsonb_typeof(v_row -> v_field), 'null') NOT IN ('number', 'string') THEN
+                RAISE EXCEPTION 'estimates row %: field %: a number is required', v_i, v_field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            BEGIN
+                v_num[v_j] := (v_row ->> v_field)::numeric;
+            EXCEPTION WHEN others THEN
+                RAISE EXCEPTION 'estimates row %: field %: not a number', v_i, v_field USING ERRCODE = 'invalid_parameter_value';
+            END;
+            IF v_num[v_j] IN ('NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric) OR v_num[v_j] < 0 THEN
+                RAISE EXCEPTION 'estimates row %: field %: must be a finite number >= 0', v_i, v_field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END LOOP;
+        IF v_num[2] > v_num[1] THEN
+            RAISE EXCEPTION 'estimates row %: field lower_bound: greater than value', v_i USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF v_num[3] < v_num[1] THEN
+            RAISE EXCEPTION 'estimates row %: field upper_bound: less than value', v_i USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF jsonb_typeof(v_row -> 'method') IS DISTINCT FROM 'string' OR btrim(v_row ->> 'method') = '' THEN
+            RAISE EXCEPTION 'estimates row %: field method: a description of the method is required', v_i
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF coalesce(jsonb_typeof(v_row -> 'source_reference'), 'null') NOT IN ('null', 'string') THEN
+            RAISE EXCEPTION 'estimates row %: field source_reference: must be text', v_i USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        -- dims: codes of their lists (stored in canonical upper case)
+        IF coalesce(jsonb_typeof(v_row -> 'dims'), 'null') NOT IN ('null', 'object') THEN
+            RAISE EXCEPTION 'estimates row %: field dims: must be an object {"dimension": "CODE"}', v_i
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_dims := '{}';
+        FOR v_key, v_txt IN SELECT d.key, CASE WHEN jsonb_typeof(d.value) = 'string' THEN btrim(d.value #>> '{}') END
+                              FROM jsonb_each(coalesce(v_row -> 'dims', '{}')) d ORDER BY d.key LOOP
+            IF NOT v_key = ANY (c_dims) THEN
+                RAISE EXCEPTION 'estimates row %: field dims: unknown dimension "%"', v_i, left(v_key, 40)
+                    USING ERRCODE = 'invalid_parameter_value', HINT = 'dimensions: ' || array_to_string(c_dims, ', ');
+            END IF;
+            IF v_txt IS NULL THEN
+                RAISE EXCEPTION 'estimates row %: field dims.%: a code (text) is required', v_i, v_key
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF v_key = 'age' THEN
+                v_txt := upper(v_txt);
+                IF v_txt !~ '^(Y_LT\d{1,3}|Y_GE\d{1,3}|Y\d{1,3}-\d{1,3}|\d{1,3}(-\d{1,3}|\+)?)$' THEN
+                    RAISE EXCEPTION 'estimates row %: field dims.age: not an age band label (Y15-19, Y_GE85, 15-19, 65+)', v_i
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            ELSE
+                v_txt := upper(v_txt);
+                IF NOT EXISTS (SELECT 1 FROM migstat.code
+                                WHERE dimension = CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END
+                                  AND code = v_txt AND active) THEN
+                    RAISE EXCEPTION 'estimates row %: field dims.%: not a code of the list', v_i, v_key
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END IF;
+            v_dims := v_dims || jsonb_build_object(v_key, v_txt);
+        END LOOP;
+        INSERT INTO migstat.estimate (purpose_id, source_id, period_from, period_to, dims, value, lower_bound,
+                                      upper_bound, method, source_reference)
+        VALUES (v_p.id, v_src, v_from, v_to, v_dims, v_num[1], v_num[2], v_num[3], btrim(v_row ->> 'method'),
+                v_row ->> 'source_reference');
+        v_n := v_n + 1;
+    END LOOP;
+    PERFORM migstat.audit('estimates.import', jsonb_build_object('source', p_source, 'purpose', v_p.name, 'rows', v_n),
+                          v_p.id);
+    RETURN v_n;
+END
+$$;
+
+-- Coverage of the nine dimensions of the Committee's paragraph 20(a): per source and year of
+-- event, the number of records and how many of them state a value. Not stated = NULL, or an
+-- explicit unknown code: sex _U, nationality XXX (unspecified; XXA/XXB/XXC are stated), reason,
+-- worker_category, ethnicity, migration_status, disability UNK. _O (sex other) and NOT_WORKER
+-- are stated values. Disclosure control: records below the threshold K are suppressed together
+-- with the row's stated and share; stated in 1..K-1 (K = threshold_special for ethnicity,
+-- disability and migration_status) is suppressed, and its share with it.
+CREATE FUNCTION migstat.coverage(p_period_from date DEFAULT NULL, p_period_to date DEFAULT NULL,
+                                 p_source text DEFAULT NULL)
+RETURNS TABLE (source text, period text, dimension text, records bigint, stated bigint, share numeric)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    v_src   smallint;
+    v_k     integer := migstat.report_threshold(false, NULL);
+    v_ks    integer := migstat.report_threshold(true, NULL);
+    u_sex   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'sex' AND code = '_U');
+    u_nat   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'country' AND code = 'XXX');
+    u_rea   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'reason' AND code = 'UNK');
+    u_wc    integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'worker_category' AND code = 'UNK');
+    u_eth   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'ethnicity' AND code = 'UNK');
+    u_ms    integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'migration_status' AND code = 'UNK');
+    u_dis   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'disability' AND code = 'UNK');
+BEGIN
+    PERFORM migstat.require_report_reader();
+    IF p_period_from > p_period_to THEN
+        RAISE EXCEPTION 'period_from is after period_to' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_source IS NOT NULL THEN
+        SELECT id INTO v_src FROM migstat.source s WHERE s.name = p_source;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'unknown source "%"', p_source USING ERRCODE = 'MS404';
+        END IF;
+    END IF;
+    RETURN QUERY
+    WITH c AS (
+        SELECT r.source_id, date_part('year', r.event_date)::integer AS y, count(*) AS n,
+               count(*) FILTER (WHERE r.sex <> ALL (u_sex)) AS sex,
+               count(r.age) AS age,
+               count(*) FILTER (WHERE r.nationality <> ALL (u_nat)) AS nationality,
+               count(*) FILTER (WHERE r.reason <> ALL (u_rea)) AS reason,
+               count(r.occupation) AS occupation,
+               count(*) FILTER (WHERE r.worker_category <> ALL (u_wc)) AS worker_category,
+               count(*) FILTER (WHERE r.ethnicity <> ALL (u_eth)) AS ethnicity,
+               count(*) FILTER (WHERE r.migration_status <> ALL (u_ms)) AS migration_status,
+               count(*) FILTER (WHERE r.disability <> ALL (u_dis)) AS disability
+          FROM migstat.records r
+         WHERE (v_src IS NULL OR r.source_id = v_src)
+           AND (p_period_from IS NULL OR r.event_date >= p_period_from)
+           AND (p_period_to IS NULL OR r.event_date <= p_period_to)
+         GROUP BY 1, 2
+    ), x AS (
+        SELECT s.name, c.y, d.ord, d.dim, c.n, d.st,
+               c.n >= v_k AS n_ok,
+               c.n >= v_k AND (d.st = 0 OR d.st >= CASE WHEN d.special THEN v_ks ELSE v_k END) AS st_ok
+          FROM c
+          JOIN migstat.source s ON s.id = c.source_id
+         CROSS JOIN LATERAL (VALUES (1, 'sex', c.sex, false), (2, 'age', c.age, false),
+                                    (3, 'nationality', c.nationality, false), (4, 'reason', c.reason, false),
+                                    (5, 'occupation', c.occupation, false), (6, 'worker_category', c.worker_category, false),
+                                    (7, 'ethnicity', c.ethnicity, true), (8, 'migration_status', c.migration_status, true),
+                                    (9, 'disability', c.disability, true)) AS d(ord, dim, st, special)
+    )
+    SELECT x.name::text, x.y::text, x.dim::text,
+           CASE WHEN x.n_ok THEN x.n END,
+           CASE WHEN x.st_ok THEN x.st END,
+           CASE WHEN x.st_ok THEN round(x.st::numeric / x.n, 4) END
+      FROM x
+     ORDER BY x.name, x.y, x.ord;
+    PERFORM migstat.audit('coverage.run', jsonb_build_object('period_from', p_period_from, 'period_to', p_period_to,
+                          'source', p_source));
+END
+$$;
+
+REVOKE ALL ON FUNCTION migstat.report_age_bands(text), migstat.report_period_ord(text, date),
+    migstat.report_period_label(text, integer), migstat.report_period_start(text, integer),
+    migstat.report_period_end(text, integer), migstat.require_report_reader(),
+    migstat.report_threshold(boolean, integer),
+    migstat.report(text[], jsonb, date, date, text, text, integer, text, integer, boolean),
+    migstat.estimates_import(text, text, jsonb),
+    migstat.coverage(date, date, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION migstat.report(text[], jsonb, date, date, text, text, integer, text, integer, boolean)
+    TO migstat_analyst, migstat_steward, migstat_admin;
+GRANT EXECUTE ON FUNCTION migstat.coverage(date, date, text) TO migstat_analyst, migstat_steward, migstat_admin;
+GRANT EXECUTE ON FUNCTION migstat.estimates_import(text, text, jsonb) TO migstat_loader;

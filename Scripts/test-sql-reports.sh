@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Tests of Schemas/0006_reports.sql (migstat.report, estimates, coverage) against the private
+# PostgreSQL (Scripts/pg.sh). Creates its own database with a random name, applies every
+# Schemas/0*.sql in order, loads the code lists, builds test data with known counts, runs
+# Tests/sql/reports/[0-9]*.sql and drops everything it created (database, login roles, the
+# database's compartment roles).
+#
+#   Scripts/test-sql-reports.sh              run the checks; prints "ok - name" / "not ok - name"
+#                                            and "N passed, M failed"; exit 1 on any failure
+#   Scripts/test-sql-reports.sh --bench N    also generate N synthetic records and print the
+#                                            benchmark timings (no assertions)
+#   Scripts/test-sql-reports.sh --bench-only N   only the benchmark
+#   Scripts/test-sql-reports.sh --keep       keep the database and roles (prints their names)
+#
+# Check files print lines "ok - ..." / "not ok - ..." (psql -At); a file that stops on an SQL
+# error counts as one failure. Files named *_as_analyst.sql run as a login granted only
+# migstat_analyst, *_as_loader.sql as a loader of purpose "flows", others as the superuser.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+bench=0
+bench_only=0
+keep=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --bench) bench=${2:?--bench needs a row count}; shift 2 ;;
+        --bench-only) bench=${2:?--bench-only needs a row count}; bench_only=1; shift 2 ;;
+        --keep) keep=1; shift ;;
+        *) echo "usage: $0 [--bench N | --bench-only N] [--keep]" >&2; exit 2 ;;
+    esac
+done
+
+if ! Scripts/pg.sh status >/dev/null 2>&1; then
+    Scripts/pg.sh start
+fi
+eval "$(Scripts/pg.sh env)"
+
+suffix=$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')
+DB=migstat_reptest_$suffix
+ANALYST=reptest_${suffix}_analyst
+LOADER=reptest_${suffix}_loader
+AUDITOR=reptest_${suffix}_auditor
+OUT=$(mktemp -d)
+tag=""
+
+psql_su() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+
+cleanup() {
+    local rc=$?
+    if [ "$keep" = 1 ]; then
+        echo "# kept database $DB, roles $ANALYST $LOADER $AUDITOR (tag $tag)" >&2
+    else
+        dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+        local r roles
+        roles="$ANALYST $LOADER $AUDITOR"
+        if [ -n "$tag" ]; then
+            roles="$roles $(psql -X -At -d postgres -c "SELECT string_agg(quote_ident(rolname), ' ') FROM pg_roles WHERE rolname LIKE 'migstat\_${tag}\_%'")"
+        fi
+        for r in $roles; do
+            psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
+        done
+    fi
+    rm -rf "$OUT"
+    exit $rc
+}
+trap cleanup EXIT
+
+createdb "$DB"
+for f in Schemas/0[0-9][0-9][0-9]_*.sql; do
+    psql_su -1 -f "$f" >/dev/null
+done
+tag=$(psql -X -At -d "$DB" -c "SELECT value FROM migstat.setting WHERE key = 'instance_tag'")
+
+# Code lists: ids 1..n per dimension in sort_order.
+psql_su >/dev/null <<'SQL'
+CREATE TEMP TABLE code_csv (dimension text, code text, label text, parent text, level smallint, sort_order integer);
+\copy code_csv FROM 'Schemas/codes/spec.csv' CSV HEADER
+\copy code_csv FROM 'Schemas/codes/country.csv' CSV HEADER
+\copy code_csv FROM 'Schemas/codes/region.csv' CSV HEADER
+\copy code_csv FROM 'Schemas/codes/isco08.csv' CSV HEADER
+\copy code_csv FROM 'Schemas/codes/ethnicity-kg.csv' CSV HEADER
+INSERT INTO migstat.code (dimension, id, code, label, parent, level, sort_order)
+SELECT dimension, row_number() OVER (PARTITION BY dimension ORDER BY sort_order), code, label, nullif(parent, ''),
+       level, sort_order
+  FROM code_csv;
+SQL
+
+psql -X -q -d "$DB" -c "CREATE ROLE $ANALYST LOGIN; GRANT migstat_analyst TO $ANALYST;
+                        CREATE ROLE $LOADER LOGIN; CREATE ROLE $AUDITOR LOGIN; GRANT migstat_auditor TO $AUDITOR;" >/dev/null
+
+passed=0
+failed=0
+record() { # $1 = file, reads the file's output on stdin
+    local line
+    while IFS= read -r line; do
+        case "$line" in
+            "ok - "*) passed=$((passed + 1)); echo "$line" ;;
+            "not ok - "*) failed=$((failed + 1)); echo "$line" ;;
+            "#"*) echo "$line" ;;
+        esac
+    done
+}
+
+if [ "$bench_only" = 0 ]; then
+    # Test data and helpers (schema t, superuser only).
+    psql_su -v loader="$LOADER" -f Tests/sql/reports/fixture.sql >"$OUT/fixture.out" 2>&1 || {
+        cat "$OUT/fixture.out" >&2
+        echo "not ok - fixture"
+        echo "0 passed, 1 failed"
+        exit 1
+    }
+    for f in Tests/sql/reports/[0-9]*.sql; do
+        name=$(basename "$f" .sql)
+        user=postgres
+        case "$name" in
+            *_as_analyst) user=$ANALYST ;;
+            *_as_loader) user=$LOADER ;;
+        esac
+        if psql -X -At -v ON_ERROR_STOP=1 -U "$user" -d "$DB" -v analyst="$ANALYST" -v loader="$LOADER" \
+                -v auditor="$AUDITOR" -f "$f" >"$OUT/$name.out" 2>"$OUT/$name.err"; then
+            record "$f" <"$OUT/$name.out"
+        else
+            record "$f" <"$OUT/$name.out"
+            echo "not ok - $name stopped on an error:"
+            sed 's/^/#   /' "$OUT/$name.err"
+            failed=$((failed + 1))
+        fi
+        if grep -q '^not ok' "$OUT/$name.out" && [ -s "$OUT/$name.err" ]; then
+            sed 's/^/#   /' "$OUT/$name.err"
+        fi
+    done
+fi
+
+if [ "$bench" != 0 ]; then
+    echo "# benchmark: $bench records (2 parallel workers at most; no assertions)"
+    psql_su -v rows="$bench" -v seed=0.42 -f Tests/sql/reports/bench_data.sql >/dev/null
+    psql -X -At -d "$DB" -f Tests/sql/reports/bench.sql | sed 's/^/# /'
+fi
+
+if [ "$bench_only" = 0 ]; then
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+fi
