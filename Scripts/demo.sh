@@ -49,6 +49,14 @@ as loader import .demo/border-2024.csv --source border --purpose labour_2024
 echo "(exit status $?: the same file is refused)"
 set -e
 as loader batches
+as analyst report --by sex,direction --period 2024
+as analyst report --by sex,age --age-bands "0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+" --format csv
+as analyst report --by migration_status,disability --format sdmx-csv
+as steward extract --purpose labour_2024 --reason "Quality check of the border batch against the source" --columns record_id,event_date,direction,sex --filter sex=F --format csv | head -5
+set +e
+as analyst extract --purpose labour_2024 --reason "an analyst may not see records"
+echo "(exit status $?: analysts get protected aggregates only)"
+set -e
 as admin access list
 as auditor audit list --last 20
 as auditor audit verify

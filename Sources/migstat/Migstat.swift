@@ -13,7 +13,8 @@ struct Migstat: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            DBCommand.self, PurposeCommand.self, ImportCommand.self, BatchesCommand.self, CodesCommand.self,
+            DBCommand.self, PurposeCommand.self, ImportCommand.self, BatchesCommand.self, ReportCommand.self,
+            ExtractCommand.self, CodesCommand.self,
             AccessCommand.self, AuditCommand.self,
         ]
     )

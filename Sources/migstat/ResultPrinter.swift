@@ -2,6 +2,13 @@ import MigstatPQ
 
 /// Prints query results as an aligned table, CSV or JSON (to stdout: report data only).
 enum ResultPrinter {
+    /// Where lines go instead of stdout (for capturing); nil = stdout.
+    nonisolated(unsafe) static var sink: ((String) -> Void)?
+
+    private static func emit(_ line: String) {
+        if let sink { sink(line) } else { Swift.print(line) }
+    }
+
     static func print(_ result: PQResult, format: OutputOptions.Format) {
         let names = result.columnNames
         let rows = (0..<result.rowCount).map { row in (0..<result.columnCount).map { result[row, $0] } }
@@ -11,14 +18,14 @@ enum ResultPrinter {
     static func print(names: [String], rows: [[String?]], format: OutputOptions.Format) {
         switch format {
         case .csv:
-            Swift.print(names.map(csvField).joined(separator: ","))
-            for row in rows { Swift.print(row.map { csvField($0 ?? "") }.joined(separator: ",")) }
+            emit(names.map(csvField).joined(separator: ","))
+            for row in rows { emit(row.map { csvField($0 ?? "") }.joined(separator: ",")) }
         case .json:
             let objects = rows.map { row in
                 "{" + zip(names, row).map { "\(jsonString($0)): \($1.map(jsonString) ?? "null")" }
                     .joined(separator: ", ") + "}"
             }
-            Swift.print("[" + objects.joined(separator: ",\n ") + "]")
+            emit("[" + objects.joined(separator: ",\n ") + "]")
         case .table:
             var widths = names.map(\.count)
             for row in rows {
@@ -28,10 +35,10 @@ enum ResultPrinter {
                 zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }
                     .joined(separator: "  ").trimmingTrailingSpaces()
             }
-            Swift.print(line(names))
-            Swift.print(line(widths.map { String(repeating: "-", count: $0) }))
-            for row in rows { Swift.print(line(row.map { $0 ?? "" })) }
-            Swift.print("(\(rows.count) row\(rows.count == 1 ? "" : "s"))")
+            emit(line(names))
+            emit(line(widths.map { String(repeating: "-", count: $0) }))
+            for row in rows { emit(line(row.map { $0 ?? "" })) }
+            emit("(\(rows.count) row\(rows.count == 1 ? "" : "s"))")
         }
     }
 }

@@ -35,7 +35,7 @@ package final class CSVReader {
     private let chunkSize: Int
 
     // Source: a file descriptor, or (fd == -1) an in-memory array.
-    private var fd: Int32
+    private let fd: Int32
     private let closesDescriptor: Bool
     private let memory: [UInt8]
     private var memoryOffset = 0
@@ -52,7 +52,7 @@ package final class CSVReader {
     /// The source has no more bytes.
     private var atEOF = false
     private var checkedBOM = false
-    /// The physical line (1-based) at `position`.
+    /// The physical line (1-based) at `position`; while a record is parsed, the line where it starts.
     private var line = 1
     /// Per byte: `stopsUnquoted` / `stopsQuoted` bits.
     private let classes: UnsafeMutablePointer<UInt8>
