@@ -27,7 +27,7 @@ step migstat db init
 for who in admin loader analyst steward auditor; do
     psql -q -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'demo_$who') THEN CREATE ROLE demo_$who LOGIN; END IF; END \$\$"
 done
-psql -q -c "GRANT migstat_admin TO demo_admin"
+psql -q -c "GRANT migstat_admin TO demo_admin" -c "GRANT CONNECT ON DATABASE migstat_demo TO demo_admin"
 
 as() { local who=$1; shift; step "migstat $* (as demo_$who)"; "$BIN" "$@" --dsn "user=demo_$who"; }
 as admin purpose add labour_2024 --description "Labour migration flows, 2024 (CMW report, para. 20(a))" --retain-until "5 years"
@@ -52,7 +52,7 @@ as loader batches
 as analyst report --by sex,direction --period 2024
 as analyst report --by sex,age --age-bands "0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+" --format csv
 as analyst report --by migration_status,disability --format sdmx-csv
-as steward extract --purpose labour_2024 --reason "Quality check of the border batch against the source" --columns record_id,event_date,direction,sex --filter sex=F --format csv | head -5
+as steward extract --purpose labour_2024 --reason "Quality check of the border batch against the source" --columns record_id,event_date,direction,sex --filter sex=_U --format csv
 set +e
 as analyst extract --purpose labour_2024 --reason "an analyst may not see records"
 echo "(exit status $?: analysts get protected aggregates only)"

@@ -1,0 +1,77 @@
+-- migstat 0007: hardening found by the access suite (Docs/GUARANTEES.md, findings F3 and F4).
+--
+-- F3: access_grant refuses grants to oneself and never gives one login both administration and a
+--     data role (loader, steward).
+-- F4: group roles are cluster-wide, so CONNECT to a migstat database is no longer PUBLIC's:
+--     access_grant grants CONNECT on this database to the login. (The proper fix, per-database
+--     group roles, is on the roadmap; until then host one migstat database per cluster.)
+DO $db$
+BEGIN
+    EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO migstat_owner WITH GRANT OPTION', current_database());
+END
+$db$;
+
+SET LOCAL ROLE migstat_owner;
+
+CREATE OR REPLACE FUNCTION migstat.access_grant(p_login name, p_kind text, p_purposes text[] DEFAULT '{}',
+                                     p_special boolean DEFAULT false)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
+DECLARE
+    v_role  name := ('migstat_' || p_kind)::name;
+    v_p     migstat.purpose;
+    v_name  text;
+    r       pg_roles%ROWTYPE;
+BEGIN
+    PERFORM migstat.require_role('migstat_admin');
+    IF p_kind NOT IN ('loader', 'analyst', 'steward', 'auditor', 'admin') THEN
+        RAISE EXCEPTION 'unknown role kind "%"', p_kind USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT * INTO r FROM pg_roles WHERE rolname = p_login;
+    IF NOT FOUND OR NOT r.rolcanlogin THEN
+        RAISE EXCEPTION 'no login role "%"', p_login USING ERRCODE = 'undefined_object';
+    END IF;
+    IF r.rolsuper OR r.rolbypassrls THEN
+        RAISE EXCEPTION 'refusing: "%" is a superuser or bypasses row-level security', p_login
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_login::text LIKE 'migstat\_%' THEN
+        RAISE EXCEPTION 'refusing to grant to a migstat group role' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- Separation of duties: no one grants to themselves, and administration never shares a login
+    -- with a data role (loader, steward).
+    IF p_login = session_user THEN
+        RAISE EXCEPTION 'refusing: "%" cannot grant roles to itself', p_login USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF (p_kind IN ('loader', 'steward') AND pg_has_role(p_login, 'migstat_admin', 'MEMBER'))
+       OR (p_kind = 'admin' AND (pg_has_role(p_login, 'migstat_loader', 'MEMBER')
+                                 OR pg_has_role(p_login, 'migstat_steward', 'MEMBER'))) THEN
+        RAISE EXCEPTION 'refusing: "%" would hold both administration and access to data', p_login
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF coalesce(array_length(p_purposes, 1), 0) > 0 AND p_kind NOT IN ('loader', 'steward') THEN
+        RAISE EXCEPTION 'purposes apply to loader and steward only' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_special AND p_kind <> 'steward' THEN
+        RAISE EXCEPTION 'special-category clearance applies to stewards only' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    EXECUTE format('GRANT %I TO %I', v_role, p_login);
+    -- Group roles are cluster-wide; CONNECT is per database, so a login reaches only the migstat
+    -- databases it was granted in.
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), p_login);
+    FOREACH v_name IN ARRAY coalesce(p_purposes, '{}') LOOP
+        SELECT * INTO v_p FROM migstat.purpose WHERE name = v_name AND status = 'active';
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'purpose "%" is not declared', v_name USING ERRCODE = 'MS404';
+        END IF;
+        EXECUTE format('GRANT %I TO %I', migstat.compartment_role(v_p.name,
+                       CASE p_kind WHEN 'loader' THEN 'load' ELSE 'read' END), p_login);
+        IF p_special THEN
+            EXECUTE format('GRANT %I TO %I', migstat.compartment_role(v_p.name, 'special'), p_login);
+        END IF;
+    END LOOP;
+    PERFORM migstat.audit('access.grant', jsonb_build_object('login', p_login, 'role', p_kind,
+                          'purposes', to_jsonb(coalesce(p_purposes, '{}')), 'special_category', p_special));
+END
+$$;
