@@ -322,7 +322,7 @@ BEGIN
       INTO v_band_lbl, v_band_lo, v_band_hi
       FROM migstat.report_age_bands(p_age_bands) b;
     IF p_age_bands IS NULL THEN
-        v_age_expr := 'coalesce(least(r.age / 5, 17) + 1, 0)';
+        v_age_expr := 'CASE WHEN r.age IS NULL THEN 0 WHEN r.age >= 85 THEN 18 ELSE r.age / 5 + 1 END';
     ELSE
         SELECT format('coalesce((%L::integer[])[r.age + 1], 0)', array_agg(b.band ORDER BY a))::text INTO v_age_expr
           FROM generate_series(0, 130) a JOIN migstat.report_age_bands(p_age_bands) b ON a BETWEEN b.lo AND b.hi;
@@ -503,7 +503,7 @@ BEGIN
                         WHEN x.g = -1 THEN '_X'
                         ELSE %3$s END,
                    CASE WHEN x.g = 0 AND %2$L NOT IN ('source', 'purpose', 'period') THEN 2147483647
-                        WHEN x.g = -1 THEN 2147483648
+                        WHEN x.g = -1 THEN 2147483646
                         ELSE %4$s END
               FROM (%5$s UNION %6$s) x(g)
               %7$s$q$,
@@ -656,10 +656,11 @@ BEGIN
         coalesce((SELECT string_agg(format('(x.x%s << %s)', i, v_off[i]), ' + ' ORDER BY i) FROM generate_series(1, v_d) i), '0'));
 
     IF p_with_estimates THEN
-        -- An estimate matches when its dimensions are among the report's (the others are _T),
-        -- it lies within the report's period range (with a period dimension: exactly one period),
-        -- its codes are categories of this report (age bands, occupation level) and it satisfies
-        -- every filter (an estimate that is a total over a filtered dimension does not).
+        -- An estimate matches when its dimensions are among the report's (the others are _T) or
+        -- are filtered to a single code, it lies within the report's period range (with a period
+        -- dimension: it covers exactly one period), its codes are categories of this report (age
+        -- bands, occupation level) and it satisfies every filter (an estimate that is a total
+        -- over a filtered dimension does not).
         RETURN QUERY EXECUTE format($q$
             SELECT %1$s, round(e.value)::bigint, 'E'::text, 'F'::text, e.lower_bound, e.upper_bound, true
               FROM migstat.estimate e
@@ -675,7 +676,7 @@ BEGIN
                         WHEN 'period' THEN format('migstat.report_period_label(%L, migstat.report_period_ord(%1$L, e.period_from))', v_unit)
                         ELSE format('coalesce(e.dims ->> %L, %L)', v_dims[i], '_T') END, ', ' ORDER BY i)
                       FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
-            v_dims,
+            v_dims || ARRAY(SELECT f.key FROM jsonb_each(v_fcode) f WHERE jsonb_array_length(f.value) = 1),
             concat(
                 CASE WHEN 'period' = ANY (v_dims) THEN format(
                     ' AND e.period_from = migstat.report_period_start(%1$L, migstat.report_period_ord(%1$L, e.period_from))'

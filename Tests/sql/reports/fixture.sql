@@ -115,13 +115,13 @@ DECLARE
     v_e    text[] := '{}';
     v_w    text := 'true';
     k      text;
-    i      integer;
+    x      integer;
 BEGIN
     IF p_unit IS NOT NULL AND NOT 'period' = ANY (v_dims) THEN
         v_dims := v_dims || 'period'::text;
     END IF;
-    FOR i IN 1..coalesce(array_length(v_dims, 1), 0) LOOP
-        v_e := v_e || t.expr(v_dims[i], p_bands, coalesce(p_unit, 'year'), p_level);
+    FOR x IN 1..coalesce(array_length(v_dims, 1), 0) LOOP
+        v_e := v_e || t.expr(v_dims[x], p_bands, coalesce(p_unit, 'year'), p_level);
     END LOOP;
     FOR k IN SELECT jsonb_object_keys(p_filters) LOOP
         IF k = 'occupation' THEN
