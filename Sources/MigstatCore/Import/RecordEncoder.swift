@@ -72,8 +72,15 @@ package struct RecordEncoder {
         tab()
         trimmedField(layout.index(of: .age), record) { field in
             guard let field else { return null() }
-            guard let age = parseSmallInt(field) else { return reject(.age, .notAWholeNumber, lineNumber) }
-            guard (0...130).contains(age) else { return reject(.age, .ageOutOfRange, lineNumber) }
+            // A whole number (signed, any length) outside 0...130 is out of range; anything else
+            // that is not digits is not a whole number.
+            let digits = field.first == 0x2D || field.first == 0x2B ? UnsafeBufferPointer(rebasing: field.dropFirst()) : field
+            guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                return reject(.age, .notAWholeNumber, lineNumber)
+            }
+            guard field.first != 0x2D, let age = parseSmallInt(digits), (0...130).contains(age) else {
+                return reject(.age, .ageOutOfRange, lineNumber)
+            }
             appendInt(age)
         }
         tab()
