@@ -77,6 +77,7 @@ cleanup() {
             sql_super postgres "DROP ROLE IF EXISTS \"$r\"" >/dev/null
         done
     fi
+    [ -n "${TRAP_ROLE:-}" ] && sql_super postgres "DROP ROLE IF EXISTS \"$TRAP_ROLE\"" >/dev/null
     if [ -n "$OTHER_CREATED" ]; then
         sql_super postgres "DROP DATABASE IF EXISTS \"$OTHER_DB\" WITH (FORCE)" >/dev/null
     fi
@@ -139,7 +140,10 @@ for f in "$MIGSTAT_ROOT"/Schemas/0*.sql; do
         || { cat "$LOG" >&2; fatal "applying $(basename "$f") failed"; }
 done
 TAG=$(sql_super "$DB" "SELECT value FROM migstat.setting WHERE key = 'instance_tag'")
-VARS+=(-v "tag=$TAG")
+VARS+=(-v "tag=$TAG" -v "ptrap=acc_trap")
+# Finding F6: a role that already carries the name of a future compartment role must not be adopted.
+sql_super "$DB" "CREATE ROLE \"migstat_${TAG}_acc_trap_load\" NOLOGIN" >/dev/null
+TRAP_ROLE="migstat_${TAG}_acc_trap_load"
 echo "# database $DB (instance tag $TAG), schema files: $(cd "$MIGSTAT_ROOT/Schemas" && echo 0*.sql)"
 tail -q -n +2 "$MIGSTAT_ROOT"/Schemas/codes/*.csv >"$TMP/codes.csv"
 run_sql "$SUPERUSER" superuser 00_codes.sql <"$TMP/codes.csv"

@@ -20,6 +20,12 @@ SELECT count(*) > 0 AS pass, count(*) || ' rows' AS info FROM migstat.access \gs
 SELECT count(*) >= 3 AS pass FROM migstat.batches \gset
 \ir lib/result.sql
 
+\set want 42710
+\set d 'admin: purpose_add refuses to adopt an existing role as a compartment role (F6)'
+\o :out
+SELECT * FROM migstat.purpose_add(:'ptrap', 'Purpose whose load role name is already taken', '1 year');
+\ir lib/state.sql
+
 \set want 42501
 \set d 'admin: cannot call extract'
 \o :out
