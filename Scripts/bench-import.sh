@@ -7,6 +7,7 @@
 # Environment:
 #   BENCH_RUNS   measurements of each tool per size, alternating migstat, psql, migstat, psql, ...
 #                (default 2); the best of each is reported, and the highest max RSS.
+#   MIGSTAT_BIN  benchmark this migstat binary instead of building one (e.g. a build of a branch).
 #
 # Builds migstat in release, starts the private PostgreSQL (Scripts/pg.sh), recreates the database
 # migstat_bench with the login users bench_admin and bench_loader, generates each size's canonical
@@ -27,9 +28,15 @@ done
 ensure_base_packages
 ensure_packages time
 command -v swift >/dev/null || fatal "Swift 6.3 is required (https://www.swift.org/install/)"
-log "building migstat (release)"
-swift build -c release --product migstat 2>&1 | tail -n 1
-BIN=$(swift build -c release --show-bin-path)/migstat
+if [ -n "${MIGSTAT_BIN:-}" ]; then
+    BIN=$MIGSTAT_BIN
+    log "benchmarking $BIN (MIGSTAT_BIN; not building)"
+else
+    log "building migstat (release)"
+    swift build -c release --product migstat 2>&1 | tail -n 1
+    BIN=$(swift build -c release --show-bin-path)/migstat
+fi
+[ -x "$BIN" ] || fatal "no migstat binary at $BIN"
 
 Scripts/pg.sh start
 eval "$(Scripts/pg.sh env)"
@@ -50,10 +57,12 @@ init=$("$BIN" db init 2>&1) || { printf '%s\n' "$init" >&2; fatal "migstat db in
 for who in admin loader; do
     psql -q -X -v ON_ERROR_STOP=1 -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bench_$who') THEN CREATE ROLE bench_$who LOGIN; END IF; END \$\$"
 done
-psql -q -X -v ON_ERROR_STOP=1 -c "GRANT migstat_admin TO bench_admin"
+psql -q -X -v ON_ERROR_STOP=1 -c "GRANT migstat_admin TO bench_admin" -c "GRANT CONNECT ON DATABASE $PGDATABASE TO bench_admin"
 "$BIN" purpose add "$PURPOSE" --description "Import benchmark (synthetic data)" --retain-until "1 year" \
     --dsn "user=bench_admin" >/dev/null
 "$BIN" access grant bench_loader loader --purpose "$PURPOSE" --dsn "user=bench_admin" >/dev/null
+# Server-side phase timings (see server_phases): durations of bench_loader's statements in this database.
+psql -q -X -v ON_ERROR_STOP=1 -c "ALTER ROLE bench_loader IN DATABASE $PGDATABASE SET log_min_duration_statement = 0"
 
 # --- canonical files, generated once per size ------------------------------------------------------
 file_for() { printf '%s/batch-%s.csv\n' "$BENCH" "$1"; }
@@ -76,19 +85,20 @@ max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
 # dirty pages or WAL), no earlier batch in the store.
 settle() { psql -q -X -v ON_ERROR_STOP=1 -c "CHECKPOINT" >/dev/null; }
 
-# migstat import FILE as bench_loader. Sets RUN_SECONDS, RUN_RSS_KB. The batch is withdrawn after
-# the measurement, so the same file can be imported again (a live batch's sha256 is unique) and
-# the next import's duplicate check meets an empty store, like this one's.
+# migstat import FILE as bench_loader. Sets RUN_SECONDS, RUN_RSS_KB, RUN_DETAIL. The batch is
+# withdrawn after the measurement, so the same file can be imported again (a live batch's sha256 is
+# unique) and the next import's duplicate check meets an empty store, like this one's.
 run_migstat() {
-    local rows=$1 file=$2 source=$3 out=$BENCH/migstat.out rss=$BENCH/migstat.rss t0 t1 status=0
+    local rows=$1 file=$2 source=$3 out=$BENCH/migstat.out usage=$BENCH/migstat.usage t0 t1 status=0 mark user sys
     settle
+    mark=$(server_log_lines)
     t0=$(now)
-    /usr/bin/time -f '%M' -o "$rss" \
+    /usr/bin/time -f '%M %U %S' -o "$usage" \
         "$BIN" import "$file" --source "$source" --purpose "$PURPOSE" --json --dsn "user=bench_loader" \
         >"$out" 2>"$BENCH/migstat.err" || status=$?
     t1=$(now)
     RUN_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    RUN_RSS_KB=$(tail -n 1 "$rss")
+    read -r RUN_RSS_KB user sys < <(tail -n 1 "$usage")
     if [ "$status" -ne 0 ] || ! grep -q '"outcome": "committed"' "$out"; then
         log "migstat import failed (exit $status):"
         cat "$out" "$BENCH/migstat.err" >&2
@@ -99,7 +109,37 @@ run_migstat() {
     accepted=$(sed -n 's/.*"accepted": \([0-9]*\).*/\1/p' "$out")
     [ "$accepted" = "$rows" ] || log "warning: $accepted of $rows rows accepted (see $out)"
     batch=$(sed -n 's/.*"batch": \([0-9]*\).*/\1/p' "$out")
+    RUN_DETAIL="client CPU $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }') s; $(server_phases "$mark" "$batch")"
     "$BIN" batches withdraw "$batch" --reason "benchmark run" --dsn "user=bench_loader" >/dev/null
+}
+
+# Server-side durations of the import's statements, from the server log: bench_loader's statements
+# in this database are logged with their duration (log_min_duration_statement = 0, set above;
+# statement texts only, never data: the server is configured to log no parameters). The import's
+# backend is the one that ran `COPY migstat_data.batch_<id>`.
+server_log_lines() { if [ -r "${MIGSTAT_PG_LOG:-}" ]; then wc -l <"$MIGSTAT_PG_LOG"; else echo 0; fi; }
+server_phases() {
+    local mark=$1 batch=$2
+    [ -r "${MIGSTAT_PG_LOG:-}" ] || { echo "server phases: no server log"; return 0; }
+    tail -n +"$((mark + 1))" "$MIGSTAT_PG_LOG" | awk -v table="migstat_data.batch_$batch " '
+        /duration: [0-9.]+ ms/ {
+            match($0, /\[[0-9]+\]/); pid = substr($0, RSTART, RLENGTH)
+            match($0, /duration: [0-9.]+/); ms = substr($0, RSTART + 10, RLENGTH - 10) + 0
+            if (index($0, "COPY " table)) copy_pid = pid
+            lines[++n] = pid; durations[n] = ms; text[n] = $0
+        }
+        END {
+            for (i = 1; i <= n; i++) {
+                if (lines[i] != copy_pid) continue
+                if (index(text[i], "COPY migstat_data.batch_")) copy += durations[i]
+                else if (index(text[i], "check_batch(")) check += durations[i]
+                else if (index(text[i], "finish_batch(")) finish += durations[i]
+                else other += durations[i]
+            }
+            if (copy_pid == "") print "server phases: not found in the server log"
+            else printf "server: COPY %.1f s, check_batch %.1f s, finish_batch %.2f s, rest %.2f s\n",
+                        copy / 1000, check / 1000, finish / 1000, other / 1000
+        }'
 }
 
 # psql \copy of the same file into a fresh unindexed table of text columns, as bench_loader too.
@@ -132,6 +172,7 @@ for rows in "${SIZES[@]}"; do
         if [ -n "$RUN_SECONDS" ]; then
             printf '  %9s rows  run %d  migstat import  %8.3f s  %9s rows/s  max RSS %6.1f MB\n' "$rows" "$run" \
                 "$RUN_SECONDS" "$(rate "$rows" "$RUN_SECONDS")" "$(awk -v k="$RUN_RSS_KB" 'BEGIN { print k / 1024 }')"
+            printf '  %9s %s\n' "" "$RUN_DETAIL"
             best_m=$(max "${best_m:-0}" "$(rate "$rows" "$RUN_SECONDS")")
             peak=$(max "$peak" "$RUN_RSS_KB")
         fi
