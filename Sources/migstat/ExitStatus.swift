@@ -56,7 +56,8 @@ enum ExitStatus {
             switch error.sqlState {
             case .some(.insufficientPrivilege): return (noPermission, text)
             case .some(.serializationFailure), .some(.deadlockDetected): return (tempFail, text)
-            case .some(let state) where state.rawValue.hasPrefix("MS") || state.errorClass == "22": return (dataError, text)
+            case .some(let state) where state.rawValue.hasPrefix("MS") || ["22", "23"].contains(state.errorClass):
+                return (dataError, text)
             default: return (software, text)
             }
         default:

@@ -24,6 +24,8 @@ import MigstatPQ
         ["import", "b.csv", "--source", "s", "--purpose", "p", "--encoding", "latin9"],
         ["import", "b.csv", "--source", "s", "--purpose", "p", "--max-rejects", "ten"],
         ["import", "b.csv", "--purpose", "p"],
+        ["import", "b.csv", "--source", "border 2024", "--purpose", "p"],
+        ["import", "b.csv", "--source", "x'); DROP TABLE migstat.batch; --", "--purpose", "p"],
         ["purpose", "add", "x", "--description", " ", "--retain-until", "2030-01-01"],
         ["access", "grant", "alice", "superuser"],
     ])

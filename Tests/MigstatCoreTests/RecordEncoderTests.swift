@@ -89,7 +89,7 @@ import Foundation
     }
 
     @Test func boundaryValuesAreAccepted() throws {
-        for (from, to) in [(",30,", ",0,"), (",30,", ",130,"), (",kgz,", ",XXA,"), (",9313,", ",0,"),
+        for (from, to) in [(",30,", ",0,"), (",30,", ",130,"), (",30,", ",00030,"), (",30,", ",-0,"), (",kgz,", ",XXA,"), (",9313,", ",0,"),
                            (",9313,", ", 93 ,"), (",f,", ",_u,"), (",KG-C,", ",,")] {
             let (fields, rejects) = try encode(Self.valid.replacingFirst(from, with: to))
             #expect(fields != nil, "\(to)")

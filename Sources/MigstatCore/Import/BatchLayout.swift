@@ -9,7 +9,7 @@ package struct BatchLayout: Sendable, Equatable {
 
     /// The field index of a column, or nil when the file has no such column.
     package func index(of column: CanonicalColumn) -> Int? {
-        let i = fieldIndex[CanonicalColumn.allCases.firstIndex(of: column)!]
+        let i = fieldIndex[column.ordinal]
         return i < 0 ? nil : i
     }
 
@@ -34,7 +34,7 @@ package struct BatchLayout: Sendable, Equatable {
                 throw MigstatError(.badHeader, "column appears twice in the header", file: file, line: 1, column: name)
             }
             if let column = CanonicalColumn(rawValue: name) {
-                indexes[CanonicalColumn.allCases.firstIndex(of: column)!] = i
+                indexes[column.ordinal] = i
             } else if ignored.contains(name) {
                 ignoredFields.append(i)
             } else {
@@ -44,7 +44,7 @@ package struct BatchLayout: Sendable, Equatable {
             }
         }
         for column in CanonicalColumn.allCases where column.isRequired {
-            if indexes[CanonicalColumn.allCases.firstIndex(of: column)!] < 0 {
+            if indexes[column.ordinal] < 0 {
                 throw MigstatError(.badHeader, "required column is missing", file: file, line: 1,
                                    column: column.rawValue)
             }

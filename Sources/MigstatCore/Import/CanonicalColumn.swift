@@ -41,6 +41,33 @@ package enum CanonicalColumn: String, CaseIterable, Sendable {
         }
     }
 
+    /// Position in `allCases` (used for per-column arrays; a switch, so no search).
+    package var ordinal: Int {
+        switch self {
+        case .recordID: 0
+        case .personID: 1
+        case .eventDate: 2
+        case .direction: 3
+        case .sex: 4
+        case .age: 5
+        case .nationality: 6
+        case .country: 7
+        case .region: 8
+        case .reason: 9
+        case .occupation: 10
+        case .workerCategory: 11
+        case .ethnicity: 12
+        case .migrationStatus: 13
+        case .disability: 14
+        case .wgSeeing: 15
+        case .wgHearing: 16
+        case .wgMobility: 17
+        case .wgCognition: 18
+        case .wgSelfcare: 19
+        case .wgCommunication: 20
+        }
+    }
+
     /// The six Washington Group Short Set questions, from which `disability` can be derived.
     package static let washingtonGroup: [CanonicalColumn] = [
         .wgSeeing, .wgHearing, .wgMobility, .wgCognition, .wgSelfcare, .wgCommunication,

@@ -11,6 +11,7 @@ package struct RecordEncoder {
     ]
 
     private let layout: BatchLayout
+    private let fieldIndexes: [Int?]         // by CanonicalColumn.ordinal
     private let lists: [CodeBook.List]       // by CanonicalColumn order
     private let pseudonymizer: Pseudonymizer
     private let today: Int                   // yyyymmdd
@@ -31,6 +32,7 @@ package struct RecordEncoder {
     ///   - today: the current date as year*10000 + month*100 + day (event dates after it are rejected).
     package init(layout: BatchLayout, codes: CodeBook, pseudonymizer: Pseudonymizer, today: Int) {
         self.layout = layout
+        self.fieldIndexes = CanonicalColumn.allCases.map { layout.index(of: $0) }
         self.lists = CanonicalColumn.allCases.map { column in column.codeList.map { codes[$0] } ?? CodeBook.List([]) }
         self.pseudonymizer = pseudonymizer
         self.today = today
@@ -56,7 +58,7 @@ package struct RecordEncoder {
         appendInt(lineNumber)
         tab()
         // event_date
-        trimmedField(layout.index(of: .eventDate), record) { field in
+        trimmedField(field(.eventDate), record) { field in
             guard let field else { return reject(.eventDate, .missingRequired, lineNumber) }
             switch parseDate(field) {
             case .some(let ymd) where ymd > today: reject(.eventDate, .futureDate, lineNumber)
@@ -70,7 +72,7 @@ package struct RecordEncoder {
         tab()
         code(.sex, record, lineNumber)
         tab()
-        trimmedField(layout.index(of: .age), record) { field in
+        trimmedField(field(.age), record) { field in
             guard let field else { return null() }
             // A whole number (signed, any length) outside 0...130 is out of range; anything else
             // that is not digits is not a whole number.
@@ -78,7 +80,9 @@ package struct RecordEncoder {
             guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 return reject(.age, .notAWholeNumber, lineNumber)
             }
-            guard field.first != 0x2D, let age = parseSmallInt(digits), (0...130).contains(age) else {
+            let significant = UnsafeBufferPointer(rebasing: digits.drop { $0 == 0x30 })
+            let age = significant.isEmpty ? 0 : parseSmallInt(significant)
+            guard field.first != 0x2D || age == 0, let age, (0...130).contains(age) else {
                 return reject(.age, .ageOutOfRange, lineNumber)
             }
             appendInt(age)
@@ -92,7 +96,7 @@ package struct RecordEncoder {
         tab()
         code(.reason, record, lineNumber)
         tab()
-        trimmedField(layout.index(of: .occupation), record) { field in
+        trimmedField(field(.occupation), record) { field in
             guard let field else { return null() }
             guard field.count <= 4, field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                   let id = lists[CanonicalColumn.occupation.ordinal].id(field)
@@ -108,7 +112,7 @@ package struct RecordEncoder {
         tab()
         disability(record, lineNumber)
         tab()
-        trimmedField(layout.index(of: .recordID), record) { field in
+        trimmedField(field(.recordID), record) { field in
             guard let field else { return reject(.recordID, .missingRequired, lineNumber) }
             var characters = 0
             for byte in field {
@@ -122,7 +126,7 @@ package struct RecordEncoder {
             }
         }
         tab()
-        trimmedField(layout.index(of: .personID), record) { field in
+        trimmedField(field(.personID), record) { field in
             guard let field, pseudonymizer.pseudonym(of: field, into: &pseudonym) else { return null() }
             line.append(contentsOf: [0x5C, 0x5C, 0x78])  // \\x : bytea hex, backslash escaped for COPY
             for byte in pseudonym {
@@ -139,7 +143,7 @@ package struct RecordEncoder {
     // MARK: - Columns
 
     private mutating func code(_ column: CanonicalColumn, _ record: CSVRecord, _ lineNumber: Int) {
-        trimmedField(layout.index(of: column), record) { field in
+        trimmedField(field(column), record) { field in
             guard let field else {
                 return column.isRequired ? reject(column, .missingRequired, lineNumber) : null()
             }
@@ -156,7 +160,7 @@ package struct RecordEncoder {
         var severe = false
         var invalid = false
         for question in CanonicalColumn.washingtonGroup {
-            trimmedField(layout.index(of: question), record) { field in
+            trimmedField(field(question), record) { field in
                 guard let field else { return }
                 guard field.count == 1, (0x31...0x34).contains(field[0]) else {
                     invalid = true
@@ -168,7 +172,7 @@ package struct RecordEncoder {
         }
         let derived: Int16? =
             answered == 0 || invalid ? nil : severe ? disabilityDIS : answered == 6 ? disabilityNODIS : disabilityUNK
-        trimmedField(layout.index(of: .disability), record) { field in
+        trimmedField(field(.disability), record) { field in
             guard let field else {
                 if let derived { appendInt(Int(derived)) } else { null() }
                 return
@@ -184,6 +188,8 @@ package struct RecordEncoder {
     }
 
     // MARK: - Helpers
+
+    @inline(__always) private func field(_ column: CanonicalColumn) -> Int? { fieldIndexes[column.ordinal] }
 
     private mutating func reject(_ column: CanonicalColumn, _ reason: RejectReason, _ lineNumber: Int) {
         rowRejects.append(Reject(line: lineNumber, column: column, reason: reason))
@@ -231,29 +237,30 @@ private func trimmedField(_ index: Int?, _ record: CSVRecord, _ body: (UnsafeBuf
 
 private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-extension CanonicalColumn {
-    /// Position in `allCases` (stable, used for per-column arrays).
-    var ordinal: Int { CanonicalColumn.allCases.firstIndex(of: self)! }
-}
+
 
 /// Parses `YYYY-MM-DD` into year*10000+month*100+day when it is a real calendar date.
 package func parseDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
     guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return nil }
-    var digits = [Int](repeating: 0, count: 8)
-    var k = 0
-    for i in [0, 1, 2, 3, 5, 6, 8, 9] {
+    @inline(__always) func digit(_ i: Int) -> Int? {
         let byte = bytes[i]
-        guard byte >= 0x30 && byte <= 0x39 else { return nil }
-        digits[k] = Int(byte - 0x30)
-        k += 1
+        return byte >= 0x30 && byte <= 0x39 ? Int(byte &- 0x30) : nil
     }
-    let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
-    let month = digits[4] * 10 + digits[5]
-    let day = digits[6] * 10 + digits[7]
-    guard (1...12).contains(month), day >= 1 else { return nil }
+    guard let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3), let m0 = digit(5),
+          let m1 = digit(6), let d0 = digit(8), let d1 = digit(9)
+    else { return nil }
+    let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+    let month = m0 * 10 + m1
+    let day = d0 * 10 + d1
+    guard month >= 1, month <= 12, day >= 1 else { return nil }
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    guard day <= lengths[month - 1] else { return nil }
+    let length: Int
+    switch month {
+    case 2: length = leap ? 29 : 28
+    case 4, 6, 9, 11: length = 30
+    default: length = 31
+    }
+    guard day <= length else { return nil }
     return year * 10000 + month * 100 + day
 }
 

@@ -6,11 +6,13 @@ import Crypto
 /// Normalisation: ASCII letters upper-cased, spaces and hyphens removed (so `ac 123-456` and
 /// `AC123456` are the same person). The clear identifier is never stored, logged or echoed.
 package struct Pseudonymizer {
-    private let key: SymmetricKey
+    /// HMAC keyed once (the key's inner and outer pads are hashed here, not per row); each
+    /// pseudonym starts from a copy of it.
+    private let keyed: HMAC<SHA256>
 
     /// Creates a pseudonymiser for one purpose's key.
     package init(key: [UInt8]) {
-        self.key = SymmetricKey(data: key)
+        self.keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
     }
 
     /// Writes the 32-byte pseudonym of `identifier` to `output`.
@@ -23,8 +25,9 @@ package struct Pseudonymizer {
                 length += 1
             }
             guard length > 0 else { return false }
-            let code = HMAC<SHA256>.authenticationCode(
-                for: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[0..<length])), using: key)
+            var hmac = keyed
+            hmac.update(data: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[0..<length])))
+            let code = hmac.finalize()
             output.removeAll(keepingCapacity: true)
             code.withUnsafeBytes { output.append(contentsOf: $0) }
             return true

@@ -50,6 +50,9 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("--encoding must be utf-8 or windows-1251")
         }
         guard RejectLimit(maxRejects) != nil else { throw ValidationError("--max-rejects must be N or P% (0-100)") }
+        guard isValidSourceName(source) else {
+            throw ValidationError("--source is 1-63 characters: a letter or digit, then letters, digits, '.', '_' or '-'")
+        }
     }
 
     func run() throws {
@@ -69,14 +72,22 @@ struct ImportCommand: ParsableCommand {
             }
             bar.finish()
             print(json ? summary.json : summary.text)
-            if !summary.isCommitted && !dryRun {
+            if summary.outcome == "rolled back" {
                 printError("error: \(file): \(summary.rejected) of \(summary.rows) rows rejected "
-                           + "(limit \(options.maxRejects)); nothing was imported"
+                           + "(limit \(options.maxRejects)); nothing was imported" + (dryRun ? " (dry run)" : "")
                            + (summary.rejectsFile.map { "; see \($0)" } ?? ""))
                 throw ExitCode(ExitStatus.dataError)
             }
         }
     }
+}
+
+/// Source names as the database accepts them (`migstat.source.name`).
+func isValidSourceName(_ name: String) -> Bool {
+    let bytes = Array(name.utf8)
+    guard (1...63).contains(bytes.count) else { return false }
+    func alnum(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+    return alnum(bytes[0]) && bytes.dropFirst().allSatisfy { alnum($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
 }
 
 extension ImportSummary {

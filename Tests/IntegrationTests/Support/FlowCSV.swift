@@ -57,8 +57,8 @@ struct FlowCSV {
 
     /// The field as written: quoted when it holds the delimiter, a quote, CR or LF.
     func field(_ value: String) -> String {
-        let needsQuotes = value.contains(delimiter) || value.contains("\"") || value.contains("\n")
-            || value.contains("\r")
+        let special = Set(delimiter.unicodeScalars).union(["\"", "\n", "\r"])
+        let needsQuotes = value.unicodeScalars.contains { special.contains($0) }
         guard needsQuotes else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
@@ -76,7 +76,8 @@ struct FlowCSV {
 
     /// The whole file.
     var text: String {
-        (byteOrderMark ? "\u{FEFF}" : "") + ([header.joined(separator: delimiter)] + lines.map(render))
+        (byteOrderMark ? "\u{FEFF}" : "")
+            + ([header.joined(separator: delimiter)] + lines.map(render))
             .map { $0 + lineEnd }.joined()
     }
 
@@ -85,7 +86,7 @@ struct FlowCSV {
         var next = 2
         return lines.map { line in
             let start = next
-            next += 1 + render(line).filter { $0 == "\n" }.count
+            next += 1 + render(line).utf8.filter { $0 == 0x0A }.count  // "\r\n" is one Character
             return start
         }
     }

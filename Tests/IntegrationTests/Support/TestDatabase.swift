@@ -3,9 +3,9 @@ import MigstatPQ
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Serialises `migstat db init` within this test process: the migrations update cluster-wide
@@ -14,8 +14,10 @@ private let setupLock = NSLock()
 
 /// Runs `body` with a fresh migstat database, dropped afterwards (with its login users and its
 /// compartment roles) whether `body` succeeds or not.
-func withTestDatabase<R>(purposes: [String] = ["flows"], server: TestServer? = nil,
-                         _ body: (TestDatabase) throws -> R) throws -> R {
+func withTestDatabase<R>(
+    purposes: [String] = ["flows"], server: TestServer? = nil,
+    _ body: (TestDatabase) throws -> R
+) throws -> R {
     let server = try server ?? TestServer.fromEnvironment()
     let database = try TestDatabase(server: server, purposes: purposes)
     defer { database.tearDown() }
@@ -109,10 +111,14 @@ final class TestDatabase {
         // The first administrator is made with SQL (as in Scripts/demo.sh); everything else goes
         // through the CLI as that administrator.
         try query("GRANT migstat_admin TO \(PQConnection.quoteIdentifier(admin))")
-        try query("GRANT CONNECT ON DATABASE \(PQConnection.quoteIdentifier(name)) TO \(PQConnection.quoteIdentifier(admin))")
+        try query(
+            "GRANT CONNECT ON DATABASE \(PQConnection.quoteIdentifier(name)) TO \(PQConnection.quoteIdentifier(admin))")
         for purpose in purposes {
-            try mustSucceed(["purpose", "add", purpose, "--description", "integration test purpose \(purpose)",
-                             "--retain-until", "5 years"], as: admin)
+            try mustSucceed(
+                [
+                    "purpose", "add", purpose, "--description", "integration test purpose \(purpose)",
+                    "--retain-until", "5 years",
+                ], as: admin)
         }
         var grant = ["access", "grant", loader, "loader"]
         for purpose in purposes { grant += ["--purpose", purpose] }
@@ -143,8 +149,9 @@ final class TestDatabase {
             var tag: String?
             if databaseCreated {
                 if let db = try? PQConnection(conninfo: server.conninfo(database: name, user: nil)),
-                   let result = try? db.execute(
-                       "SELECT value FROM migstat.setting WHERE key = 'instance_tag'"), result.rowCount == 1 {
+                    let result = try? db.execute(
+                        "SELECT value FROM migstat.setting WHERE key = 'instance_tag'"), result.rowCount == 1
+                {
                     tag = result[0, 0]
                 }
                 try maintenance.execute("DROP DATABASE IF EXISTS \(PQConnection.quoteIdentifier(name)) WITH (FORCE)")
@@ -201,10 +208,13 @@ final class TestDatabase {
 
     /// `migstat import FILE --source S --purpose P --json [extra]` as the loader (by default).
     @discardableResult
-    func importFile(_ path: String, source: String = "border", purpose: String? = nil, as user: String? = nil,
-                    _ extra: [String] = []) throws -> CommandResult {
-        try run(["import", path, "--source", source, "--purpose", purpose ?? self.purpose, "--json"] + extra,
-                as: user ?? loader)
+    func importFile(
+        _ path: String, source: String = "border", purpose: String? = nil, as user: String? = nil,
+        _ extra: [String] = []
+    ) throws -> CommandResult {
+        try run(
+            ["import", path, "--source", source, "--purpose", purpose ?? self.purpose, "--json"] + extra,
+            as: user ?? loader)
     }
 
     // MARK: - Files
@@ -219,8 +229,14 @@ final class TestDatabase {
     @discardableResult
     func write(_ fileName: String, bytes: [UInt8]) throws -> String {
         let path = workDir + "/" + fileName
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw IntegrationFailure("cannot write \(path)")
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw IntegrationFailure("cannot create \(path)") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            guard written > 0 else { throw IntegrationFailure("cannot write \(path)") }
+            offset += written
         }
         return path
     }
@@ -249,24 +265,27 @@ final class TestDatabase {
 
     /// Rows of `migstat.batch`, by id.
     func batches() throws -> [BatchRow] {
-        let result = try query("""
+        let result = try query(
+            """
             SELECT b.id, b.status, b.file_name, s.name, p.name, b.rows_read, b.accepted, b.rejected, b.imported_by,
                    b.withdrawn_by, b.withdraw_reason
               FROM migstat.batch b JOIN migstat.source s ON s.id = b.source_id JOIN migstat.purpose p ON p.id = b.purpose_id
              ORDER BY b.id
             """)
         return try (0..<result.rowCount).map { row in
-            BatchRow(id: try result.int(row, 0), status: try result.string(row, 1), fileName: try result.string(row, 2),
-                     source: try result.string(row, 3), purpose: try result.string(row, 4),
-                     rowsRead: result[row, 5].flatMap { Int($0) }, accepted: result[row, 6].flatMap { Int($0) },
-                     rejected: result[row, 7].flatMap { Int($0) }, importedBy: try result.string(row, 8),
-                     withdrawnBy: result[row, 9], withdrawReason: result[row, 10])
+            BatchRow(
+                id: try result.int(row, 0), status: try result.string(row, 1), fileName: try result.string(row, 2),
+                source: try result.string(row, 3), purpose: try result.string(row, 4),
+                rowsRead: result[row, 5].flatMap { Int($0) }, accepted: result[row, 6].flatMap { Int($0) },
+                rejected: result[row, 7].flatMap { Int($0) }, importedBy: try result.string(row, 8),
+                withdrawnBy: result[row, 9], withdrawReason: result[row, 10])
         }
     }
 
     /// The tables in `migstat_data` named `batch_*` (a batch's table before and after it is attached).
     func batchTables() throws -> [String] {
-        let result = try query("""
+        let result = try query(
+            """
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = 'migstat_data' AND c.relname LIKE 'batch\\_%' ORDER BY c.relname
             """)
@@ -290,7 +309,8 @@ final class TestDatabase {
             "LEFT JOIN migstat.code c\(index) ON c\(index).dimension = '\(item.dimension)' AND c\(index).id = r.\(item.column)"
         }.joined(separator: "\n")
         let codeColumns = coded.indices.map { ", c\($0).code" }.joined()
-        let result = try query("""
+        let result = try query(
+            """
             SELECT r.batch_id, r.line_no, r.record_id, r.event_date::text, r.age::text,
                    encode(r.person_pseudonym, 'hex'), p.name\(codeColumns)
               FROM migstat.records r JOIN migstat.purpose p ON p.id = r.purpose_id
@@ -304,8 +324,9 @@ final class TestDatabase {
                 "purpose": result[row, 6],
             ]
             for (index, item) in coded.enumerated() { values[item.column] = result[row, 7 + index] }
-            return StoredRecord(batch: try result.int(row, 0), line: try result.int(row, 1),
-                                recordID: try result.string(row, 2), values: values)
+            return StoredRecord(
+                batch: try result.int(row, 0), line: try result.int(row, 1),
+                recordID: try result.string(row, 2), values: values)
         }
     }
 
@@ -336,7 +357,9 @@ final class TestDatabase {
     /// The `migstat.audit_log` actions, in order.
     func auditActions() throws -> [(action: String, actor: String, batch: Int?)] {
         let result = try query("SELECT action, actor, batch_id FROM migstat.audit_log ORDER BY seq")
-        return try (0..<result.rowCount).map { (try result.string($0, 0), try result.string($0, 1), result[$0, 2].flatMap { Int($0) }) }
+        return try (0..<result.rowCount).map {
+            (try result.string($0, 0), try result.string($0, 1), result[$0, 2].flatMap { Int($0) })
+        }
     }
 
     /// The number of backends of this database connected as `user`.

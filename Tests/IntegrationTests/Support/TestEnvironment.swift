@@ -3,9 +3,9 @@ import MigstatPQ
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A failure of the test machinery itself (no server, no binary, a command that must succeed did not).
@@ -85,7 +85,8 @@ struct TestServer: Sendable {
         }
         let superuser = try connection.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         guard superuser.rowCount == 1, try superuser.bool(0, 0) else {
-            throw IntegrationFailure("the PG* user is not a superuser; the integration tests need one (PGUSER=postgres)")
+            throw IntegrationFailure(
+                "the PG* user is not a superuser; the integration tests need one (PGUSER=postgres)")
         }
     }
 
@@ -123,7 +124,9 @@ func randomToken(_ length: Int = 8) -> String {
 
 /// A new private temporary folder.
 func makeTemporaryDirectory(_ prefix: String) throws -> String {
-    var template = Array((NSTemporaryDirectory() + "/" + prefix + "XXXXXX").utf8CString)
+    var base = NSTemporaryDirectory()
+    while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+    var template = Array((base + "/" + prefix + "XXXXXX").utf8CString)
     let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
         guard let base = buffer.baseAddress, let result = mkdtemp(base) else { return nil }
         return String(cString: result)
