@@ -287,7 +287,8 @@ final class TestDatabase {
         let result = try query(
             """
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = 'migstat_data' AND c.relname LIKE 'batch\\_%' ORDER BY c.relname
+             WHERE n.nspname = 'migstat_data' AND c.relname LIKE 'batch\\_%' AND c.relkind IN ('r', 'p')
+             ORDER BY c.relname
             """)
         return (0..<result.rowCount).compactMap { result[$0, 0] }
     }

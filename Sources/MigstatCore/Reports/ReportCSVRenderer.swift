@@ -1,0 +1,17 @@
+/// The `csv` format (RFC 4180, CRLF-free `\n` line ends): a header, then one row per cell with the dimension
+/// codes, `obs_value` (empty when suppressed), `obs_status`, `conf_status`, `lower_bound`, `upper_bound`.
+package enum ReportCSVRenderer {
+    /// The value columns after the dimension codes.
+    package static let valueColumns = ["obs_value", "obs_status", "conf_status", "lower_bound", "upper_bound"]
+
+    /// Renders `table`.
+    package static func render(_ table: ReportTable) -> String {
+        var out = (table.dimensions + valueColumns).map(ReportEscape.csv).joined(separator: ",") + "\n"
+        for cell in table.cells {
+            let fields = cell.codes + [cell.value.map(String.init) ?? "", cell.obsStatus, cell.confStatus,
+                                       cell.lower ?? "", cell.upper ?? ""]
+            out += fields.map(ReportEscape.csv).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+}

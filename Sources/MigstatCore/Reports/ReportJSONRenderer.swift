@@ -1,0 +1,25 @@
+/// The `json` format: an array with one object per cell, e.g.
+/// `{"sex": "F", "age": "_T", "obs_value": 1026, "obs_status": "A", "conf_status": "F", "lower_bound": null,
+/// "upper_bound": null}`; a suppressed cell has `"obs_value": null`. Numbers are JSON numbers.
+package enum ReportJSONRenderer {
+    /// Renders `table` (one object per line).
+    package static func render(_ table: ReportTable) -> String {
+        if table.cells.isEmpty { return "[]\n" }
+        let objects = table.cells.map { cell in
+            var fields = zip(table.dimensions, cell.codes).map { "\(ReportEscape.json($0)): \(ReportEscape.json($1))" }
+            fields.append("\"obs_value\": \(cell.value.map(String.init) ?? "null")")
+            fields.append("\"obs_status\": \(ReportEscape.json(cell.obsStatus))")
+            fields.append("\"conf_status\": \(ReportEscape.json(cell.confStatus))")
+            fields.append("\"lower_bound\": \(number(cell.lower))")
+            fields.append("\"upper_bound\": \(number(cell.upper))")
+            return "{" + fields.joined(separator: ", ") + "}"
+        }
+        return "[\n  " + objects.joined(separator: ",\n  ") + "\n]\n"
+    }
+
+    /// A numeric as a JSON number; anything unexpected as a string (never invalid JSON).
+    private static func number(_ text: String?) -> String {
+        guard let text else { return "null" }
+        return ReportEscape.isJSONNumber(text) ? text : ReportEscape.json(text)
+    }
+}

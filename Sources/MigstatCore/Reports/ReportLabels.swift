@@ -1,0 +1,106 @@
+/// Readable names of report dimensions and built-in labels of the codes that are not in `migstat.code`:
+/// totals, not stated, age bands and periods.
+package enum ReportLabels {
+    /// The code of a total over a dimension.
+    package static let total = "_T"
+    /// The code of "not stated".
+    package static let notStated = "_Z"
+    /// The code of an occupation coded at a coarser level than the report's.
+    package static let notClassifiable = "_X"
+
+    /// Every report dimension, in `migstat.report`'s order.
+    package static let dimensions = [
+        "direction", "sex", "age", "nationality", "country", "region", "reason", "occupation", "worker_category",
+        "ethnicity", "migration_status", "disability", "source", "purpose", "period",
+    ]
+
+    /// Dimensions whose reports use the special-category threshold.
+    package static let specialCategory: Set<String> = ["ethnicity", "disability", "migration_status"]
+
+    /// `migration_status` → `Migration status`; unknown names are shown with `_` as spaces.
+    package static func dimensionName(_ dimension: String) -> String {
+        switch dimension {
+        case "direction": "Direction"
+        case "sex": "Sex"
+        case "age": "Age group"
+        case "nationality": "Nationality"
+        case "country": "Country of origin or destination"
+        case "region": "Region"
+        case "reason": "Reason for migration"
+        case "occupation": "Occupation (ISCO-08)"
+        case "worker_category": "Category of migrant worker"
+        case "ethnicity": "Ethnicity"
+        case "migration_status": "Migration status"
+        case "disability": "Disability"
+        case "source": "Source"
+        case "purpose": "Purpose"
+        case "period": "Period"
+        default:
+            String(dimension.prefix(1).uppercased() + dimension.dropFirst()).replacing("_", with: " ")
+        }
+    }
+
+    /// A dimension's name within a sentence: `age group`, `occupation (ISCO-08)`.
+    package static func dimensionPhrase(_ dimension: String) -> String {
+        let name = dimensionName(dimension)
+        return name.prefix(1).lowercased() + name.dropFirst()
+    }
+
+    /// The dimension's id in SDMX-CSV: its name in upper case, `TIME_PERIOD` for the period.
+    package static func sdmxID(_ dimension: String) -> String {
+        dimension == "period" ? "TIME_PERIOD" : dimension.uppercased()
+    }
+
+    /// The code list in `migstat.code` that holds a dimension's codes (`nationality` uses `country`);
+    /// `nil` for dimensions whose codes are not in it (age, period, source, purpose).
+    package static func codeList(_ dimension: String) -> String? {
+        switch dimension {
+        case "age", "period", "source", "purpose": nil
+        case "nationality": "country"
+        default: dimension
+        }
+    }
+
+    /// A label that does not come from `migstat.code`: `_T` Total, `_Z` Not stated, `_X`, age bands
+    /// (`Y_LT5` Under 5, `Y15-19` 15–19, `Y_GE85` 85 and over, `65+` 65 and over) and periods (`2024-Q1`
+    /// 2024 Q1, `2024-02` Feb 2024). `nil` when there is none.
+    package static func builtIn(dimension: String, code: String) -> String? {
+        switch code {
+        case total: return "Total"
+        case notStated: return "Not stated"
+        case notClassifiable: return "Not classifiable at this level"
+        default: break
+        }
+        switch dimension {
+        case "age": return ageLabel(code)
+        case "period": return periodLabel(code)
+        default: return nil
+        }
+    }
+
+    /// `Y_LT5` → `Under 5`, `Y5-9` / `5-9` → `5–9`, `Y_GE85` / `85+` → `85 and over`, `14` → `14`.
+    package static func ageLabel(_ code: String) -> String? {
+        func number(_ text: Substring) -> Int? { text.allSatisfy(\.isASCIIDigit) ? Int(text) : nil }
+        var body = Substring(code)
+        if body.hasPrefix("Y_LT"), let n = number(body.dropFirst(4)) { return "Under \(n)" }
+        if body.hasPrefix("Y_GE"), let n = number(body.dropFirst(4)) { return "\(n) and over" }
+        if body.hasPrefix("Y") { body = body.dropFirst() }
+        if body.hasSuffix("+"), let n = number(body.dropLast()) { return "\(n) and over" }
+        let range = body.split(separator: "-", omittingEmptySubsequences: false)
+        if range.count == 2, let lo = number(range[0]), let hi = number(range[1]) { return "\(lo)\u{2013}\(hi)" }
+        if range.count == 1, let n = number(body) { return "\(n)" }
+        return nil
+    }
+
+    /// `2024` → `2024`, `2024-Q1` → `2024 Q1`, `2024-02` → `Feb 2024`.
+    package static func periodLabel(_ code: String) -> String? {
+        let parts = code.split(separator: "-")
+        guard let year = parts.first, year.count == 4, year.allSatisfy(\.isASCIIDigit) else { return nil }
+        if parts.count == 1 { return String(year) }
+        guard parts.count == 2 else { return nil }
+        if parts[1].first == "Q" { return "\(year) \(parts[1])" }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard let month = Int(parts[1]), (1...12).contains(month) else { return nil }
+        return "\(months[month - 1]) \(year)"
+    }
+}

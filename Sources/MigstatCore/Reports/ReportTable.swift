@@ -1,0 +1,123 @@
+package import MigstatPQ
+
+/// The result of one `migstat.report` call: the cube of cells with every margin, already protected by the
+/// database's disclosure control, plus what a reader needs to understand it (labels, parameters, threshold).
+///
+/// Counted cells come first, in the database's order (every dimension's `_T` first, then its categories,
+/// `_Z` last); estimates (`isEstimate`, OBS_STATUS `E`) follow and may have the same codes as a counted cell.
+package struct ReportTable: Sendable, Equatable {
+    /// One line of the "parameters" block of a report (name and value, for people).
+    package struct Parameter: Sendable, Hashable {
+        /// What the parameter is, e.g. `Period`.
+        package var name: String
+        /// Its value, e.g. `2024-01-01 to 2024-06-30`.
+        package var value: String
+
+        /// Creates a parameter line.
+        package init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// The dimensions, in column order (e.g. `["sex", "age"]`); `period` for the time period.
+    package var dimensions: [String]
+    /// Every cell: counted cells, then estimates.
+    package var cells: [ReportCell]
+    /// Labels by dimension, then code (from `migstat.code`); see `label(_:_:)` for the fallbacks.
+    package var labels: [String: [String: String]]
+    /// The parameters the table was made with, for display.
+    package var parameters: [Parameter]
+    /// The effective suppression threshold K (cells 1..K-1 suppressed), when known.
+    package var threshold: Int?
+
+    /// Creates a table.
+    package init(dimensions: [String], cells: [ReportCell], labels: [String: [String: String]] = [:],
+                 parameters: [Parameter] = [], threshold: Int? = nil) {
+        self.dimensions = dimensions
+        self.cells = cells
+        self.labels = labels
+        self.parameters = parameters
+        self.threshold = threshold
+    }
+
+    /// Reads the rows of `migstat.report` selected as
+    /// `array_to_string(cell_dims, E'\x1f'), obs_value, obs_status, conf_status, lower_bound, upper_bound,
+    /// is_estimate` (see `ReportQuery.sql`).
+    /// - Throws: `PQError` `unexpectedResult` when a row does not have one code per dimension or a value is
+    ///   not an integer.
+    package init(result: PQResult, dimensions: [String]) throws {
+        self.init(dimensions: dimensions, cells: [])
+        cells.reserveCapacity(result.rowCount)
+        for row in 0..<result.rowCount {
+            let joined = result[row, 0] ?? ""
+            let codes = dimensions.isEmpty && joined.isEmpty
+                ? [] : joined.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+            guard codes.count == dimensions.count else {
+                throw PQError(code: .unexpectedResult, message: "report row \(row + 1) has \(codes.count) codes "
+                                  + "for \(dimensions.count) dimensions")
+            }
+            var value: Int?
+            if let text = result[row, 1] {
+                guard let number = Int(text) else {
+                    throw PQError(code: .unexpectedResult,
+                                  message: "report row \(row + 1): obs_value is not an integer")
+                }
+                value = number
+            }
+            cells.append(ReportCell(codes: codes, value: value, obsStatus: result[row, 2] ?? "A",
+                                    confStatus: result[row, 3] ?? "F", lower: result[row, 4], upper: result[row, 5],
+                                    isEstimate: result[row, 6] == "t"))
+        }
+    }
+
+    /// The counted cells (no estimates), in the database's order.
+    package var counted: [ReportCell] { cells.filter { !$0.isEstimate } }
+
+    /// The estimates (OBS_STATUS `E`).
+    package var estimates: [ReportCell] { cells.filter(\.isEstimate) }
+
+    /// The label of a code: `migstat.code`'s label, else a built-in one (`_T` Total, `_Z` Not stated, age
+    /// bands, periods), else the code itself.
+    package func label(_ dimension: String, _ code: String) -> String {
+        labels[dimension]?[code] ?? ReportLabels.builtIn(dimension: dimension, code: code) ?? code
+    }
+
+    /// A title such as `Migration statistics by sex and age group`.
+    package var title: String {
+        let names = dimensions.map(ReportLabels.dimensionPhrase)
+        switch names.count {
+        case 0: return "Migration statistics: total"
+        case 1: return "Migration statistics by \(names[0])"
+        default: return "Migration statistics by \(names.dropLast().joined(separator: ", ")) and \(names.last!)"
+        }
+    }
+
+    /// The codes of dimension `index` in table order (`_T` first), from the counted cells.
+    package func categories(_ index: Int) -> [String] {
+        var seen: Set<String> = []
+        var order: [String] = []
+        for cell in cells where !cell.isEstimate && seen.insert(cell.codes[index]).inserted {
+            order.append(cell.codes[index])
+        }
+        return order
+    }
+
+    /// The counted cells of dimension `index`'s margin: every other dimension `_T`, this one a category
+    /// (not `_T`), in table order.
+    package func margin(_ index: Int) -> [ReportCell] {
+        cells.filter { cell in
+            !cell.isEstimate && cell.codes.indices.allSatisfy { i in
+                i == index ? cell.codes[i] != ReportLabels.total : cell.codes[i] == ReportLabels.total
+            }
+        }
+    }
+
+    /// The counted cells by their codes (the first one if the database ever repeated a key).
+    package func countedByCodes() -> [[String]: ReportCell] {
+        var index: [[String]: ReportCell] = [:]
+        index.reserveCapacity(cells.count)
+        for cell in cells where !cell.isEstimate && index[cell.codes] == nil { index[cell.codes] = cell }
+        return index
+    }
+}
