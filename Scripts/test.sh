@@ -4,7 +4,8 @@
 #   2. swift test: unit tests of every module and the integration tests (real server, real
 #      migstat binary, psql); MIGSTAT_REQUIRE_DB=1 turns a missing database into a failure;
 #   3. the SQL suites (access control proofs, reports) under Scripts/test-sql-*.sh, each
-#      connecting as a login user of each role.
+#      connecting as a login user of each role;
+#   4. the demo, and its HTML report checked in headless Chromium (screenshot, no console error).
 # Exit status is non-zero if anything failed.
 . "$(dirname "$0")/lib.sh"
 cd "$MIGSTAT_ROOT"
@@ -34,5 +35,18 @@ for suite in Scripts/test-sql-*.sh; do
     "$suite" || status=1
 done
 rm -f .pg-test.log
+# The HTML report opened in a real headless browser: a screenshot is taken and any console error
+# fails the run (Scripts/check-html-report.sh). Uses the demo database (rebuilt by demo.sh).
+log "HTML report in headless Chromium"
+if Scripts/demo.sh >.pg-demo.log 2>&1 \
+    && PGDATABASE=migstat_demo MIGSTAT_KEY_DIR=.demo/keys "$MIGSTAT_BIN_DIR/migstat" report --by sex,age \
+        --format html --output .pg-report.html --dsn user=demo_analyst \
+    && Scripts/check-html-report.sh .pg-report.html .pg-report.png; then
+    log "HTML report: ok"
+else
+    log "HTML report: FAILED (see .pg-demo.log)"
+    status=1
+fi
+rm -f .pg-report.html .pg-report.png
 if [ $status -ne 0 ]; then log "FAILED"; else log "all suites passed"; fi
 exit $status
