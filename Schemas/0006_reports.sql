@@ -1,3 +1,4 @@
+SET LOCAL ROLE migstat_owner;
 -- migstat 0006: disaggregated reports with statistical disclosure control; estimates; coverage.
 --
 -- migstat.report is the only way analysts see the records: it counts, adds every margin, applies
@@ -18,7 +19,12 @@
 --   5. the output crosses the category lists (so cells without records appear as 0) with the
 --      non-zero cells.
 -- Counting persons (p_count = 'persons'): see the comment on migstat.report.
-SET LOCAL ROLE migstat_owner;
+
+-- The largest table a report may produce (cells, zero cells included). Like the thresholds, a
+-- setting of the database owner (UPDATE migstat.setting as migstat_owner or a superuser).
+INSERT INTO migstat.setting (key, value) VALUES ('report_max_cells', '5000000') ON CONFLICT (key) DO NOTHING;
+-- Above this many non-zero cells, secondary suppression indexes the table by relation (tuning only).
+INSERT INTO migstat.setting (key, value) VALUES ('report_index_cells', '50000') ON CONFLICT (key) DO NOTHING;
 
 -- Estimates loaded from studies and other sources where records cannot exist. Not personal data,
 -- but read only through migstat.report (flagged OBS_STATUS E, never added into counted cells).
@@ -153,8 +159,8 @@ END
 $$;
 
 -- The effective threshold K: cells 1..K-1 are suppressed. The configured threshold, or
--- threshold_special when the table uses a special-category dimension; a caller may raise it,
--- never lower it.
+-- threshold_special when a special-category dimension (ethnicity, disability, migration_status)
+-- is a dimension or a filter of the table; a caller may raise it, never lower it.
 CREATE FUNCTION migstat.report_threshold(p_special boolean, p_requested integer) RETURNS integer
 LANGUAGE sql STABLE SET search_path = pg_catalog, migstat, pg_temp AS $$
     SELECT greatest(coalesce(p_requested, 0),
@@ -185,8 +191,9 @@ $$;
 -- Output: one row per cell of the full cube -- every combination of each dimension being one of
 -- its categories or "_T" -- in category order with "_T" first; "_Z" = not stated (NULL). Categories:
 --   sex, direction, reason, region, worker_category, migration_status, disability, ethnicity,
---   occupation at level 1, age bands, source, purpose, periods of the range: all active codes,
---   always (zero cells appear as 0);
+--   occupation at level 1, age bands, source, active purposes, the periods of the range (without
+--   a range: from the first to the last period that occurs): all of them, always (zero cells
+--   appear as 0);
 --   nationality, country, occupation at levels 2-4 (253 and up to 436 codes): only the codes that
 --   occur in the selected records (a zero row for every one of 253 codes would bury the table);
 --   a filtered dimension: the filter's codes; plus "_Z" (and "_X") when they occur, and any
@@ -202,9 +209,10 @@ $$;
 -- Persons: distinct counts do not add up, so margins are not sums. Each person whose records
 -- all fall in one fine cell counts 1 in that cell and in each of its margins, which is additive;
 -- the persons whose records fall in several fine cells (entry and exit, a birthday across a band)
--- are counted per margin by distinct (cell, pseudonym) pairs. Cost: one scan grouped by pseudonym
--- (a hash table of all persons) plus, when some persons span cells, a second scan joined to those
--- persons; secondary suppression then treats the relations as if they were additive.
+-- are counted per margin by distinct (cell, person) pairs. Cost: one scan grouped by pseudonym
+-- (a hash table of all persons, serial in practice: work_mem is raised to 256MB for it) plus,
+-- when some persons span cells, a second (parallel) scan joined to those persons; several times
+-- a records report. Secondary suppression treats the relations as if they were additive.
 CREATE FUNCTION migstat.report(
     p_dims text[],
     p_filters jsonb DEFAULT '{}',
@@ -218,7 +226,7 @@ CREATE FUNCTION migstat.report(
     p_with_estimates boolean DEFAULT false)
 RETURNS TABLE (cell_dims text[], obs_value bigint, obs_status text, conf_status text, lower_bound numeric,
                upper_bound numeric, is_estimate boolean)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $fn$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp SET row_security = on AS $fn$
 #variable_conflict use_column
 DECLARE
     c_all      CONSTANT text[] := ARRAY['direction', 'sex', 'age', 'nationality', 'country', 'region', 'reason',
@@ -236,10 +244,7 @@ DECLARE
     v_filters   jsonb := coalesce(p_filters, '{}');
     v_special   boolean;
     v_k         integer;
-    v_bands     text;            -- the band list (NULL = default)
     v_band_lbl  text[];          -- band labels by band number
-    v_band_lo   integer[];
-    v_band_hi   integer[];
     v_age_expr  text;
     v_occ_map   text;            -- '{...}': occupation id -> id of its group at v_level (-1: coarser)
     v_occ_expr  text;
@@ -278,14 +283,20 @@ DECLARE
     v_map       text[];          -- per dimension: '[lo:hi]={...}' group value -> index << offset
     v_last      integer[];
     v_jit       text;
+    v_wm        text := current_setting('work_mem');
+    v_ptc       text;
     v_pass      integer;
+    v_rows      bigint;
+    v_few       boolean;
+    v_index     boolean;
+    v_planner   text[];
 BEGIN
     PERFORM migstat.require_report_reader();
 
     -- ---- parameters ------------------------------------------------------------------------
     FOREACH v_dim IN ARRAY coalesce(p_dims, '{}') LOOP
         v_dim := lower(btrim(v_dim));
-        IF NOT v_dim = ANY (c_all) THEN
+        IF v_dim IS NULL OR NOT v_dim = ANY (c_all) THEN
             RAISE EXCEPTION 'unknown report dimension "%"', v_dim USING ERRCODE = 'invalid_parameter_value',
                 HINT = 'one of ' || array_to_string(c_all, ', ');
         END IF;
@@ -318,9 +329,7 @@ BEGIN
     END IF;
 
     -- Age bands.
-    SELECT array_agg(b.label ORDER BY b.band), array_agg(b.lo ORDER BY b.band), array_agg(b.hi ORDER BY b.band)
-      INTO v_band_lbl, v_band_lo, v_band_hi
-      FROM migstat.report_age_bands(p_age_bands) b;
+    SELECT array_agg(b.label ORDER BY b.band) INTO v_band_lbl FROM migstat.report_age_bands(p_age_bands) b;
     IF p_age_bands IS NULL THEN
         v_age_expr := 'CASE WHEN r.age IS NULL THEN 0 WHEN r.age >= 85 THEN 18 ELSE r.age / 5 + 1 END';
     ELSE
@@ -443,6 +452,11 @@ BEGIN
         -- Per person: the min and max group value of each dimension; a person whose min = max
         -- everywhere lies in one fine cell. Records without a pseudonym are grouped per cell and
         -- each counts as one person.
+        -- One hash table entry per person: give the person-level steps room (never less than
+        -- the session's own setting); restored at the end.
+        IF pg_size_bytes(v_wm) < pg_size_bytes('256MB') THEN
+            PERFORM set_config('work_mem', '256MB', true);
+        END IF;
         v_sql := (SELECT coalesce(string_agg(format('mn%1$s = mx%1$s', j), ' AND '), 'true') FROM generate_series(1, v_d) j);
         EXECUTE format($q$
             CREATE TEMP TABLE migstat_rep_s1 ON COMMIT DROP AS
@@ -466,21 +480,31 @@ BEGIN
             -- list goes to an unlogged table of this transaction (never visible to any other
             -- session): parallel workers cannot read temporary tables.
             v_tmp := format('report_work_%s', pg_backend_pid());
-            EXECUTE format('CREATE UNLOGGED TABLE migstat_data.%I AS SELECT p FROM migstat_rep_s1 WHERE p IS NOT NULL', v_tmp);
+            -- Each gets a small number (pid) so that the pairs below are narrow.
+            EXECUTE format('CREATE UNLOGGED TABLE migstat_data.%I AS SELECT p, (row_number() OVER ())::integer AS pid '
+                           'FROM migstat_rep_s1 WHERE p IS NOT NULL', v_tmp);
             EXECUTE format('ANALYZE migstat_data.%I', v_tmp);
-            EXECUTE format('CREATE TEMP TABLE migstat_rep_mraw ON COMMIT DROP AS SELECT DISTINCT %s, r.person_pseudonym AS p '
+            -- The join returns few rows for the records it scans: let workers scan in parallel.
+            v_ptc := current_setting('parallel_tuple_cost');
+            PERFORM set_config('parallel_tuple_cost', '0.01', true);
+            EXECUTE format('CREATE TEMP TABLE migstat_rep_mraw ON COMMIT DROP AS SELECT DISTINCT %s, m.pid AS p '
                            'FROM migstat.records r JOIN migstat_data.%I m ON m.p = r.person_pseudonym WHERE %s',
                            (SELECT string_agg(format('%s AS g%s', v_g[i], i), ', ' ORDER BY i) FROM generate_series(1, v_d) i),
                            v_tmp, array_to_string(v_where, ' AND '));
+            PERFORM set_config('parallel_tuple_cost', v_ptc, true);
             EXECUTE format('DROP TABLE migstat_data.%I', v_tmp);
         END IF;
         DROP TABLE migstat_rep_s1;
     END IF;
 
     -- Everything from here on works on small tables: JIT compilation (triggered by the planner's
-    -- guesses for tables without statistics) would cost far more than it saves. Restored at the end.
+    -- guesses for tables without statistics) would cost far more than it saves; sorts and hash
+    -- tables of up to a few million cells should stay in memory. Restored at the end.
     v_jit := current_setting('jit');
     PERFORM set_config('jit', 'off', true);
+    IF pg_size_bytes(v_wm) < pg_size_bytes('256MB') THEN
+        PERFORM set_config('work_mem', '256MB', true);
+    END IF;
 
     -- ---- 2. categories -----------------------------------------------------------------------
     -- Per dimension: its categories (group value g, code, display order). Then index 1..n in that
@@ -567,16 +591,15 @@ BEGIN
                            FROM generate_series(1, v_d) i), '0');
 
     -- ---- 3. the cube: fine cells, then the margins one dimension at a time -----------------
-    -- migstat_rep_sup: every non-zero cell; st: F free, A primary, D secondary; s: the pass that
-    -- suppressed the cell (0 = primary). Records add up, so a margin's status is final when it is
-    -- inserted; person counts are completed first.
+    -- migstat_rep_sup: every non-zero cell, with st = 'A' for a primary suppression (1..K-1).
+    -- Records add up, so a margin's status is final when it is inserted; person counts are
+    -- completed first.
     EXECUTE format('CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS SELECT (%s)::bigint AS k, n AS v, '
-                   'CASE WHEN n BETWEEN 1 AND %s THEN ''A'' ELSE ''F'' END AS st, CASE WHEN n BETWEEN 1 AND %2$s THEN 0 END AS s '
-                   'FROM migstat_rep_raw WHERE n > 0', v_kexpr, v_k - 1);
+                   'CASE WHEN n BETWEEN 1 AND %s THEN ''A'' ELSE ''F'' END AS st FROM migstat_rep_raw WHERE n > 0',
+                   v_kexpr, v_k - 1);
     FOR v_j IN 1..v_d LOOP
-        EXECUTE 'INSERT INTO migstat_rep_sup (k, v, st, s) SELECT k & $1, sum(v), '
-                'CASE WHEN sum(v) BETWEEN 1 AND $3 THEN ''A'' ELSE ''F'' END, CASE WHEN sum(v) BETWEEN 1 AND $3 THEN 0 END '
-                'FROM migstat_rep_sup WHERE k & $2 <> 0 GROUP BY 1'
+        EXECUTE 'INSERT INTO migstat_rep_sup (k, v, st) SELECT k & $1, sum(v), '
+                'CASE WHEN sum(v) BETWEEN 1 AND $3 THEN ''A'' ELSE ''F'' END FROM migstat_rep_sup WHERE k & $2 <> 0 GROUP BY 1'
             USING ~v_mask[v_j], v_mask[v_j], v_k - 1;
     END LOOP;
     IF v_multi THEN
@@ -590,8 +613,7 @@ BEGIN
         END LOOP;
         ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_simple;
         CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
-            SELECT c.k, c.v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st,
-                   CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 0 END AS s
+            SELECT c.k, c.v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st
               FROM (SELECT u.k, sum(u.v)::bigint AS v
                       FROM (SELECT x.k, x.v FROM migstat_rep_simple x
                             UNION ALL SELECT y.k, count(*) FROM migstat_rep_pairs y GROUP BY y.k) u
@@ -600,42 +622,72 @@ BEGIN
     END IF;
 
     -- ---- 4. disclosure control -------------------------------------------------------------
-    IF v_d > 0 AND EXISTS (SELECT 1 FROM migstat_rep_sup WHERE st = 'A') THEN
+    -- migstat_rep_new: the suppressed cells and the pass that suppressed them (0 = primary);
+    -- migstat_rep_sup itself is not updated.
+    CREATE TEMP TABLE migstat_rep_new ON COMMIT DROP AS SELECT k, 0 AS pass FROM migstat_rep_sup WHERE st = 'A';
+    IF v_d > 0 AND EXISTS (SELECT 1 FROM migstat_rep_new) THEN
         -- Relations along dimension j: the cells with the same key outside j's bits. A pass over
         -- j looks at the relations that gained a suppressed cell since j's previous pass; where
         -- exactly one is suppressed it suppresses the relation's smallest positive free cell
         -- (ties: a category before the _T, then the lower index). Stops after a round without
-        -- change.
+        -- change. On a large table, the passes that touch few relations find them through an
+        -- index per dimension instead of reading the whole table.
+        SELECT count(*) INTO v_rows FROM migstat_rep_sup;
+        v_index := v_rows > coalesce((SELECT value::bigint FROM migstat.setting WHERE key = 'report_index_cells'), 50000);
+        CREATE UNIQUE INDEX ON migstat_rep_new (k);
+        IF v_index THEN
+            FOR v_j IN 1..v_d LOOP
+                EXECUTE format('CREATE INDEX ON migstat_rep_sup ((k & (%s)::bigint))', ~v_mask[v_j]);
+            END LOOP;
+        END IF;
+        ANALYZE migstat_rep_sup;
         v_last := array_fill(-1, ARRAY[v_d]);
         v_pass := 0;
+        v_planner := ARRAY[current_setting('enable_nestloop'), current_setting('enable_hashjoin'),
+                           current_setting('enable_mergejoin')];
         LOOP
             v_changed := 0;
             FOR v_j IN 1..v_d LOOP
                 v_pass := v_pass + 1;
-                EXECUTE $q$
-                    WITH d AS (SELECT DISTINCT k & $1 AS lk FROM migstat_rep_sup WHERE s > $3),
-                         l AS (SELECT c.k & $1 AS lk,
-                                      min(CASE WHEN c.st = 'F' AND c.v > 0
-                                               THEN (c.v << ($4 + 1)) | (((c.k & $2) = 0)::integer::bigint << $4)
-                                                    | ((c.k & $2) >> $5) END) AS best
-                                 FROM migstat_rep_sup c
-                                WHERE (c.k & $1) IN (SELECT lk FROM d)
-                                GROUP BY 1
-                               HAVING count(*) FILTER (WHERE c.st <> 'F') = 1)
-                    UPDATE migstat_rep_sup c SET st = 'D', s = $6
-                      FROM l
-                     WHERE l.best IS NOT NULL AND c.k = l.lk | ((l.best & ((1::bigint << $4) - 1)) << $5)$q$
-                    USING ~v_mask[v_j], v_mask[v_j], v_last[v_j], v_bits[v_j], v_off[v_j], v_pass;
-                GET DIAGNOSTICS v_n = ROW_COUNT;
+                SELECT count(*) INTO v_n FROM migstat_rep_new WHERE pass > v_last[v_j];
+                IF v_n > 0 THEN
+                    -- Few relations to look at (after the first round): index lookups. Many: every
+                    -- relation, by hash joins over the whole table (a relation that gained no
+                    -- suppressed cell since the previous pass over j has 0 or >= 2 already, so
+                    -- looking at it changes nothing).
+                    v_few := v_index AND v_last[v_j] >= 0 AND v_n < v_rows / 50;
+                    PERFORM set_config('enable_nestloop', CASE WHEN v_few THEN 'on' ELSE 'off' END, true),
+                            set_config('enable_hashjoin', CASE WHEN v_few THEN 'off' ELSE 'on' END, true),
+                            set_config('enable_mergejoin', 'off', true);
+                    EXECUTE replace($q$
+                        WITH d AS (SELECT DISTINCT k & $1 AS lk FROM migstat_rep_new WHERE pass > $3),
+                             l AS (SELECT c.k & $1 AS lk,
+                                          min(CASE WHEN n.k IS NULL AND c.v > 0
+                                                   THEN (c.v << ($4 + 1)) | (((c.k & $2) = 0)::integer::bigint << $4)
+                                                        | ((c.k & $2) >> $5) END) AS best
+                                     FROM migstat_rep_sup c
+                                     LEFT JOIN migstat_rep_new n ON n.k = c.k
+                                    WHERE #relations#
+                                    GROUP BY 1
+                                   HAVING count(n.k) = 1)
+                        INSERT INTO migstat_rep_new (k, pass)
+                        SELECT lk | ((best & ((1::bigint << $4) - 1)) << $5), $6 FROM l WHERE best IS NOT NULL$q$,
+                        '#relations#', CASE WHEN v_few THEN '(c.k & $1) IN (SELECT lk FROM d)' ELSE 'true' END)
+                        USING ~v_mask[v_j], v_mask[v_j], v_last[v_j], v_bits[v_j], v_off[v_j], v_pass;
+                    GET DIAGNOSTICS v_n = ROW_COUNT;
+                    v_changed := v_changed + v_n;
+                END IF;
                 v_last[v_j] := v_pass;
-                v_changed := v_changed + v_n;
             END LOOP;
             EXIT WHEN v_changed = 0;
         END LOOP;
+        PERFORM set_config('enable_nestloop', v_planner[1], true), set_config('enable_hashjoin', v_planner[2], true),
+                set_config('enable_mergejoin', v_planner[3], true);
     END IF;
 
     -- ---- 5. output ---------------------------------------------------------------------------
-    -- Every cell of the cube, in key order: row number i -> index of each dimension.
+    -- Every cell of the cube, in key order: row number i -> index of each dimension. The rows are
+    -- sorted narrow (indexes, value, status) and labelled after the sort.
     v_sql := NULL;
     v_n := 1;
     FOR v_i IN REVERSE v_d..1 LOOP
@@ -644,13 +696,15 @@ BEGIN
     END LOOP;
     RETURN QUERY EXECUTE format($q$
         SELECT %1$s AS cell_dims,
-               CASE WHEN q.st IN ('A', 'D') THEN NULL ELSE coalesce(q.v, 0) END,
-               'A'::text, coalesce(q.st, 'F'), NULL::numeric, NULL::numeric, false
-          FROM generate_series(0::bigint, %2$s - 1) s(i)
-         CROSS JOIN LATERAL (SELECT %3$s) x
-          LEFT JOIN migstat_rep_sup q ON q.k = %4$s
-         ORDER BY s.i$q$,
-        coalesce('ARRAY[' || (SELECT string_agg(format('(%L::text[])[(x.x%s + 1)::integer]', v_labels[i], i), ', ' ORDER BY i)
+               CASE WHEN o.st IN ('A', 'D') THEN NULL ELSE coalesce(o.v, 0) END,
+               'A'::text, coalesce(o.st, 'F'), NULL::numeric, NULL::numeric, false
+          FROM (SELECT s.i, x.*, q.v, CASE WHEN n.pass = 0 THEN 'A' WHEN n.pass > 0 THEN 'D' END AS st
+                  FROM generate_series(0::bigint, %2$s - 1) s(i)
+                 CROSS JOIN LATERAL (SELECT %3$s) x
+                  LEFT JOIN migstat_rep_sup q ON q.k = %4$s
+                  LEFT JOIN migstat_rep_new n ON n.k = q.k
+                 ORDER BY s.i) o$q$,
+        coalesce('ARRAY[' || (SELECT string_agg(format('(%L::text[])[(o.x%s + 1)::integer]', v_labels[i], i), ', ' ORDER BY i)
                                 FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
         v_cells, coalesce(v_sql, '0 AS x0'),
         coalesce((SELECT string_agg(format('(x.x%s << %s)', i, v_off[i]), ' + ' ORDER BY i) FROM generate_series(1, v_d) i), '0'));
@@ -692,9 +746,10 @@ BEGIN
             USING p_period_from, p_period_to;
     END IF;
 
-    DROP TABLE migstat_rep_sup, migstat_rep_cat, migstat_rep_raw;
+    DROP TABLE migstat_rep_sup, migstat_rep_new, migstat_rep_cat, migstat_rep_raw;
 
     PERFORM set_config('jit', v_jit, true);
+    PERFORM set_config('work_mem', v_wm, true);
 
     -- Last, so the audit log's lock is held only for the end of the transaction.
     PERFORM migstat.audit('report.run', jsonb_build_object(
@@ -863,7 +918,8 @@ $$;
 CREATE FUNCTION migstat.coverage(p_period_from date DEFAULT NULL, p_period_to date DEFAULT NULL,
                                  p_source text DEFAULT NULL)
 RETURNS TABLE (source text, period text, dimension text, records bigint, stated bigint, share numeric)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp SET row_security = on
+AS $$
 #variable_conflict use_column
 DECLARE
     v_src   smallint;

@@ -2,7 +2,8 @@
 -- each. For every table (t.check_report): the counts equal the GROUP BY CUBE reference, every
 -- published cell is 0 or >= K, A exactly on the cells of 1..K-1, no additive relation with
 -- exactly one suppressed cell; and a second run under other planner settings (no hash
--- aggregation, no parallel workers, tiny work_mem) gives the identical table, row for row.
+-- aggregation, no parallel workers, tiny work_mem, and secondary suppression through relation
+-- indexes as on large tables, or not) gives the identical table, row for row.
 SET client_min_messages = warning;
 
 CREATE FUNCTION t.random_table(p_dataset integer, p_table integer) RETURNS text
@@ -50,6 +51,8 @@ BEGIN
                        WITH ORDINALITY AS r(cell_dims, obs_value, obs_status, conf_status, lower_bound, upper_bound, is_estimate, n));
     PERFORM set_config('enable_hashagg', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
             set_config('work_mem', '64kB', true);
+    -- and the other way of finding the relations (relation indexes or whole-table passes)
+    UPDATE migstat.setting SET value = CASE value WHEN '0' THEN '50000' ELSE '0' END WHERE key = 'report_index_cells';
     v_second := (SELECT string_agg(r.cell_dims::text || '=' || coalesce(r.obs_value::text, r.conf_status), ' ' ORDER BY n)
                    FROM migstat.report(v_dims, v_filters, NULL, NULL, v_unit, v_bands, v_thr, v_count, v_level)
                         WITH ORDINALITY AS r(cell_dims, obs_value, obs_status, conf_status, lower_bound, upper_bound, is_estimate, n));
@@ -99,6 +102,8 @@ BEGIN
         PERFORM setseed(0.1 * d);
         v_batch := t.random_dataset(d);
         FOR k IN 1..10 LOOP
+            -- even tables: secondary suppression through the relation indexes (the path of large tables)
+            UPDATE migstat.setting SET value = CASE WHEN k % 2 = 0 THEN '0' ELSE '50000' END WHERE key = 'report_index_cells';
             INSERT INTO results VALUES (d, k, t.random_table(d, k));
         END LOOP;
         PERFORM migstat.withdraw_batch(v_batch, 'property test data');

@@ -31,3 +31,13 @@ SELECT t.is('coverage: a partial year counts only the records in range',
     (SELECT string_agg(concat_ws('|', dimension, records, stated), ' ')
        FROM migstat.coverage('2023-01-01', '2023-06-30', 'border') WHERE dimension IN ('sex', 'occupation')),
     'sex|70|70 occupation|70|70');
+CREATE FUNCTION pg_temp.err(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE p_sql;
+    RETURN 'no error';
+EXCEPTION WHEN others THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END
+$$;
+SELECT t.is('coverage: an unknown source is an error',
+    pg_temp.err($$SELECT * FROM migstat.coverage(p_source => 'nowhere')$$), 'MS404: unknown source "nowhere"');

@@ -1,5 +1,5 @@
 -- Test data with known counts, and the helpers of the report tests (schema t). Run by
--- Scripts/test-sql-reports.sh as the superuser, with -v loader=<login>.
+-- Scripts/test-sql-reports.sh as the superuser, with -v analyst=, loader=, auditor= <logins>.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE SCHEMA t;
@@ -7,7 +7,10 @@ CREATE SCHEMA t;
 SELECT migstat.purpose_add('flows', 'report tests: migration flows', '5 years');
 SELECT migstat.purpose_add('survey', 'report tests: a survey', '5 years');
 SELECT migstat.purpose_add('prop', 'report tests: random data for the property checks', '5 years');
+-- Logins (created by the runner): an analyst (only migstat_analyst), a loader of "flows", an auditor.
+SELECT migstat.access_grant(:'analyst', 'analyst');
 SELECT migstat.access_grant(:'loader', 'loader', ARRAY['flows']);
+SELECT migstat.access_grant(:'auditor', 'auditor');
 
 -- Loads rows through the loader path (begin_batch, INSERT, finish_batch); p_select yields the
 -- columns named in the INSERT below.
