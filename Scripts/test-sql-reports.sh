@@ -158,7 +158,29 @@ fi
 if [ "$bench" != 0 ]; then
     echo "# benchmark: $bench records (2 parallel workers at most; no assertions)"
     psql_su -v rows="$bench" -v seed=0.42 -f Tests/sql/reports/bench_data.sql >/dev/null
-    psql -X -q -At -d "$DB" -f Tests/sql/reports/bench.sql | sed 's/^/# /'
+    bench_out=$(psql -X -q -At -d "$DB" -f Tests/sql/reports/bench.sql)
+    printf '%s\n' "$bench_out" | sed 's/^/# /'
+    # The command-line tool itself, as an analyst login: migstat report ... --format csv (wall clock,
+    # best of 3, output to /dev/null), against the plain GROUP BY of the same dimensions above.
+    bin=${MIGSTAT_BIN:-$(swift build -c release --show-bin-path 2>/dev/null)/migstat}
+    if [ -x "$bin" ]; then
+        psql_su -c "GRANT migstat_analyst TO $ANALYST" -c "GRANT CONNECT ON DATABASE \"$DB\" TO $ANALYST" >/dev/null
+        for dims in sex,age,nationality sex,age,nationality,reason,migration_status; do
+            best=
+            for _ in 1 2 3; do
+                t0=$(date +%s%N)
+                "$bin" report --by "$dims" --format csv --dsn "dbname=$DB user=$ANALYST" >/dev/null
+                ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+                [ -z "$best" ] || [ "$ms" -lt "$best" ] && best=$ms
+            done
+            plain=$(printf '%s\n' "$bench_out" | awk -v d="${dims//,/, }" 'index($0, d " ") == 1 && $0 ~ / plain / {
+                for (i = 1; i <= NF; i++) if ($(i + 1) == "ms") { print $i; exit } }')
+            ratio=$( [ -n "$plain" ] && awk -v a="$best" -v b="$plain" 'BEGIN { printf "%.2f", a / b }' || echo "?")
+            printf '# %-48s %-8s %8s ms  = %s x plain (CLI, csv, best of 3)\n' "${dims//,/, }" "migstat" "$best" "$ratio"
+        done
+    else
+        echo "# (no release migstat binary at $bin: build it with swift build -c release to time the CLI)"
+    fi
 fi
 
 if [ "$bench_only" = 0 ]; then
