@@ -52,6 +52,10 @@ as loader batches
 as analyst report --by sex,direction --period 2024
 as analyst report --by sex,age --age-bands "0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+" --format csv
 as analyst report --by migration_status,disability --format sdmx-csv
+as loader estimates import .demo/estimates-2024.csv --source study-irr-2024 --purpose labour_2024
+as analyst report --by migration_status,sex --with-estimates
+as analyst coverage
+as analyst report --by sex,age --format html --output .demo/report-sex-age.html
 as steward extract --purpose labour_2024 --reason "Quality check of the border batch against the source" --columns record_id,event_date,direction,sex --filter sex=_U --format csv
 set +e
 as analyst extract --purpose labour_2024 --reason "an analyst may not see records"
@@ -61,3 +65,4 @@ as admin access list
 as auditor audit list --last 20
 as auditor audit verify
 printf '\nDemo database: %s (socket %s). Keys: %s\n' "$PGDATABASE" "$PGHOST" "$MIGSTAT_KEY_DIR"
+printf 'HTML report: %s\n' "$MIGSTAT_ROOT/.demo/report-sex-age.html"
