@@ -1,5 +1,7 @@
 import Testing
 @testable import MigstatCore
+import Crypto
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -24,6 +26,112 @@ import Glibc
         #expect(a.pseudonymHex(of: "AC123456")?.count == 64)
     }
 
+    // RFC 4231 test cases 1-4, 6 and 7 (case 5 is truncated output), on raw bytes.
+    static let rfc4231: [(key: [UInt8], data: [UInt8], hmac: String)] = [
+        (Array(repeating: 0x0B, count: 20), Array("Hi There".utf8),
+         "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        (Array("Jefe".utf8), Array("what do ya want for nothing?".utf8),
+         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        (Array(repeating: 0xAA, count: 20), Array(repeating: 0xDD, count: 50),
+         "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"),
+        (Array(1...25), Array(repeating: 0xCD, count: 50),
+         "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
+        (Array(repeating: 0xAA, count: 131), Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+        (Array(repeating: 0xAA, count: 131),
+         Array(("This is a test using a larger than block-size key and a larger than block-size data. The key "
+                + "needs to be hashed before being used by the HMAC algorithm.").utf8),
+         "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
+    ]
+
+    @Test func hmacMatchesRFC4231() {
+        for (index, vector) in Self.rfc4231.enumerated() {
+            let code = Pseudonymizer(key: vector.key).authenticationCode(ofRaw: vector.data)
+            #expect(hex(code) == vector.hmac, "RFC 4231 vector \(index)")
+            #expect(hex(HMACSHA256Midstates(key: vector.key).authenticationCode(of: vector.data)) == vector.hmac)
+        }
+    }
+
+    @Test func sha256MatchesFIPS180Vectors() {
+        let vectors: [(String, String)] = [
+            ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+            ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+             "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+            ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            (String(repeating: "a", count: 1_000_000), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
+        ]
+        for (message, digest) in vectors {
+            #expect(hex(Array(message.utf8).withUnsafeBytes { SHA256Midstate.hash($0) }) == digest, "\(message.prefix(20))")
+        }
+        // Every length around the block and padding boundaries, against swift-crypto.
+        for length in 0...200 {
+            let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            let ours = message.withUnsafeBytes { SHA256Midstate.hash($0) }
+            #expect(ours == Array(Crypto.SHA256.hash(data: message)), "length \(length)")
+        }
+    }
+
+    @Test func hmacMatchesSwiftCryptoOnRandomKeysAndMessages() {
+        var generator = SystemRandomNumberGenerator()
+        var mismatches = 0
+        for _ in 0..<10_000 {
+            let key = (0..<Int.random(in: 0...200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let message = (0..<Int.random(in: 0...200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let expected = Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+            if Pseudonymizer(key: key).authenticationCode(ofRaw: message) != expected {
+                mismatches += 1
+                Issue.record("mismatch: key \(hex(key)), message \(hex(message))")
+                if mismatches > 5 { break }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
+    /// A micro-benchmark, not a test (no timed assertion): ns per pseudonym of this implementation and of
+    /// swift-crypto's `HMAC<SHA256>` copied per row, as the pseudonymiser used to do. Meaningful in a release
+    /// build; MIGSTAT_MICROBENCH=N sets the number of rows (default 20000).
+    @Test func microBenchmarkPseudonyms() {
+        let rows = getenv("MIGSTAT_MICROBENCH").flatMap { Int(String(cString: $0)) } ?? 20_000
+        let key = Array(repeating: UInt8(7), count: 32)
+        let identifiers = (0..<1000).map { Array("AC \(100_000 + $0 * 7919 % 900_000)-\($0 % 10)".utf8) }
+        func seconds(_ body: () -> UInt8) -> (Double, UInt8) {
+            var start = timespec(), end = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &start)
+            let sink = body()
+            clock_gettime(CLOCK_MONOTONIC, &end)
+            return (Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9, sink)
+        }
+        let pseudonymizer = Pseudonymizer(key: key)
+        var output: [UInt8] = []
+        let (ours, sinkA) = seconds {
+            var sink: UInt8 = 0
+            for row in 0..<rows {
+                identifiers[row % 1000].withUnsafeBufferPointer { _ = pseudonymizer.pseudonym(of: $0, into: &output) }
+                sink ^= output[0]
+            }
+            return sink
+        }
+        let keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
+        let (theirs, sinkB) = seconds {
+            var sink: UInt8 = 0
+            for row in 0..<rows {
+                identifiers[row % 1000].withUnsafeBytes { bytes in
+                    var hmac = keyed
+                    hmac.update(data: bytes)
+                    let code = hmac.finalize()
+                    output.removeAll(keepingCapacity: true)
+                    code.withUnsafeBytes { output.append(contentsOf: $0) }
+                }
+                sink ^= output[0]
+            }
+            return sink
+        }
+        print(String(format: "pseudonym micro-benchmark (%d rows): midstate SHA-256 %.0f ns/row, swift-crypto HMAC copy %.0f ns/row [%d]",
+                     rows, ours / Double(rows) * 1e9, theirs / Double(rows) * 1e9, Int(sinkA ^ sinkB)))
+    }
+
     @Test func keyFilesAreCreatedOnceWithMode0600() throws {
         let dir = "/tmp/migstat-keytest-\(getpid())-\(Int.random(in: 0..<1_000_000))/nested"
         let store = KeyStore(directory: dir)
@@ -43,4 +151,9 @@ import Glibc
         #expect(try !store.destroyKey(forKeyID: id))
         #expect(throws: MigstatError.self) { try store.key(forKeyID: "../etc/passwd") }
     }
+}
+
+private func hex(_ bytes: [UInt8]) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
 }

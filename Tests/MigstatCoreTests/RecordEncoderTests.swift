@@ -2,7 +2,7 @@ import Testing
 @testable import MigstatCore
 import Foundation
 
-/// Unit tests of validation and COPY encoding (no database).
+/// Unit tests of validation and binary COPY encoding (no database).
 @Suite struct RecordEncoderTests {
     static let codes = CodeBook(lists: [
         "direction": .init([("IN", 1), ("OUT", 2)]),
@@ -21,7 +21,8 @@ import Foundation
         + "wg_cognition,wg_selfcare,wg_communication"
     static let valid = "R1,AC 123-456,2024-02-29,IN,f,30,kgz,UZB,KG-C,OCC,9313,SEASONAL,KYRGYZ,REG,,,,,,,"
 
-    /// Encodes the row after the header; returns the COPY line fields or the rejects.
+    /// Encodes the row after the header; returns the COPY tuple's fields, decoded and rendered as in
+    /// COPY text (`\\N` for NULL, a date as YYYY-MM-DD, bytea as `\\x` + hex), or the rejects.
     func encode(_ row: String, header: String = RecordEncoderTests.header) throws -> (fields: [String]?, rejects: [Reject]) {
         let reader = CSVReader(bytes: Array((header + "\n" + row + "\n").utf8))
         var record = CSVRecord()
@@ -32,9 +33,63 @@ import Foundation
                                     pseudonymizer: Pseudonymizer(key: Array(repeating: 7, count: 32)), today: 2025_06_30)
         var rejects: [Reject] = []
         guard encoder.encode(record, rejects: &rejects) else { return (nil, rejects) }
-        let text = String(decoding: encoder.line, as: UTF8.self)
-        #expect(text.hasSuffix("\n"))
-        return (text.dropLast().split(separator: "\t", omittingEmptySubsequences: false).map(String.init), rejects)
+        return (try BinaryTuple.decode(encoder.line), rejects)
+    }
+
+    @Test func headerAndTrailerAreBinaryCOPYs() {
+        #expect(RecordEncoder.copyHeader == Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + Array(repeating: 0, count: 8))
+        #expect(RecordEncoder.copyHeader.count == 19)
+        #expect(RecordEncoder.copyTrailer == [0xFF, 0xFF])
+        #expect(RecordEncoder.copyOptions == "WITH (FORMAT binary)")
+        #expect(RecordEncoder.fieldCount == RecordEncoder.copyColumns.count)
+    }
+
+    @Test func tupleHasTheBinaryLayout() throws {
+        let reader = CSVReader(bytes: Array((Self.header + "\n" + Self.valid + "\n").utf8))
+        var record = CSVRecord()
+        #expect(try reader.next(into: &record))
+        let layout = try BatchLayout(header: record.strings)
+        #expect(try reader.next(into: &record))
+        var encoder = RecordEncoder(layout: layout, codes: Self.codes,
+                                    pseudonymizer: Pseudonymizer(key: Array(repeating: 7, count: 32)), today: 2025_06_30)
+        var rejects: [Reject] = []
+        #expect(encoder.encode(record, rejects: &rejects))
+        let line = encoder.line
+        #expect(Array(line[0..<2]) == [0, 16])                          // field count
+        #expect(Array(line[2..<10]) == [0, 0, 0, 4, 0, 0, 0, 2])        // line_no int4 2
+        // event_date 2024-02-29: 8825 days after 2000-01-01 = 0x2279
+        #expect(Array(line[10..<18]) == [0, 0, 0, 4, 0, 0, 0x22, 0x79])
+        #expect(Array(line[18..<24]) == [0, 0, 0, 2, 0, 1])             // direction int2 1
+        // Re-encoding another row reuses the buffer: `line` holds only the last valid row.
+        #expect(encoder.encode(record, rejects: &rejects))
+        #expect(encoder.line == line)
+        #expect(rejects.isEmpty)
+    }
+
+    @Test(arguments: [
+        (1900, 1, 1, -36524), (1970, 1, 1, -10957), (1999, 12, 31, -1), (2000, 1, 1, 0), (2000, 2, 29, 59),
+        (2000, 3, 1, 60), (2024, 2, 29, 8825), (2024, 12, 31, 9131), (2100, 3, 1, 36584),
+    ])
+    func daysSince2000MatchesKnownDates(year: Int, month: Int, day: Int, days: Int) {
+        #expect(daysSince2000(year: year, month: month, day: day) == days)
+        #expect(civilDate(daysSince2000: days) == (year, month, day))
+    }
+
+    @Test func daysSince2000RoundTripsEveryDay() {
+        var expected = daysSince2000(year: 1899, month: 12, day: 31)
+        for year in 1900...2100 {
+            for month in 1...12 {
+                for day in 1...31 {
+                    var bytes = Array(String(format: "%04d-%02d-%02d", year, month, day).utf8)
+                    guard bytes.withUnsafeMutableBufferPointer({ parseDate(UnsafeBufferPointer($0)) }) != nil else { continue }
+                    expected += 1
+                    let days = daysSince2000(year: year, month: month, day: day)
+                    #expect(days == expected, "\(year)-\(month)-\(day)")
+                    let back = civilDate(daysSince2000: days)
+                    #expect(back == (year, month, day))
+                }
+            }
+        }
     }
 
     @Test func validRowIsEncodedAsCodeIDs() throws {
@@ -47,7 +102,7 @@ import Foundation
         #expect(Array(f[0..<14]) == ["2", "2024-02-29", "1", "1", "30", "10", "11", "1", "1", "4", "1", "1", "1", "\\N"])
         #expect(f[14] == "R1")
         let expected = try #require(Pseudonymizer(key: Array(repeating: 7, count: 32)).pseudonymHex(of: "AC123456"))
-        #expect(f[15] == "\\\\x" + expected)
+        #expect(f[15] == "\\x" + expected)
         #expect(!f.joined().contains("123-456"))
     }
 
@@ -104,8 +159,10 @@ import Foundation
         #expect(tooLong.rejects == [Reject(line: 2, column: .recordID, reason: .tooLong)])
         let control = try encode(Self.valid.replacingFirst("R1,", with: "\"R\u{1}1\","))
         #expect(control.rejects == [Reject(line: 2, column: .recordID, reason: .controlCharacter)])
-        // A backslash is escaped for COPY text format.
-        #expect(try encode(Self.valid.replacingFirst("R1,", with: "R\\1,")).fields?[14] == "R\\\\1")
+        // A backslash is sent as is: binary COPY has no escape character.
+        #expect(try encode(Self.valid.replacingFirst("R1,", with: "R\\1,")).fields?[14] == "R\\1")
+        #expect(try encode(Self.valid.replacingFirst("R1,", with: "\"R\\N\t1\",")).rejects
+            == [Reject(line: 2, column: .recordID, reason: .controlCharacter)])
     }
 
     @Test func disabilityIsDerivedFromWashingtonGroupAnswers() throws {
@@ -186,6 +243,58 @@ import Foundation
         #expect(RejectLimit.count(2).allows(rejected: 2, of: 10))
         #expect(RejectLimit.percent(10).allows(rejected: 1, of: 10))
         #expect(!RejectLimit.percent(10).allows(rejected: 2, of: 10))
+    }
+}
+
+/// A decoder of one binary COPY tuple of `RecordEncoder.copyColumns`, rendering each field as COPY
+/// text would: `\N` for NULL, int4/int2 in decimal, date as YYYY-MM-DD, text as is, bytea as `\x` + hex.
+enum BinaryTuple {
+    struct Malformed: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> [String] {
+        var offset = 0
+        func take(_ count: Int) throws -> ArraySlice<UInt8> {
+            guard count >= 0, offset + count <= bytes.count else { throw Malformed(description: "truncated at \(offset)") }
+            defer { offset += count }
+            return bytes[offset..<offset + count]
+        }
+        func integer(_ slice: ArraySlice<UInt8>) -> Int64 {
+            var value: Int64 = slice.first.map { $0 >= 0x80 ? -1 : 0 } ?? 0
+            for byte in slice { value = value << 8 | Int64(byte) }
+            return value
+        }
+        let count = integer(try take(2))
+        guard count == RecordEncoder.copyColumns.count else { throw Malformed(description: "field count \(count)") }
+        var fields: [String] = []
+        for column in RecordEncoder.copyColumns {
+            let length = integer(try take(4))
+            if length == -1 {
+                fields.append("\\N")
+                continue
+            }
+            let value = try take(Int(length))
+            switch column {
+            case "line_no":
+                guard length == 4 else { throw Malformed(description: "int4 of \(length) bytes") }
+                fields.append(String(integer(value)))
+            case "event_date":
+                guard length == 4 else { throw Malformed(description: "date of \(length) bytes") }
+                let date = civilDate(daysSince2000: Int(integer(value)))
+                fields.append(String(format: "%04d-%02d-%02d", date.year, date.month, date.day))
+            case "record_id":
+                guard let text = String(validating: value, as: UTF8.self) else { throw Malformed(description: "bad UTF-8") }
+                fields.append(text)
+            case "person_pseudonym":
+                fields.append("\\x" + value.map { String(format: "%02x", $0) }.joined())
+            default:
+                guard length == 2 else { throw Malformed(description: "\(column): int2 of \(length) bytes") }
+                fields.append(String(integer(value)))
+            }
+        }
+        guard offset == bytes.count else { throw Malformed(description: "\(bytes.count - offset) bytes after the tuple") }
+        return fields
     }
 }
 

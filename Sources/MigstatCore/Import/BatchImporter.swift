@@ -85,7 +85,10 @@ package struct BatchImporter {
                 var encoder = RecordEncoder(layout: layout, codes: codes, pseudonymizer: Pseudonymizer(key: key),
                                             today: today)
                 let columns = RecordEncoder.copyColumns.joined(separator: ", ")
-                _ = try connection.copyFrom("COPY \(try begun.string(0, 1)) (\(columns)) FROM STDIN") { writer in
+                let copy = "COPY \(try begun.string(0, 1)) (\(columns)) FROM STDIN \(RecordEncoder.copyOptions)"
+                _ = try connection.copyFrom(copy) { writer in
+                    // Binary COPY: the header once, before any tuple (even when the first rows are rejected).
+                    try RecordEncoder.copyHeader.withUnsafeBytes { try writer.write($0) }
                     while true {
                         let step = try Self.step(reader, &record, file: file, layout: layout)
                         if case .end = step { break }
@@ -105,6 +108,8 @@ package struct BatchImporter {
                         }
                         if rows & 0xFFFF == 0 { progress?(rows, reader.bytesRead, reader.totalBytes) }
                     }
+                    // The trailer once, at the end (also when no row was valid).
+                    try RecordEncoder.copyTrailer.withUnsafeBytes { try writer.write($0) }
                     progress?(rows, reader.bytesRead, reader.totalBytes)
                 }
                 guard rows > 0 else {

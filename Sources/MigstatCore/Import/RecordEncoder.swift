@@ -1,7 +1,11 @@
-/// Validates one CSV record against the canonical layout and encodes it as one line of
-/// PostgreSQL COPY text in the compact stored form (code ids, pseudonym, no clear identifier).
+/// Validates one CSV record against the canonical layout and encodes it as one tuple of
+/// PostgreSQL's binary COPY format in the compact stored form (code ids, pseudonym, no clear
+/// identifier): int16 field count, then per field an int32 length (-1 for NULL) and the value,
+/// big-endian — int4 line_no, date as int4 days since 2000-01-01, int2 codes and age, text as raw
+/// UTF-8 (no escaping), bytea as the raw 32 bytes.
 ///
-/// COPY column order: see `RecordEncoder.copyColumns`.
+/// The stream starts with `copyHeader` and ends with `copyTrailer`; the statement needs
+/// `copyOptions`. COPY column order: see `RecordEncoder.copyColumns`.
 package struct RecordEncoder {
     /// The columns of `migstat_data.batch_<id>` the encoded lines fill, in order.
     package static let copyColumns = [
@@ -9,6 +13,21 @@ package struct RecordEncoder {
         "occupation", "worker_category", "ethnicity", "migration_status", "disability", "record_id",
         "person_pseudonym",
     ]
+
+    /// The options clause of the COPY statement the encoded tuples are sent with.
+    package static let copyOptions = "WITH (FORMAT binary)"
+
+    /// The number of fields of each tuple (`copyColumns.count`).
+    static let fieldCount = 16
+
+    /// The binary COPY header: signature `PGCOPY\n\377\r\n\0`, int32 flags 0, int32 header
+    /// extension length 0. Sent once, before the first tuple.
+    package static let copyHeader: [UInt8] = [
+        0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
+    ]
+
+    /// The binary COPY trailer: int16 -1. Sent once, after the last tuple.
+    package static let copyTrailer: [UInt8] = [0xFF, 0xFF]
 
     private let layout: BatchLayout
     private let fieldIndexes: [Int?]         // by CanonicalColumn.ordinal
@@ -21,7 +40,7 @@ package struct RecordEncoder {
     private var pseudonym: [UInt8] = []
     private var rowRejects: [Reject] = []
 
-    /// The encoded line of the last accepted record (ends with a newline).
+    /// The encoded binary COPY tuple of the last accepted record.
     package private(set) var line: [UInt8] = []
 
     /// Creates an encoder.
@@ -45,7 +64,7 @@ package struct RecordEncoder {
     }
 
     /// Validates and encodes `record`.
-    /// - Returns: true when the record is valid (its COPY line is in `line`); otherwise false, and
+    /// - Returns: true when the record is valid (its COPY tuple is in `line`); otherwise false, and
     ///   every problem found in the record is appended to `rejects`.
     package mutating func encode(_ record: CSVRecord, rejects: inout [Reject]) -> Bool {
         rowRejects.removeAll(keepingCapacity: true)
@@ -55,23 +74,27 @@ package struct RecordEncoder {
             rejects.append(Reject(line: lineNumber, column: nil, reason: .wrongFieldCount))
             return false
         }
-        appendInt(lineNumber)
-        tab()
+        appendBigEndian(UInt64(Self.fieldCount), bytes: 2)
+        if let value = Int32(exactly: lineNumber) {
+            appendInt4(value)
+        } else {
+            // Out of int4's range: sent as 8 bytes, which the server refuses (as it would the text).
+            appendBigEndian(8, bytes: 4)
+            appendBigEndian(UInt64(truncatingIfNeeded: lineNumber), bytes: 8)
+        }
         // event_date
         trimmedField(field(.eventDate), record) { field in
             guard let field else { return reject(.eventDate, .missingRequired, lineNumber) }
             switch parseDate(field) {
             case .some(let ymd) where ymd > today: reject(.eventDate, .futureDate, lineNumber)
             case .some(let ymd) where ymd < 1900_01_01: reject(.eventDate, .dateTooEarly, lineNumber)
-            case .some: line.append(contentsOf: field)
+            case .some(let ymd):
+                appendInt4(Int32(truncatingIfNeeded: daysSince2000(year: ymd / 10000, month: ymd / 100 % 100, day: ymd % 100)))
             case .none: reject(.eventDate, .invalidDate, lineNumber)
             }
         }
-        tab()
         code(.direction, record, lineNumber)
-        tab()
         code(.sex, record, lineNumber)
-        tab()
         trimmedField(field(.age), record) { field in
             guard let field else { return null() }
             // A whole number (signed, any length) outside 0...130 is out of range; anything else
@@ -85,33 +108,23 @@ package struct RecordEncoder {
             guard field.first != 0x2D || age == 0, let age, (0...130).contains(age) else {
                 return reject(.age, .ageOutOfRange, lineNumber)
             }
-            appendInt(age)
+            appendSmallInt(Int16(truncatingIfNeeded: age))
         }
-        tab()
         code(.nationality, record, lineNumber)
-        tab()
         code(.country, record, lineNumber)
-        tab()
         code(.region, record, lineNumber)
-        tab()
         code(.reason, record, lineNumber)
-        tab()
         trimmedField(field(.occupation), record) { field in
             guard let field else { return null() }
             guard field.count <= 4, field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                   let id = lists[CanonicalColumn.occupation.ordinal].id(field)
             else { return reject(.occupation, .notInCodeList, lineNumber) }
-            appendInt(Int(id))
+            appendSmallInt(id)
         }
-        tab()
         code(.workerCategory, record, lineNumber)
-        tab()
         code(.ethnicity, record, lineNumber)
-        tab()
         code(.migrationStatus, record, lineNumber)
-        tab()
         disability(record, lineNumber)
-        tab()
         trimmedField(field(.recordID), record) { field in
             guard let field else { return reject(.recordID, .missingRequired, lineNumber) }
             var characters = 0
@@ -120,21 +133,14 @@ package struct RecordEncoder {
                 if byte & 0xC0 != 0x80 { characters += 1 }
             }
             guard characters <= 64 else { return reject(.recordID, .tooLong, lineNumber) }
-            for byte in field {
-                if byte == 0x5C { line.append(0x5C) }  // backslash is COPY's escape character
-                line.append(byte)
-            }
+            appendBigEndian(UInt64(field.count), bytes: 4)
+            line.append(contentsOf: field)  // raw UTF-8: binary COPY has no escapes
         }
-        tab()
         trimmedField(field(.personID), record) { field in
             guard let field, pseudonymizer.pseudonym(of: field, into: &pseudonym) else { return null() }
-            line.append(contentsOf: [0x5C, 0x5C, 0x78])  // \\x : bytea hex, backslash escaped for COPY
-            for byte in pseudonym {
-                line.append(hexDigits[Int(byte >> 4)])
-                line.append(hexDigits[Int(byte & 0x0F)])
-            }
+            appendBigEndian(UInt64(pseudonym.count), bytes: 4)
+            line.append(contentsOf: pseudonym)
         }
-        line.append(0x0A)
         if rowRejects.isEmpty { return true }
         rejects.append(contentsOf: rowRejects)
         return false
@@ -148,7 +154,7 @@ package struct RecordEncoder {
                 return column.isRequired ? reject(column, .missingRequired, lineNumber) : null()
             }
             guard let id = lists[column.ordinal].id(field) else { return reject(column, .notInCodeList, lineNumber) }
-            appendInt(Int(id))
+            appendSmallInt(id)
         }
     }
 
@@ -174,7 +180,7 @@ package struct RecordEncoder {
             answered == 0 || invalid ? nil : severe ? disabilityDIS : answered == 6 ? disabilityNODIS : disabilityUNK
         trimmedField(field(.disability), record) { field in
             guard let field else {
-                if let derived { appendInt(Int(derived)) } else { null() }
+                if let derived { appendSmallInt(derived) } else { null() }
                 return
             }
             guard let id = lists[CanonicalColumn.disability.ordinal].id(field) else {
@@ -183,7 +189,7 @@ package struct RecordEncoder {
             if let derived, derived != disabilityUNK, id != disabilityUNK, derived != id {
                 return reject(.disability, .disabilityContradictsWashingtonGroup, lineNumber)
             }
-            appendInt(Int(id))
+            appendSmallInt(id)
         }
     }
 
@@ -195,31 +201,22 @@ package struct RecordEncoder {
         rowRejects.append(Reject(line: lineNumber, column: column, reason: reason))
     }
 
-    private mutating func null() { line.append(contentsOf: [0x5C, 0x4E]) }  // \N
-    private mutating func tab() { line.append(0x09) }
+    private mutating func null() { appendBigEndian(0xFFFF_FFFF, bytes: 4) }  // length -1
 
-    private mutating func appendInt(_ value: Int) {
-        var value = value
-        if value < 0 {
-            line.append(0x2D)
-            value = -value
-        }
-        if value < 10 {
-            line.append(0x30 + UInt8(value))
-            return
-        }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while value > 0 {
-                buffer[count] = 0x30 + UInt8(value % 10)
-                value /= 10
-                count += 1
-            }
-            for i in stride(from: count - 1, through: 0, by: -1) { line.append(buffer[i]) }
-        }
+    /// An int2 field: length 2, then the value.
+    @inline(__always) private mutating func appendSmallInt(_ value: Int16) {
+        appendBigEndian(2 << 16 | UInt64(UInt16(bitPattern: value)), bytes: 6)
+    }
+
+    /// An int4 (or date) field: length 4, then the value.
+    @inline(__always) private mutating func appendInt4(_ value: Int32) {
+        appendBigEndian(4 << 32 | UInt64(UInt32(bitPattern: value)), bytes: 8)
+    }
+
+    /// Appends the low `bytes` (1...8) bytes of `value`, most significant first, in one append.
+    @inline(__always) private mutating func appendBigEndian(_ value: UInt64, bytes: Int) {
+        let aligned = (value &<< UInt64(64 &- 8 &* bytes)).bigEndian
+        withUnsafeBytes(of: aligned) { line.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<bytes])) }
     }
 }
 
@@ -235,9 +232,30 @@ private func trimmedField(_ index: Int?, _ record: CSVRecord, _ body: (UnsafeBuf
     }
 }
 
-private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+/// Days from 2000-01-01 (PostgreSQL's date epoch) to a proleptic Gregorian date (negative before it).
+package func daysSince2000(year: Int, month: Int, day: Int) -> Int {
+    // days_from_civil (H. Hinnant): days since 1970-01-01, shifted by 10957 days (1970 -> 2000).
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yearOfEra = y - era * 400                                                  // 0...399
+    let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1  // 0...365
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear   // 0...146096
+    return era * 146_097 + dayOfEra - 719_468 - 10_957
+}
 
-
+/// The date `days` after 2000-01-01 as (year, month, day): the inverse of `daysSince2000`.
+package func civilDate(daysSince2000 days: Int) -> (year: Int, month: Int, day: Int) {
+    // civil_from_days (H. Hinnant).
+    let z = days + 10_957 + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let dayOfEra = z - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let mp = (5 * dayOfYear + 2) / 153
+    let day = dayOfYear - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+}
 
 /// Parses `YYYY-MM-DD` into year*10000+month*100+day when it is a real calendar date.
 package func parseDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {

@@ -1,18 +1,16 @@
-import Crypto
-
 /// Turns a direct identifier (passport or personal number) into a pseudonym:
 /// HMAC-SHA256 under the purpose's key, over the normalised identifier.
 ///
 /// Normalisation: ASCII letters upper-cased, spaces and hyphens removed (so `ac 123-456` and
 /// `AC123456` are the same person). The clear identifier is never stored, logged or echoed.
 package struct Pseudonymizer {
-    /// HMAC keyed once (the key's inner and outer pads are hashed here, not per row); each
-    /// pseudonym starts from a copy of it.
-    private let keyed: HMAC<SHA256>
+    /// The key's inner and outer pads, hashed once here, not per row (see `HMACSHA256Midstates`:
+    /// no allocation per pseudonym, unlike copying swift-crypto's `HMAC<SHA256>`).
+    private let hmac: HMACSHA256Midstates
 
     /// Creates a pseudonymiser for one purpose's key.
     package init(key: [UInt8]) {
-        self.keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
+        self.hmac = HMACSHA256Midstates(key: key)
     }
 
     /// Writes the 32-byte pseudonym of `identifier` to `output`.
@@ -25,13 +23,18 @@ package struct Pseudonymizer {
                 length += 1
             }
             guard length > 0 else { return false }
-            var hmac = keyed
-            hmac.update(data: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[0..<length])))
-            let code = hmac.finalize()
-            output.removeAll(keepingCapacity: true)
-            code.withUnsafeBytes { output.append(contentsOf: $0) }
+            if output.count != 32 { output = [UInt8](repeating: 0, count: 32) }
+            output.withUnsafeMutableBytes { out in
+                hmac.authenticationCode(of: UnsafeRawBufferPointer(start: buffer.baseAddress, count: length),
+                                        into: out.baseAddress!)
+            }
             return true
         }
+    }
+
+    /// HMAC-SHA256 of `message` as is (no normalisation): for tests against published vectors.
+    func authenticationCode(ofRaw message: [UInt8]) -> [UInt8] {
+        hmac.authenticationCode(of: message)
     }
 
     /// The pseudonym of a string identifier, as 64 lower-case hex digits (for tests and tools).
