@@ -1,3 +1,4 @@
+import MigstatCore
 import MigstatPQ
 
 /// Prints query results as an aligned table, CSV or JSON (to stdout: report data only).
@@ -18,11 +19,11 @@ enum ResultPrinter {
     static func print(names: [String], rows: [[String?]], format: OutputOptions.Format) {
         switch format {
         case .csv:
-            emit(names.map(csvField).joined(separator: ","))
-            for row in rows { emit(row.map { csvField($0 ?? "") }.joined(separator: ",")) }
+            emit(names.map(ReportEscape.csv).joined(separator: ","))
+            for row in rows { emit(row.map { ReportEscape.csv($0 ?? "") }.joined(separator: ",")) }
         case .json:
             let objects = rows.map { row in
-                "{" + zip(names, row).map { "\(jsonString($0)): \($1.map(jsonString) ?? "null")" }
+                "{" + zip(names, row).map { "\(ReportEscape.json($0)): \($1.map(ReportEscape.json) ?? "null")" }
                     .joined(separator: ", ") + "}"
             }
             emit("[" + objects.joined(separator: ",\n ") + "]")
@@ -41,32 +42,6 @@ enum ResultPrinter {
             emit("(\(rows.count) row\(rows.count == 1 ? "" : "s"))")
         }
     }
-}
-
-func csvField(_ value: String) -> String {
-    guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-    var quoted = "\""
-    for character in value {
-        if character == "\"" { quoted.append("\"") }
-        quoted.append(character)
-    }
-    return quoted + "\""
-}
-
-func jsonString(_ value: String) -> String {
-    var out = "\""
-    for scalar in value.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }
 
 extension String {

@@ -53,10 +53,10 @@ enum FilterArgument {
             let value = String(filter[filter.index(after: eq)...])
             let scalar = key.hasSuffix("_from") || key.hasSuffix("_to")
             if scalar {
-                parts.append("\(jsonString(key)): \(Int(value).map(String.init) ?? jsonString(value))")
+                parts.append("\(ReportEscape.json(key)): \(Int(value).map(String.init) ?? ReportEscape.json(value))")
             } else {
-                let codes = value.split(separator: ",").map { jsonString(String($0).trimmingSpaces()) }
-                parts.append("\(jsonString(key)): [\(codes.joined(separator: ", "))]")
+                let codes = value.split(separator: ",").map { ReportEscape.json(String($0).trimmingSpaces()) }
+                parts.append("\(ReportEscape.json(key)): [\(codes.joined(separator: ", "))]")
             }
         }
         return "{" + parts.joined(separator: ", ") + "}"

@@ -105,10 +105,10 @@ extension ImportSummary {
 
     var json: String {
         let fields: [(String, String)] = [
-            ("outcome", jsonString(outcome)), ("batch", batch.map(String.init) ?? "null"),
-            ("file", jsonString(file)), ("source", jsonString(source)), ("purpose", jsonString(purpose)),
-            ("sha256", jsonString(sha256)), ("rows", String(rows)), ("accepted", String(accepted)),
-            ("rejected", String(rejected)), ("rejects_file", rejectsFile.map(jsonString) ?? "null"),
+            ("outcome", ReportEscape.json(outcome)), ("batch", batch.map(String.init) ?? "null"),
+            ("file", ReportEscape.json(file)), ("source", ReportEscape.json(source)), ("purpose", ReportEscape.json(purpose)),
+            ("sha256", ReportEscape.json(sha256)), ("rows", String(rows)), ("accepted", String(accepted)),
+            ("rejected", String(rejected)), ("rejects_file", rejectsFile.map(ReportEscape.json) ?? "null"),
             ("seconds", format3(seconds)), ("rows_per_second", String(rowsPerSecond)),
         ]
         return "{" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
