@@ -89,49 +89,6 @@ import Glibc
         #expect(mismatches == 0)
     }
 
-    /// A micro-benchmark, not a test (no timed assertion): ns per pseudonym of this implementation and of
-    /// swift-crypto's `HMAC<SHA256>` copied per row, as the pseudonymiser used to do. Meaningful in a release
-    /// build; MIGSTAT_MICROBENCH=N sets the number of rows (default 20000).
-    @Test func microBenchmarkPseudonyms() {
-        let rows = getenv("MIGSTAT_MICROBENCH").flatMap { Int(String(cString: $0)) } ?? 20_000
-        let key = Array(repeating: UInt8(7), count: 32)
-        let identifiers = (0..<1000).map { Array("AC \(100_000 + $0 * 7919 % 900_000)-\($0 % 10)".utf8) }
-        func seconds(_ body: () -> UInt8) -> (Double, UInt8) {
-            var start = timespec(), end = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &start)
-            let sink = body()
-            clock_gettime(CLOCK_MONOTONIC, &end)
-            return (Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9, sink)
-        }
-        let pseudonymizer = Pseudonymizer(key: key)
-        var output: [UInt8] = []
-        let (ours, sinkA) = seconds {
-            var sink: UInt8 = 0
-            for row in 0..<rows {
-                identifiers[row % 1000].withUnsafeBufferPointer { _ = pseudonymizer.pseudonym(of: $0, into: &output) }
-                sink ^= output[0]
-            }
-            return sink
-        }
-        let keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
-        let (theirs, sinkB) = seconds {
-            var sink: UInt8 = 0
-            for row in 0..<rows {
-                identifiers[row % 1000].withUnsafeBytes { bytes in
-                    var hmac = keyed
-                    hmac.update(data: bytes)
-                    let code = hmac.finalize()
-                    output.removeAll(keepingCapacity: true)
-                    code.withUnsafeBytes { output.append(contentsOf: $0) }
-                }
-                sink ^= output[0]
-            }
-            return sink
-        }
-        print(String(format: "pseudonym micro-benchmark (%d rows): midstate SHA-256 %.0f ns/row, swift-crypto HMAC copy %.0f ns/row [%d]",
-                     rows, ours / Double(rows) * 1e9, theirs / Double(rows) * 1e9, Int(sinkA ^ sinkB)))
-    }
-
     @Test func keyFilesAreCreatedOnceWithMode0600() throws {
         let dir = "/tmp/migstat-keytest-\(getpid())-\(Int.random(in: 0..<1_000_000))/nested"
         let store = KeyStore(directory: dir)
