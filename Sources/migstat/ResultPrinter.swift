@@ -3,11 +3,8 @@ import MigstatPQ
 
 /// Prints query results as an aligned table, CSV or JSON (to stdout: report data only).
 enum ResultPrinter {
-    /// Where lines go instead of stdout (for capturing); nil = stdout.
-    nonisolated(unsafe) static var sink: ((String) -> Void)?
-
     private static func emit(_ line: String) {
-        if let sink { sink(line) } else { Swift.print(line) }
+        Swift.print(line)
     }
 
     static func print(_ result: PQResult, format: OutputOptions.Format) {

@@ -235,10 +235,7 @@ package struct BatchImporter {
             if n == 0 { break }
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
-        return hasher.finalize().map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-        }.joined()
+        return hexString(hasher.finalize())
     }
 }
 
@@ -251,10 +248,4 @@ extension BatchLayout {
 
 func baseName(_ path: String) -> String {
     path.split(separator: "/").last.map(String.init) ?? path
-}
-
-func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }

@@ -54,13 +54,3 @@ package struct BatchLayout: Sendable, Equatable {
         self.ignoredFields = ignoredFields
     }
 }
-
-extension String {
-    /// The string without leading and trailing spaces and tabs.
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let first = s.first, first == " " || first == "\t" { s.removeFirst() }
-        while let last = s.last, last == " " || last == "\t" { s.removeLast() }
-        return String(s)
-    }
-}

@@ -47,7 +47,7 @@ package struct KeyStore: Sendable {
         if fd >= 0 {
             var generator = SystemRandomNumberGenerator()
             let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let text = Array((key.map { hex($0) }.joined() + "\n").utf8)
+            let text = Array((hexString(key) + "\n").utf8)
             let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             let synced = fsync(fd)
             close(fd)
@@ -110,11 +110,6 @@ package struct KeyStore: Sendable {
         }
         return key
     }
-}
-
-private func hex(_ byte: UInt8) -> String {
-    let digits = Array("0123456789abcdef")
-    return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
 }
 
 private func hexValue(_ byte: UInt8) -> UInt8? {

@@ -43,7 +43,6 @@ package struct Pseudonymizer {
         var output: [UInt8] = []
         let ok = identifier.withUTF8 { pseudonym(of: $0, into: &output) }
         guard ok else { return nil }
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: output.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
+        return hexString(output)
     }
 }

@@ -60,7 +60,7 @@ package struct SchemaMigrator {
         }
         for (version, name) in files {
             let text = try readFile(directory + "/" + name)
-            let digest = SHA256.hash(data: Array(text.utf8)).map { String(format2hex($0)) }.joined()
+            let digest = hexString(SHA256.hash(data: Array(text.utf8)))
             if let known = applied[version] {
                 guard known == digest else {
                     throw MigstatError(.invalidArgument,
@@ -104,11 +104,6 @@ package struct SchemaMigrator {
             return (version, name)
         }.sorted { $0.0 < $1.0 }
     }
-}
-
-private func format2hex(_ byte: UInt8) -> String {
-    let digits = Array("0123456789abcdef")
-    return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
 }
 
 /// The names in a directory.

@@ -124,14 +124,14 @@ func format3(_ value: Double) -> String {
 /// A one-line progress bar on stderr (rows, rows/s, %), only on a terminal.
 final class ProgressBar {
     private let enabled: Bool
-    private let start = monotonic()
+    private let start = monotonicSeconds()
     private var shown = false
 
     init(enabled: Bool) { self.enabled = enabled }
 
     func update(rows: Int, bytes: Int, total: Int?) {
         guard enabled else { return }
-        let elapsed = max(monotonic() - start, 0.001)
+        let elapsed = max(monotonicSeconds() - start, 0.001)
         let percent = total.map { $0 > 0 ? " \(min(100, bytes * 100 / $0))%" : "" } ?? ""
         writeStderr("\r\u{1B}[K  \(rows) rows, \(Int(Double(rows) / elapsed)) rows/s\(percent)")
         shown = true
@@ -141,10 +141,4 @@ final class ProgressBar {
         if shown { writeStderr("\r\u{1B}[K") }
     }
 
-    private static func monotonic() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-    private func monotonic() -> Double { Self.monotonic() }
 }
