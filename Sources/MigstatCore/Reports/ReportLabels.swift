@@ -51,6 +51,37 @@ package enum ReportLabels {
         dimension == "period" ? "TIME_PERIOD" : dimension.uppercased()
     }
 
+    /// A code as SDMX-CSV writes it: the age dimension's bands as SDMX CL_AGE codes (`sdmxAgeCode`), every
+    /// other dimension's codes unchanged. Only for SDMX output; the other formats show the codes as reported.
+    package static func sdmxCode(dimension: String, code: String) -> String {
+        dimension == "age" ? sdmxAgeCode(code) : code
+    }
+
+    /// An age band label as an SDMX CL_AGE code: `Y5-9` / `5-9` → `Y5T9`, `0-5` → `Y0T5`, `14` → `Y14`,
+    /// `65+` → `Y_GE65` (a one-year range `5-5` → `Y5`; spaces around `-` and before `+`, which the database
+    /// accepts in `--age-bands`, are ignored). `Y_LT5`, `Y_GE85`, `_T`, `_U`, `_Z` and anything not recognised
+    /// are returned unchanged, so the function is idempotent.
+    package static func sdmxAgeCode(_ code: String) -> String {
+        func number(_ text: Substring) -> Int? {
+            var digits = text
+            while let first = digits.first, first == " " || first == "\t" { digits.removeFirst() }
+            while let last = digits.last, last == " " || last == "\t" { digits.removeLast() }
+            return !digits.isEmpty && digits.allSatisfy(\.isASCIIDigit) ? Int(digits) : nil
+        }
+        var body = Substring(code)
+        if body.hasPrefix("Y"), body.dropFirst().first?.isASCIIDigit == true { body = body.dropFirst() }
+        if body.hasSuffix("+") {
+            if let n = number(body.dropLast()) { return "Y_GE\(n)" }
+            return code
+        }
+        let range = body.split(separator: "-", omittingEmptySubsequences: false)
+        if range.count == 2, let lo = number(range[0]), let hi = number(range[1]), lo <= hi {
+            return lo == hi ? "Y\(lo)" : "Y\(lo)T\(hi)"
+        }
+        if range.count == 1, let n = number(body) { return "Y\(n)" }
+        return code
+    }
+
     /// The code list in `migstat.code` that holds a dimension's codes (`nationality` uses `country`);
     /// `nil` for dimensions whose codes are not in it (age, period, source, purpose).
     package static func codeList(_ dimension: String) -> String? {
