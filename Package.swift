@@ -26,11 +26,14 @@ let package = Package(
             name: "MigstatPQ",
             dependencies: ["CLibPQ"]
         ),
+        // SHA-256 compression on the CPU's SHA extensions (x86-64), for the import's per-row HMAC.
+        .target(name: "CSHA256"),
         // Domain logic: import, code lists, purposes, reports, access, audit.
         .target(
             name: "MigstatCore",
             dependencies: [
                 "MigstatPQ",
+                "CSHA256",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -54,7 +57,7 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CSHA256" {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .enableUpcomingFeature("ExistentialAny"),

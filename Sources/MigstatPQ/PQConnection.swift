@@ -236,7 +236,7 @@ package final class PQConnection {
     }
 
     /// Calls `body` with a C array of NUL-terminated parameter values (NULL for `nil`), all in one allocation.
-    private func withParameterPointers<R>(
+    func withParameterPointers<R>(
         _ parameters: [String?],
         _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R
     ) -> R {

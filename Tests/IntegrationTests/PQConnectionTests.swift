@@ -294,6 +294,43 @@ struct PQConnectionTests {
         #expect(try connection.execute("SELECT 1").int(0, 0) == 1)
     }
 
+    @Test func streamHandsOverRowsOneAtATimeWithParameters() throws {
+        let connection = try connect()
+        var seen: [String] = []
+        let count = try connection.stream(
+            "SELECT g, $1 || g, CASE WHEN g % 2 = 0 THEN NULL ELSE 'x' END FROM generate_series(1, $2::int) g ORDER BY g",
+            ["n'\"", "2000"]
+        ) { row in
+            #expect(row.rowCount == 1)
+            seen.append("\(try row.int(0, 0)):\(try row.string(0, 1)):\(row[0, 2] ?? "null")")
+        }
+        #expect(count == 2000)
+        #expect(seen.count == 2000)
+        #expect(seen.first == "1:n'\"1:x")
+        #expect(seen.last == "2000:n'\"2000:null")
+
+        // An error after some rows (division by zero at g = 1000) surfaces with its SQLSTATE.
+        var before = 0
+        #expect {
+            try connection.stream("SELECT 1 / (1000 - g) FROM generate_series(1, 2000) g") { _ in before += 1 }
+        } throws: { error in
+            (error as? PQError)?.sqlState == "22012"
+        }
+        #expect(before < 1000)
+
+        // A body error stops the delivery; the connection stays usable.
+        var delivered = 0
+        #expect(throws: BodyError()) {
+            try connection.stream("SELECT g FROM generate_series(1, 100000) g") { _ in
+                delivered += 1
+                if delivered == 10 { throw BodyError() }
+            }
+        }
+        #expect(delivered == 10)
+        #expect(connection.isConnected && !connection.isInTransaction)
+        #expect(try connection.execute("SELECT 1").int(0, 0) == 1)
+    }
+
     @Test func uniqueViolationIsMatchableAndDescriptionHidesTheValue() throws {
         let connection = try connect()
         try connection.execute("CREATE TEMP TABLE pq_unique (record_id text PRIMARY KEY)")

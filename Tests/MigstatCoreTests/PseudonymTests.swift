@@ -73,6 +73,46 @@ import Glibc
         }
     }
 
+    /// The two compressions (portable Swift, SHA extensions) agree on random states and blocks, and
+    /// the portable one alone reproduces swift-crypto's digests, so the path this CPU does not take
+    /// is tested too.
+    @Test func portableAndHardwareCompressionsAgree() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let words = (0..<24).map { _ in UInt32.random(in: 0...UInt32.max, using: &generator) }
+            var software = SHA256Midstate(h0: words[0], h1: words[1], h2: words[2], h3: words[3],
+                                          h4: words[4], h5: words[5], h6: words[6], h7: words[7])
+            var hardware = software
+            let block = Array(words[8...])
+            block.withUnsafeBufferPointer { software.compressSoftware($0.baseAddress!) }
+            if SHA256Midstate.usesHardware {
+                block.withUnsafeBufferPointer { hardware.compressHardware($0.baseAddress!) }
+                #expect(hardware == software)
+            }
+            #expect(software != SHA256Midstate(h0: words[0], h1: words[1], h2: words[2], h3: words[3],
+                                               h4: words[4], h5: words[5], h6: words[6], h7: words[7]))
+        }
+        // "abc", one padded block, through the portable compression only.
+        var state = SHA256Midstate.initial
+        let abc: [UInt32] = [0x6162_6380] + Array(repeating: 0, count: 14) + [24]
+        abc.withUnsafeBufferPointer { state.compressSoftware($0.baseAddress!) }
+        var digest = [UInt8](repeating: 0, count: 32)
+        digest.withUnsafeMutableBytes { state.store(into: $0.baseAddress!) }
+        #expect(digest == Array(Crypto.SHA256.hash(data: Array("abc".utf8))))
+    }
+
+    /// On x86-64 CPUs with the SHA extensions (the machines CI runs on), the fast path is the one used.
+    @Test func hardwareCompressionIsUsedWhereAvailable() throws {
+        #if arch(x86_64)
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let cpuHasSHA = flags.split(separator: "\n").first { $0.hasPrefix("flags") }?
+            .split(separator: " ").contains("sha_ni") ?? false
+        #expect(SHA256Midstate.usesHardware == cpuHasSHA)
+        #else
+        #expect(!SHA256Midstate.usesHardware)
+        #endif
+    }
+
     @Test func hmacMatchesSwiftCryptoOnRandomKeysAndMessages() {
         var generator = SystemRandomNumberGenerator()
         var mismatches = 0

@@ -82,6 +82,7 @@ package struct BatchImporter {
                 let id = try begun.int(0, 0)
                 batchID = id
                 let key = try options.keyStore.key(forKeyID: try begun.string(0, 2))
+                let duplicates = DuplicateCandidates()
                 var encoder = RecordEncoder(layout: layout, codes: codes, pseudonymizer: Pseudonymizer(key: key),
                                             today: today)
                 let columns = RecordEncoder.copyColumns.joined(separator: ", ")
@@ -102,7 +103,10 @@ package struct BatchImporter {
                         // Valid rows go on to COPY even when the batch is already over its limit,
                         // so the database's duplicate checks still run and the rejects file is complete.
                         if encoder.encode(record, rejects: &rejects) {
-                            try encoder.line.withUnsafeBytes { try writer.write($0) }
+                            try encoder.line.withUnsafeBytes { line in
+                                duplicates.insert(UnsafeRawBufferPointer(rebasing: line[encoder.recordIDRange]))
+                                try writer.write(line)
+                            }
                         } else {
                             rejectedRows += 1
                         }
@@ -115,14 +119,14 @@ package struct BatchImporter {
                 guard rows > 0 else {
                     throw MigstatError(.badHeader, "the file has a header but no records", file: file)
                 }
-                // Duplicates and code checks in the database, streamed (the list can be long).
-                let databaseRejects = try checkInDatabase(batch: id)
+                // Duplicates in the database (codes were checked by COPY itself): the lines it
+                // rejects are removed there, and listed here.
+                let databaseRejects = try checkInDatabase(batch: id, candidates: duplicates.candidates)
                 rejects.append(contentsOf: databaseRejects.rejects)
                 rejectedRows += databaseRejects.rows
                 guard options.maxRejects.allows(rejected: rejectedRows, of: rows) else { throw Rollback() }
                 let finished = try connection.execute(
-                    "SELECT accepted FROM migstat.finish_batch($1, $2, $3, $4)",
-                    [String(id), String(rows), String(rejectedRows), databaseRejects.rows > 0 ? "true" : "false"])
+                    "SELECT accepted FROM migstat.finish_batch($1, $2, $3)", [String(id), String(rows), String(rejectedRows)])
                 summary.accepted = try finished.int(0, 0)
                 if options.dryRun { throw Rollback() }
             }
@@ -177,30 +181,24 @@ package struct BatchImporter {
                                    reason: error.kind == .invalidEncoding ? .invalidEncoding : .misplacedQuote))
     }
 
-    /// Streams `migstat.check_batch` and returns its rejects and the number of distinct rows.
-    private func checkInDatabase(batch id: Int) throws -> (rejects: [Reject], rows: Int) {
+    /// Runs `migstat.check_batch` (which removes the rows it rejects) and returns its rejects, streamed
+    /// (the list can be as long as the batch), and the number of distinct rejected lines.
+    /// - Parameter candidates: record_ids that may occur more than once in the batch; nil: the
+    ///   database compares every record_id.
+    private func checkInDatabase(batch id: Int, candidates: [String]?) throws -> (rejects: [Reject], rows: Int) {
         var rejects: [Reject] = []
-        var pending: [UInt8] = []
         var lastLine = -1
         var rows = 0
-        func consume(_ lineBytes: ArraySlice<UInt8>) {
-            let parts = lineBytes.split(separator: 0x09, omittingEmptySubsequences: false)
-            guard parts.count == 3, let line = Int(String(decoding: parts[0], as: UTF8.self)) else { return }
-            let column = CanonicalColumn(rawValue: String(decoding: parts[1], as: UTF8.self))
-            rejects.append(Reject(line: line, column: column,
-                                  reason: RejectReason(databaseReason: String(decoding: parts[2], as: UTF8.self))))
+        try connection.stream(
+            "SELECT line_no, column_name, reason FROM migstat.check_batch($1, $2) ORDER BY line_no",
+            [String(id), candidates.map(pgArray)]
+        ) { row in
+            let line = try row.int(0, 0)
+            rejects.append(Reject(line: line, column: CanonicalColumn(rawValue: try row.string(0, 1)),
+                                  reason: RejectReason(databaseReason: try row.string(0, 2))))
             if line != lastLine {
                 rows += 1
                 lastLine = line
-            }
-        }
-        try connection.copyTo(
-            "COPY (SELECT line_no, column_name, reason FROM migstat.check_batch(\(id)) ORDER BY line_no) TO STDOUT"
-        ) { chunk in
-            pending.append(contentsOf: chunk)
-            while let newline = pending.firstIndex(of: 0x0A) {
-                consume(pending[..<newline])
-                pending.removeSubrange(...newline)
             }
         }
         return (rejects, rows)

@@ -43,6 +43,9 @@ package struct RecordEncoder {
     /// The encoded binary COPY tuple of the last accepted record.
     package private(set) var line: [UInt8] = []
 
+    /// Where the stored record_id (trimmed UTF-8) is in `line`, for the last accepted record.
+    package private(set) var recordIDRange: Range<Int> = 0..<0
+
     /// Creates an encoder.
     /// - Parameters:
     ///   - layout: where the columns are in the file.
@@ -134,6 +137,7 @@ package struct RecordEncoder {
             }
             guard characters <= 64 else { return reject(.recordID, .tooLong, lineNumber) }
             appendBigEndian(UInt64(field.count), bytes: 4)
+            recordIDRange = line.count..<line.count + field.count
             line.append(contentsOf: field)  // raw UTF-8: binary COPY has no escapes
         }
         trimmedField(field(.personID), record) { field in

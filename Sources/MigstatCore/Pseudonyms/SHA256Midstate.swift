@@ -1,9 +1,13 @@
+import CSHA256
+
 /// SHA-256 (FIPS 180-4) over a fixed 8×UInt32 state, without heap allocation, and HMAC-SHA256
 /// (RFC 2104) on top of precomputed inner and outer midstates.
 ///
 /// swift-crypto's `HMAC<SHA256>` allocates when it is copied and finalised, which is once per
-/// imported row; this type keeps everything in registers and on the stack. It is checked against
-/// the FIPS and RFC 4231 vectors and against swift-crypto in `PseudonymTests`.
+/// imported row; this type keeps everything in registers and on the stack. The compression runs on
+/// the CPU's SHA extensions where it has them (`CSHA256`, about ten times faster than the portable
+/// Swift rounds below, which every other CPU uses). Both are checked against the FIPS and RFC 4231
+/// vectors, against swift-crypto and against each other in `PseudonymTests`.
 package struct SHA256Midstate: Equatable, Sendable {
     var h0: UInt32, h1: UInt32, h2: UInt32, h3: UInt32, h4: UInt32, h5: UInt32, h6: UInt32, h7: UInt32
 
@@ -75,8 +79,26 @@ package struct SHA256Midstate: Equatable, Sendable {
         output.storeBytes(of: h7.bigEndian, toByteOffset: 28, as: UInt32.self)
     }
 
+    /// True when the compression runs on the CPU's SHA extensions.
+    package static let usesHardware = migstat_sha256_hw_available() != 0
+
     /// The SHA-256 compression function over one block of 16 host-order words.
+    @inline(__always)
     mutating func compress(_ block: UnsafePointer<UInt32>) {
+        if Self.usesHardware { compressHardware(block) } else { compressSoftware(block) }
+    }
+
+    /// The compression on the SHA extensions (only when `usesHardware`).
+    mutating func compressHardware(_ block: UnsafePointer<UInt32>) {
+        var words = (h0, h1, h2, h3, h4, h5, h6, h7)
+        withUnsafeMutablePointer(to: &words) { pointer in
+            pointer.withMemoryRebound(to: UInt32.self, capacity: 8) { migstat_sha256_compress_hw($0, block) }
+        }
+        (h0, h1, h2, h3, h4, h5, h6, h7) = words
+    }
+
+    /// The portable compression, in Swift.
+    mutating func compressSoftware(_ block: UnsafePointer<UInt32>) {
         var w0 = block[0], w1 = block[1], w2 = block[2], w3 = block[3]
         var w4 = block[4], w5 = block[5], w6 = block[6], w7 = block[7]
         var w8 = block[8], w9 = block[9], w10 = block[10], w11 = block[11]

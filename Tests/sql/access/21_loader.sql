@@ -71,10 +71,22 @@ INSERT INTO :a1_rel (purpose_id, line_no, record_id, event_date, direction, sex,
 SELECT id, 98, 'X98', '2024-01-01', 1, 1, 1, 1 FROM migstat.purpose WHERE name = :'pb';
 \set want 23514
 \ir lib/state.sql
+\set d 'loader: a code that is not in its list is refused by the batch table itself (CHECK constraint)'
+\o :out
+INSERT INTO :a1_rel (line_no, record_id, event_date, direction, sex, nationality, migration_status)
+SELECT 97, 'X97', '2024-01-01', 1, (SELECT max(id) + 1 FROM migstat.code WHERE dimension = 'sex'), 1, 1;
+\set want 23514
+\ir lib/state.sql
 
 \set d 'loader: check_batch finds nothing to reject in a clean batch'
 SELECT count(*) = 0 AS pass, count(*) || ' rows' AS info FROM migstat.check_batch(:a1_id) \gset
 \ir lib/result.sql
+\set d 'loader: cannot INSERT into its batch after check_batch (the checked rows cannot change)'
+\o :out
+INSERT INTO :a1_rel (line_no, record_id, event_date, direction, sex, nationality, migration_status)
+VALUES (96, 'X96', '2024-01-01', 1, 1, 1, 1);
+\set want 42501
+\ir lib/state.sql
 \set d 'loader: finish_batch seals the batch (6 accepted)'
 SELECT accepted = 6 AND status = 'loaded' AS pass, 'accepted ' || accepted AS info
   FROM migstat.finish_batch(:a1_id, 6, 0) \gset
@@ -139,7 +151,7 @@ INSERT INTO rows_in VALUES
  (1, 'B1', '2024-07-01', 'IN',  'M', 33, 'UZB', 'UZB', 'KG-GB', 'OCC', NULL, 'SEASONAL', NULL, 'REG', NULL, 'person-x1'),
  (2, 'A1', '2024-07-02', 'IN',  'M', 33, 'UZB', 'UZB', 'KG-GB', 'OCC', NULL, 'SEASONAL', NULL, 'REG', NULL, 'person-x2'),
  (3, 'A7', '2024-07-03', 'OUT', 'M', 48, 'KGZ', 'KGZ', 'KG-N',  'OCC', '7',  'OTHER',    NULL, 'REG', NULL, 'person-a7'),
- (4, 'A8', '2024-07-04', 'IN',  '#99', 22, 'KGZ', 'KGZ', 'KG-N', 'OCC', NULL, 'OTHER',   NULL, 'REG', NULL, 'person-a8');
+ (4, 'A7', '2024-07-04', 'IN',  'F', 22, 'KGZ', 'KGZ', 'KG-N', 'OCC', NULL, 'OTHER',   NULL, 'REG', NULL, 'person-a8');
 BEGIN;
 \set d 'loader: begin_batch a2 in A'
 \o :out
@@ -167,12 +179,13 @@ SELECT count(DISTINCT (column_name, reason)) = 1
 SELECT array_agg(attname::text ORDER BY attnum) = ARRAY['line_no', 'column_name', 'reason'] AS pass
   FROM pg_attribute WHERE attrelid = 'pg_temp.checked'::regclass AND attnum > 0 \gset
 \ir lib/result.sql
-\set d 'loader: check_batch flags the code that is not in the list'
-SELECT count(*) = 1 AS pass FROM checked WHERE line_no = 4 AND column_name = 'sex' \gset
+\set d 'loader: check_batch flags the second occurrence of a record_id within the batch (all compared)'
+SELECT count(*) = 1 AS pass, string_agg(line_no || ':' || reason, '; ') AS info
+  FROM checked WHERE line_no = 4 AND reason = 'duplicate record_id within the batch' \gset
 \ir lib/result.sql
-\set d 'loader: finish_batch with recheck drops the rejected lines (1 accepted, 3 rejected)'
+\set d 'loader: finish_batch after check_batch stores the rest (1 accepted, 3 rejected and removed)'
 SELECT accepted = 1 AND rejected = 3 AS pass, 'accepted ' || accepted AS info
-  FROM migstat.finish_batch(:a2_id, 4, 3, true) \gset
+  FROM migstat.finish_batch(:a2_id, 4, 3) \gset
 \ir lib/result.sql
 COMMIT;
 \echo __end__

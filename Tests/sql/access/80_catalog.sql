@@ -138,8 +138,9 @@ SELECT count(*) = 0 AS pass, coalesce(string_agg(x.obj || ' to ' || g.grantee_na
 WITH expected(fn, roles) AS (VALUES
     ('migstat.extract(text,text,text[],jsonb)', '{migstat_steward}'),
     ('migstat.begin_batch(text,text,text,text)', '{migstat_loader}'),
-    ('migstat.check_batch(integer)', '{migstat_loader}'),
-    ('migstat.finish_batch(integer,integer,integer,boolean)', '{migstat_loader}'),
+    ('migstat.check_batch(integer,text[])', '{migstat_loader}'),
+    ('migstat.finish_batch(integer,integer,integer)', '{migstat_loader}'),
+    ('migstat.code_constraints(text)', '{}'),
     ('migstat.withdraw_batch(integer,text)', '{migstat_admin,migstat_loader}'),
     ('migstat.purpose_add(text,text,text)', '{migstat_admin}'),
     ('migstat.access_grant(name,text,text[],boolean)', '{migstat_admin}'),
