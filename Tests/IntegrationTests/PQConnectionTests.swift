@@ -331,6 +331,22 @@ struct PQConnectionTests {
         #expect(try connection.execute("SELECT 1").int(0, 0) == 1)
     }
 
+    @Test func copyTextDecodesWhatTheServerEncodes() throws {
+        let connection = try connect()
+        let values: [String?] = ["plain", "tab\there", "new\nline\r\n", "back\\slash \\N", "\\N", "", nil,
+                                 "unit\u{1F}sep", "Кыргызстан ☃", "\u{7F}\u{01}\u{08}\u{0C}\u{0B}"]
+        var splitter = PQCopyText.RowSplitter()
+        var rows: [[String?]] = []
+        try connection.copyTo(
+            "COPY (SELECT ord, v FROM unnest($$\(pgArrayLiteral(values))$$::text[]) WITH ORDINALITY AS u(v, ord) ORDER BY ord) TO STDOUT"
+        ) { chunk in
+            splitter.feed(chunk) { rows.append($0) }
+        }
+        #expect(!splitter.hasPartialLine)
+        #expect(rows.map { $0.first ?? nil } == values.indices.map { String($0 + 1) })
+        #expect(rows.map { $0.count == 2 ? $0[1] : "?" } == values)
+    }
+
     @Test func uniqueViolationIsMatchableAndDescriptionHidesTheValue() throws {
         let connection = try connect()
         try connection.execute("CREATE TEMP TABLE pq_unique (record_id text PRIMARY KEY)")
@@ -429,4 +445,12 @@ struct PQConnectionTests {
             try victim.execute("SELECT 1")
         }
     }
+}
+
+/// A text[] literal for the values (NULL for nil), with `"` and `\` escaped.
+private func pgArrayLiteral(_ values: [String?]) -> String {
+    "{" + values.map { value in
+        guard let value else { return "NULL" }
+        return "\"" + value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+    }.joined(separator: ",") + "}"
 }

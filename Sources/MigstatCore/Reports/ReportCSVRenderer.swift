@@ -6,12 +6,15 @@ package enum ReportCSVRenderer {
 
     /// Renders `table`.
     package static func render(_ table: ReportTable) -> String {
-        var out = (table.dimensions + valueColumns).map(ReportEscape.csv).joined(separator: ",") + "\n"
-        for cell in table.cells {
+        ReportStream.render(table, stream(dimensions: table.dimensions))
+    }
+
+    /// The format as header, one line per cell, footer (for `migstat report` to write as cells arrive).
+    package static func stream(dimensions: [String]) -> ReportStream {
+        ReportStream(header: (dimensions + valueColumns).map(ReportEscape.csv).joined(separator: ",") + "\n") { cell, _ in
             let fields = cell.codes + [cell.value.map(String.init) ?? "", cell.obsStatus, cell.confStatus,
                                        cell.lower ?? "", cell.upper ?? ""]
-            out += fields.map(ReportEscape.csv).joined(separator: ",") + "\n"
+            return fields.map(ReportEscape.csv).joined(separator: ",") + "\n"
         }
-        return out
     }
 }

@@ -4,17 +4,20 @@
 package enum ReportJSONRenderer {
     /// Renders `table` (one object per line).
     package static func render(_ table: ReportTable) -> String {
-        if table.cells.isEmpty { return "[]\n" }
-        let objects = table.cells.map { cell in
-            var fields = zip(table.dimensions, cell.codes).map { "\(ReportEscape.json($0)): \(ReportEscape.json($1))" }
+        ReportStream.render(table, stream(dimensions: table.dimensions))
+    }
+
+    /// The format as header, one object per cell, footer (for `migstat report` to write as cells arrive).
+    package static func stream(dimensions: [String]) -> ReportStream {
+        ReportStream(header: "[", footer: { $0 == 0 ? "]\n" : "\n]\n" }) { cell, index in
+            var fields = zip(dimensions, cell.codes).map { "\(ReportEscape.json($0)): \(ReportEscape.json($1))" }
             fields.append("\"obs_value\": \(cell.value.map(String.init) ?? "null")")
             fields.append("\"obs_status\": \(ReportEscape.json(cell.obsStatus))")
             fields.append("\"conf_status\": \(ReportEscape.json(cell.confStatus))")
             fields.append("\"lower_bound\": \(number(cell.lower))")
             fields.append("\"upper_bound\": \(number(cell.upper))")
-            return "{" + fields.joined(separator: ", ") + "}"
+            return (index == 0 ? "\n  {" : ",\n  {") + fields.joined(separator: ", ") + "}"
         }
-        return "[\n  " + objects.joined(separator: ",\n  ") + "\n]\n"
     }
 
     /// A numeric as a JSON number; anything unexpected as a string (never invalid JSON).

@@ -141,6 +141,45 @@ package struct ReportQuery: Sendable, Equatable {
         let result = try connection.execute(Self.sql, sqlParameters)
         var table = try ReportTable(result: result, dimensions: resultDimensions)
         table.labels = (try? Self.labels(for: table, on: connection)) ?? [:]
+        (table.threshold, table.parameters) = describe(on: connection)
+        return table
+    }
+
+    /// Runs `migstat.report` on `connection` and hands over its cells one by one as they arrive
+    /// (`COPY … TO STDOUT`), in the database's order, without holding the table in memory.
+    /// - Returns: the number of cells.
+    /// - Throws: `PQError` from the database (permission, invalid parameter, too many cells), or `cell`'s error.
+    @discardableResult
+    package func stream(on connection: PQConnection, cell: (ReportCell) throws -> Void) throws -> Int {
+        var splitter = PQCopyText.RowSplitter()
+        var count = 0
+        let dimensionCount = resultDimensions.count
+        try connection.copyTo(try copyStatement()) { chunk in
+            try splitter.feed(chunk) { row in
+                count += 1
+                try cell(try ReportCell(reportRow: row, dimensionCount: dimensionCount, rowNumber: count))
+            }
+        }
+        guard !splitter.hasPartialLine else {
+            throw PQError(code: .unexpectedResult, message: "the report ended in the middle of a row")
+        }
+        return count
+    }
+
+    /// `sql` as one `COPY (…) TO STDOUT` statement. COPY takes no bound parameters, so each one is
+    /// written as a quoted literal (`PQConnection.quoteLiteral`; NULL for nil) with the same casts.
+    package func copyStatement() throws -> String {
+        var sql = Self.sql
+        // From the last parameter down, so that $1 never matches the start of $10.
+        for (index, parameter) in sqlParameters.enumerated().reversed() {
+            sql = sql.replacing("$\(index + 1)", with: try parameter.map(PQConnection.quoteLiteral) ?? "NULL")
+        }
+        return "COPY (\(sql)) TO STDOUT"
+    }
+
+    /// The effective threshold and the parameter lines of this report, from `migstat.setting` (nil and
+    /// the requested threshold when the settings cannot be read).
+    package func describe(on connection: PQConnection) -> (threshold: Int?, parameters: [ReportTable.Parameter]) {
         var settings: (Int?, Int?, String?) = (nil, nil, nil)
         if let row = try? connection.execute("""
             SELECT (SELECT value FROM migstat.setting WHERE key = 'threshold'),
@@ -150,9 +189,7 @@ package struct ReportQuery: Sendable, Equatable {
             settings = (row[0, 0].flatMap { Int($0) }, row[0, 1].flatMap { Int($0) }, row[0, 2])
         }
         let effective = settings.0.map { effectiveThreshold(setting: $0, specialSetting: settings.1) }
-        table.threshold = effective
-        table.parameters = displayParameters(threshold: effective, generated: settings.2)
-        return table
+        return (effective, displayParameters(threshold: effective, generated: settings.2))
     }
 
     /// The labels of every code of the code lists `table`'s dimensions use, from `migstat.code` (all of them,

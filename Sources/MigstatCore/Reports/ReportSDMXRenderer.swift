@@ -23,7 +23,12 @@ package enum ReportSDMXRenderer {
 
     /// The header: the structure columns, the report's dimensions, `DATA_SOURCE_TYPE`, the value columns.
     package static func header(_ table: ReportTable) -> [String] {
-        structureColumns + table.dimensions.map(ReportLabels.sdmxID) + [dataSourceTypeID] + valueColumns
+        header(dimensions: table.dimensions)
+    }
+
+    /// The header for a table of these dimensions.
+    package static func header(dimensions: [String]) -> [String] {
+        structureColumns + dimensions.map(ReportLabels.sdmxID) + [dataSourceTypeID] + valueColumns
     }
 
     /// `EST` for an estimate, `COUNT` for a counted cell.
@@ -33,17 +38,19 @@ package enum ReportSDMXRenderer {
 
     /// Renders `table` as rows of the dataflow `structureID`, with ACTION `I` (information).
     package static func render(_ table: ReportTable, structureID: String = defaultStructureID) -> String {
-        var out = header(table).map(ReportEscape.csv).joined(separator: ",") + "\n"
-        for cell in table.cells {
+        ReportStream.render(table, stream(dimensions: table.dimensions, structureID: structureID))
+    }
+
+    /// The format as header, one line per cell, footer (for `migstat report` to write as cells arrive).
+    package static func stream(dimensions: [String], structureID: String = defaultStructureID) -> ReportStream {
+        return ReportStream(header: header(dimensions: dimensions).map(ReportEscape.csv).joined(separator: ",") + "\n") { cell, _ in
             let value = cell.isSuppressed ? "" : cell.value.map(String.init) ?? ""
             let codes = cell.codes.indices.map { i in
-                i < table.dimensions.count
-                    ? ReportLabels.sdmxCode(dimension: table.dimensions[i], code: cell.codes[i]) : cell.codes[i]
+                i < dimensions.count ? ReportLabels.sdmxCode(dimension: dimensions[i], code: cell.codes[i]) : cell.codes[i]
             }
             let fields = ["dataflow", structureID, "I"] + codes + [dataSourceType(cell)]
                 + [value, cell.obsStatus, cell.confStatus, cell.lower ?? "", cell.upper ?? ""]
-            out += fields.map(ReportEscape.csv).joined(separator: ",") + "\n"
+            return fields.map(ReportEscape.csv).joined(separator: ",") + "\n"
         }
-        return out
     }
 }

@@ -50,24 +50,8 @@ package struct ReportTable: Sendable, Equatable {
         self.init(dimensions: dimensions, cells: [])
         cells.reserveCapacity(result.rowCount)
         for row in 0..<result.rowCount {
-            let joined = result[row, 0] ?? ""
-            let codes = dimensions.isEmpty && joined.isEmpty
-                ? [] : joined.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
-            guard codes.count == dimensions.count else {
-                throw PQError(code: .unexpectedResult, message: "report row \(row + 1) has \(codes.count) codes "
-                                  + "for \(dimensions.count) dimensions")
-            }
-            var value: Int?
-            if let text = result[row, 1] {
-                guard let number = Int(text) else {
-                    throw PQError(code: .unexpectedResult,
-                                  message: "report row \(row + 1): obs_value is not an integer")
-                }
-                value = number
-            }
-            cells.append(ReportCell(codes: codes, value: value, obsStatus: result[row, 2] ?? "A",
-                                    confStatus: result[row, 3] ?? "F", lower: result[row, 4], upper: result[row, 5],
-                                    isEstimate: result[row, 6] == "t"))
+            cells.append(try ReportCell(reportRow: (0..<result.columnCount).map { result[row, $0] },
+                                        dimensionCount: dimensions.count, rowNumber: row + 1))
         }
     }
 
@@ -119,5 +103,33 @@ package struct ReportTable: Sendable, Equatable {
         index.reserveCapacity(cells.count)
         for cell in cells where !cell.isEstimate && index[cell.codes] == nil { index[cell.codes] = cell }
         return index
+    }
+}
+
+extension ReportCell {
+    /// A cell from one row of `ReportQuery.sql`: `array_to_string(cell_dims, E'\x1f'), obs_value, obs_status,
+    /// conf_status, lower_bound, upper_bound, is_estimate`.
+    /// - Throws: `PQError` `unexpectedResult` when the row does not have one code per dimension, lacks a
+    ///   column, or its value is not an integer.
+    package init(reportRow row: [String?], dimensionCount: Int, rowNumber: Int) throws {
+        guard row.count >= 7 else {
+            throw PQError(code: .unexpectedResult, message: "report row \(rowNumber) has \(row.count) columns, not 7")
+        }
+        let joined = row[0] ?? ""
+        let codes = dimensionCount == 0 && joined.isEmpty
+            ? [] : joined.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+        guard codes.count == dimensionCount else {
+            throw PQError(code: .unexpectedResult, message: "report row \(rowNumber) has \(codes.count) codes "
+                              + "for \(dimensionCount) dimensions")
+        }
+        var value: Int?
+        if let text = row[1] {
+            guard let number = Int(text) else {
+                throw PQError(code: .unexpectedResult, message: "report row \(rowNumber): obs_value is not an integer")
+            }
+            value = number
+        }
+        self.init(codes: codes, value: value, obsStatus: row[2] ?? "A", confStatus: row[3] ?? "F", lower: row[4],
+                  upper: row[5], isEstimate: row[6] == "t")
     }
 }

@@ -74,25 +74,93 @@ struct ReportCommand: ParsableCommand {
         try ExitStatus.run(verbose: verbose) {
             let query = try query()
             let db = try connection.connect()
-            let table = try query.run(on: db)
-            let text = format.reportFormat.render(table)
-            if let output {
-                try write(text, to: output)
-            } else {
-                print(text, terminator: "")
+            guard let stream = format.reportFormat.stream(dimensions: query.resultDimensions) else {
+                // table and html look at the whole table first (column widths, charts).
+                try write(format.reportFormat.render(try query.run(on: db)))
+                return
             }
+            // csv, json, sdmx-csv: written cell by cell as the database sends them.
+            // The header goes out with the first cell (or at the end): a refused report writes nothing.
+            let sink = OutputSink(path: output)
+            var index = 0
+            try query.stream(on: db) { cell in
+                if index == 0 { try sink.write(stream.header) }
+                try sink.write(stream.cell(cell, index))
+                index += 1
+            }
+            if index == 0 { try sink.write(stream.header) }
+            try sink.write(stream.footer(index))
+            try sink.close()
         }
     }
 
-    /// Writes `text` to the file at `path` (created or truncated).
-    func write(_ text: String, to path: String) throws {
-        guard let handle = fopen(path, "w") else {
-            throw MigstatError(.fileUnreadable, "cannot write: \(String(cString: strerror(errno)))", file: path)
+    /// Writes `text` to `--output` (created or truncated) or stdout.
+    func write(_ text: String) throws {
+        let sink = OutputSink(path: output)
+        try sink.write(text)
+        try sink.close()
+    }
+}
+
+/// Where a report goes: stdout, or `--output PATH` written as `PATH.partial` and renamed to `PATH` by
+/// `close()`, so a report that fails half-way never leaves a truncated file (nor replaces an older
+/// one). Nothing is opened before the first write: a refused report creates no file at all.
+/// Writes go through a 1 MiB buffer; a failed write, close or rename is an error naming the file.
+final class OutputSink {
+    private let path: String?
+    private var handle: UnsafeMutablePointer<FILE>?
+    private var closed = false
+
+    /// A sink for `path` (nil: stdout). Nothing is opened yet.
+    init(path: String?) {
+        self.path = path
+    }
+
+    deinit {
+        guard let handle, !closed else { return }
+        fclose(handle)
+        if let path { unlink(path + ".partial") }
+    }
+
+    func write(_ text: String) throws {
+        let handle = try open()
+        var text = text
+        let ok = text.withUTF8 { bytes in
+            bytes.isEmpty || fwrite(bytes.baseAddress, 1, bytes.count, handle) == bytes.count
         }
-        let written = fputs(text, handle)
-        let closed = fclose(handle)
-        guard written >= 0, closed == 0 else {
-            throw MigstatError(.fileUnreadable, "cannot write: \(String(cString: strerror(errno)))", file: path)
+        guard ok else { throw failure() }
+    }
+
+    /// Flushes and closes; for a file, renames `PATH.partial` to `PATH`.
+    func close() throws {
+        let handle = try open()
+        closed = true
+        guard fclose(handle) == 0 else { throw failure() }
+        if let path, rename(path + ".partial", path) != 0 {
+            let error = failure()
+            unlink(path + ".partial")
+            throw error
         }
+    }
+
+    private func open() throws -> UnsafeMutablePointer<FILE> {
+        if let handle { return handle }
+        let opened: UnsafeMutablePointer<FILE>?
+        if let path {
+            opened = fopen(path + ".partial", "w")
+        } else {
+            // A stream of its own on a duplicate of fd 1 (Swift 6 cannot touch C's global `stdout`).
+            fflush(nil)
+            let fd = dup(STDOUT_FILENO)
+            opened = fd >= 0 ? fdopen(fd, "w") : nil
+        }
+        guard let opened else { throw failure() }
+        setvbuf(opened, nil, _IOFBF, 1 << 20)
+        handle = opened
+        return opened
+    }
+
+    private func failure() -> MigstatError {
+        MigstatError(.fileUnreadable, "cannot write: \(String(cString: strerror(errno)))", file: path ?? "stdout")
     }
 }
