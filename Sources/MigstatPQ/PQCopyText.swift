@@ -34,60 +34,68 @@ package enum PQCopyText {
     /// The fields of one line (without its newline): nil for `\N`, otherwise the unescaped text.
     package static func fields(_ line: UnsafeRawBufferPointer) -> [String?] {
         var fields: [String?] = []
-        var field: [UInt8] = []
+        var start = 0
+        var escaped = false
         var i = 0
-        var escapedNull = false
-        func finish() {
-            fields.append(escapedNull && field.isEmpty ? nil : String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            escapedNull = false
+        while i <= line.count {
+            if i == line.count || line[i] == 0x09 {
+                let field = UnsafeRawBufferPointer(rebasing: line[start..<i])
+                fields.append(escaped ? unescape(field) : String(decoding: field, as: UTF8.self))
+                start = i + 1
+                escaped = false
+            } else if line[i] == 0x5C {
+                escaped = true
+                i += 1      // the escaped byte is never a field separator
+            }
+            i += 1
         }
-        while i < line.count {
-            let byte = line[i]
-            if byte == 0x09 {
-                finish()
+        return fields
+    }
+
+    /// One field that holds a backslash: nil for `\N`, otherwise the text with its escapes decoded.
+    private static func unescape(_ field: UnsafeRawBufferPointer) -> String? {
+        if field.count == 2, field[0] == 0x5C, field[1] == UInt8(ascii: "N") { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(field.count)
+        var i = 0
+        while i < field.count {
+            let byte = field[i]
+            guard byte == 0x5C, i + 1 < field.count else {
+                bytes.append(byte)
                 i += 1
                 continue
             }
-            guard byte == 0x5C, i + 1 < line.count else {
-                field.append(byte)
-                i += 1
-                continue
-            }
-            let next = line[i + 1]
+            let next = field[i + 1]
             i += 2
             switch next {
-            case UInt8(ascii: "N") where field.isEmpty && (i == line.count || line[i] == 0x09):
-                escapedNull = true
-            case UInt8(ascii: "b"): field.append(0x08)
-            case UInt8(ascii: "f"): field.append(0x0C)
-            case UInt8(ascii: "n"): field.append(0x0A)
-            case UInt8(ascii: "r"): field.append(0x0D)
-            case UInt8(ascii: "t"): field.append(0x09)
-            case UInt8(ascii: "v"): field.append(0x0B)
+            case UInt8(ascii: "b"): bytes.append(0x08)
+            case UInt8(ascii: "f"): bytes.append(0x0C)
+            case UInt8(ascii: "n"): bytes.append(0x0A)
+            case UInt8(ascii: "r"): bytes.append(0x0D)
+            case UInt8(ascii: "t"): bytes.append(0x09)
+            case UInt8(ascii: "v"): bytes.append(0x0B)
             case UInt8(ascii: "0")...UInt8(ascii: "7"):
                 var value = Int(next - 0x30)
                 var digits = 1
-                while digits < 3, i < line.count, (0x30...0x37).contains(line[i]) {
-                    value = value * 8 + Int(line[i] - 0x30)
+                while digits < 3, i < field.count, (0x30...0x37).contains(field[i]) {
+                    value = value * 8 + Int(field[i] - 0x30)
                     i += 1
                     digits += 1
                 }
-                field.append(UInt8(truncatingIfNeeded: value))
-            case UInt8(ascii: "x") where i < line.count && hexValue(line[i]) != nil:
-                var value = Int(hexValue(line[i])!)
+                bytes.append(UInt8(truncatingIfNeeded: value))
+            case UInt8(ascii: "x") where i < field.count && hexValue(field[i]) != nil:
+                var value = Int(hexValue(field[i])!)
                 i += 1
-                if i < line.count, let low = hexValue(line[i]) {
+                if i < field.count, let low = hexValue(field[i]) {
                     value = value * 16 + Int(low)
                     i += 1
                 }
-                field.append(UInt8(value))
+                bytes.append(UInt8(value))
             default:
-                field.append(next)
+                bytes.append(next)
             }
         }
-        finish()
-        return fields
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -16,6 +16,16 @@ import MigstatCore
         #expect(cells == table.cells)
     }
 
+    @Test func csvQuotesEveryFieldThatNeedsIt() {
+        #expect(ReportEscape.csv("plain") == "plain")
+        #expect(ReportEscape.csv("a,b") == "\"a,b\"")
+        #expect(ReportEscape.csv("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(ReportEscape.csv("line\nbreak") == "\"line\nbreak\"")
+        #expect(ReportEscape.csv("cr\rlf") == "\"cr\rlf\"")
+        #expect(ReportEscape.csv("crlf\r\nend") == "\"crlf\r\nend\"")   // "\r\n" is one Character in Swift
+        #expect(ReportEscape.csv("Кыргызстан") == "Кыргызстан")
+    }
+
     @Test func jsonRoundTrips() throws {
         let table = ReportTestTables.sexAge(femaleLabel: "F\u{E9}minin \"quoted\"")
         let text = ReportJSONRenderer.render(table)

@@ -5,17 +5,24 @@ package import MigstatPQ
 package struct CodeBook: Sendable {
     /// One code list: canonical (upper-case) code → id.
     ///
-    /// Looked up by the field's raw bytes through a small open-addressing table (FNV-1a over the
-    /// upper-cased bytes), so the import's hot loop builds no String per lookup.
+    /// Codes are stored upper-cased (Unicode rules, as `migstat.load_codes` and `CodeListFile` store
+    /// them) and looked up case-insensitively.
+    ///
+    /// Looked up by the field's raw bytes, so the import's hot loop builds no String per lookup: the
+    /// first 16 bytes of a code, ASCII letters upper-cased, are packed into two 64-bit words, which
+    /// are both the hash (multiply-shift) and, with the length, the comparison; the bytes after the
+    /// 16th (codes have at most 32) are compared one by one.
     package struct List: Sendable {
         private var storage: [UInt8] = []           // the codes' bytes, concatenated
         private var slots: [Slot]                    // power-of-two table; id 0 = empty
+        private var shift: UInt64
         private var mask: Int
         /// Number of codes.
         package private(set) var count = 0
 
         private struct Slot: Sendable {
-            var hash: UInt64 = 0
+            var lo: UInt64 = 0
+            var hi: UInt64 = 0
             var start: Int32 = 0
             var length: Int16 = 0
             var id: Int16 = 0
@@ -23,37 +30,43 @@ package struct CodeBook: Sendable {
 
         /// Creates a list from (code, id) pairs.
         package init(_ pairs: [(String, Int16)]) {
-            var capacity = 8
-            while capacity < pairs.count * 2 { capacity <<= 1 }
-            slots = Array(repeating: Slot(), count: capacity)
-            mask = capacity - 1
+            var bits: UInt64 = 3
+            while (1 << bits) < pairs.count * 2 { bits += 1 }
+            slots = Array(repeating: Slot(), count: 1 << bits)
+            mask = (1 << bits) - 1
+            shift = 64 - bits
             for (code, id) in pairs {
                 let bytes = Array(code.uppercased().utf8)
                 guard !bytes.isEmpty, bytes.count <= 32, id != 0 else { continue }
-                let hash = bytes.withUnsafeBufferPointer { Self.hash($0) }
-                var i = Int(truncatingIfNeeded: hash) & mask
+                let (lo, hi) = bytes.withUnsafeBufferPointer { Self.pack($0) }
+                var i = slot(lo, hi, bytes.count)
                 while slots[i].id != 0 {
-                    if slots[i].hash == hash && equal(slots[i], bytes) { break }
+                    if slots[i].lo == lo, slots[i].hi == hi, Int(slots[i].length) == bytes.count,
+                       storage[Int(slots[i].start)..<Int(slots[i].start) + bytes.count].elementsEqual(bytes) { break }
                     i = (i + 1) & mask
                 }
                 if slots[i].id == 0 { count += 1 }
-                slots[i] = Slot(hash: hash, start: Int32(storage.count), length: Int16(bytes.count), id: id)
+                slots[i] = Slot(lo: lo, hi: hi, start: Int32(storage.count), length: Int16(bytes.count), id: id)
                 storage.append(contentsOf: bytes)
             }
         }
 
-        private func equal(_ slot: Slot, _ bytes: [UInt8]) -> Bool {
-            Int(slot.length) == bytes.count && storage[Int(slot.start)..<Int(slot.start) + bytes.count].elementsEqual(bytes)
+        /// The first 16 bytes, ASCII letters upper-cased, little-endian in two words.
+        @inline(__always)
+        private static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+            var lo: UInt64 = 0
+            var hi: UInt64 = 0
+            for k in 0..<min(bytes.count, 8) { lo |= UInt64(upper(bytes[k])) &<< UInt64(8 * k) }
+            if bytes.count > 8 {
+                for k in 8..<min(bytes.count, 16) { hi |= UInt64(upper(bytes[k])) &<< UInt64(8 * (k - 8)) }
+            }
+            return (lo, hi)
         }
 
-        /// FNV-1a over the bytes with ASCII letters upper-cased.
         @inline(__always)
-        private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes {
-                h = (h ^ UInt64(upper(byte))) &* 0x0000_0100_0000_01b3
-            }
-            return h
+        private func slot(_ lo: UInt64, _ hi: UInt64, _ length: Int) -> Int {
+            let mixed = (lo ^ (hi &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(length)) &* 0xBF58_476D_1CE4_E5B9
+            return Int(truncatingIfNeeded: mixed &>> shift) & mask
         }
 
         @inline(__always)
@@ -71,23 +84,38 @@ package struct CodeBook: Sendable {
             let length = end - start
             guard length > 0, length <= 32 else { return nil }
             let field = UnsafeBufferPointer(rebasing: bytes[start..<end])
-            let hash = Self.hash(field)
-            var i = Int(truncatingIfNeeded: hash) & mask
-            return storage.withUnsafeBufferPointer { stored in
-                while slots[i].id != 0 {
-                    let slot = slots[i]
-                    if slot.hash == hash, Int(slot.length) == length {
-                        var same = true
-                        let base = Int(slot.start)
-                        for k in 0..<length where stored[base + k] != Self.upper(field[k]) {
-                            same = false
-                            break
-                        }
-                        if same { return slot.id }
+            if field.contains(where: { $0 >= 0x80 }) {
+                // Non-ASCII letters (a national list in Cyrillic): full Unicode upper case, as the list
+                // was stored (the rare path; ASCII codes never take it).
+                var upper = String(decoding: field, as: UTF8.self).uppercased()
+                return upper.withUTF8 { lookUp($0) }
+            }
+            return lookUp(field)
+        }
+
+        /// The lookup proper: `field` is trimmed, 1...32 bytes, and needs only ASCII case folding.
+        private func lookUp(_ field: UnsafeBufferPointer<UInt8>) -> Int16? {
+            let length = field.count
+            guard length > 0, length <= 32 else { return nil }
+            let (lo, hi) = Self.pack(field)
+            return slots.withUnsafeBufferPointer { table in
+                var i = slot(lo, hi, length)
+                while table[i].id != 0 {
+                    let candidate = table[i]
+                    if candidate.lo == lo, candidate.hi == hi, Int(candidate.length) == length,
+                       length <= 16 || rest(of: field, equals: Int(candidate.start)) {
+                        return candidate.id
                     }
                     i = (i + 1) & mask
                 }
                 return nil
+            }
+        }
+
+        /// Bytes 16... of `field` against the stored code at `start`.
+        private func rest(of field: UnsafeBufferPointer<UInt8>, equals start: Int) -> Bool {
+            storage.withUnsafeBufferPointer { stored in
+                (16..<field.count).allSatisfy { stored[start + $0] == Self.upper(field[$0]) }
             }
         }
 

@@ -2,7 +2,8 @@
 package enum ReportEscape {
     /// An RFC 4180 field: quoted (with doubled quotes) when it holds a comma, quote, CR or LF.
     package static func csv(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        guard value.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return value }
         var quoted = "\""
         for character in value {
             if character == "\"" { quoted.append("\"") }

@@ -117,7 +117,7 @@ extension ReportCell {
         }
         let joined = row[0] ?? ""
         let codes = dimensionCount == 0 && joined.isEmpty
-            ? [] : joined.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+            ? [] : joined.utf8.split(separator: 0x1F, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         guard codes.count == dimensionCount else {
             throw PQError(code: .unexpectedResult, message: "report row \(rowNumber) has \(codes.count) codes "
                               + "for \(dimensionCount) dimensions")
