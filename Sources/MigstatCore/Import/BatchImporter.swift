@@ -66,7 +66,9 @@ package struct BatchImporter {
         let today = year * 10000 + month * 100 + day
 
         var rows = 0
-        var rejects: [Reject] = []
+        // Rejects go to the rejects file as they come (memory does not grow with their number).
+        let rejects = RejectsFile(path: options.rejectsPath ?? file + ".rejects.csv")
+        var rowRejects: [Reject] = []
         var rejectedRows = 0
         var batchID: Int?
         var summary = ImportSummary(
@@ -96,19 +98,21 @@ package struct BatchImporter {
                         if case .recoverable(let reject) = step {
                             rows += 1
                             rejectedRows += 1
-                            rejects.append(reject)
+                            try rejects.add(reject)
                             continue
                         }
                         rows += 1
                         // Valid rows go on to COPY even when the batch is already over its limit,
                         // so the database's duplicate checks still run and the rejects file is complete.
-                        if encoder.encode(record, rejects: &rejects) {
+                        rowRejects.removeAll(keepingCapacity: true)
+                        if encoder.encode(record, rejects: &rowRejects) {
                             try encoder.line.withUnsafeBytes { line in
                                 duplicates.insert(UnsafeRawBufferPointer(rebasing: line[encoder.recordIDRange]))
                                 try writer.write(line)
                             }
                         } else {
                             rejectedRows += 1
+                            for reject in rowRejects { try rejects.add(reject) }
                         }
                         if rows & 0xFFFF == 0 { progress?(rows, reader.bytesRead, reader.totalBytes) }
                     }
@@ -121,9 +125,7 @@ package struct BatchImporter {
                 }
                 // Duplicates in the database (codes were checked by COPY itself): the lines it
                 // rejects are removed there, and listed here.
-                let databaseRejects = try checkInDatabase(batch: id, candidates: duplicates.candidates)
-                rejects.append(contentsOf: databaseRejects.rejects)
-                rejectedRows += databaseRejects.rows
+                rejectedRows += try checkInDatabase(batch: id, candidates: duplicates.candidates, into: rejects)
                 guard options.maxRejects.allows(rejected: rejectedRows, of: rows) else { throw Rollback() }
                 let finished = try connection.execute(
                     "SELECT accepted FROM migstat.finish_batch($1, $2, $3)", [String(id), String(rows), String(rejectedRows)])
@@ -150,11 +152,7 @@ package struct BatchImporter {
             // but not committed.
             summary.accepted = rows - rejectedRows
         }
-        if !rejects.isEmpty {
-            let path = options.rejectsPath ?? file + ".rejects.csv"
-            try writeRejects(rejects, to: path)
-            summary.rejectsFile = path
-        }
+        summary.rejectsFile = try rejects.finish()
         summary.seconds = monotonicSeconds() - started
         summary.rowsPerSecond = summary.seconds > 0 ? Int(Double(rows) / summary.seconds) : 0
         return summary
@@ -181,12 +179,12 @@ package struct BatchImporter {
                                    reason: error.kind == .invalidEncoding ? .invalidEncoding : .misplacedQuote))
     }
 
-    /// Runs `migstat.check_batch` (which removes the rows it rejects) and returns its rejects, streamed
-    /// (the list can be as long as the batch), and the number of distinct rejected lines.
+    /// Runs `migstat.check_batch` (which removes the rows it rejects) and writes its rejects, streamed
+    /// (the list can be as long as the batch), to `rejects`.
     /// - Parameter candidates: record_ids that may occur more than once in the batch; nil: the
     ///   database compares every record_id.
-    private func checkInDatabase(batch id: Int, candidates: [String]?) throws -> (rejects: [Reject], rows: Int) {
-        var rejects: [Reject] = []
+    /// - Returns: the number of distinct rejected lines.
+    private func checkInDatabase(batch id: Int, candidates: [String]?, into rejects: RejectsFile) throws -> Int {
         var lastLine = -1
         var rows = 0
         try connection.stream(
@@ -194,30 +192,14 @@ package struct BatchImporter {
             [String(id), candidates.map(pgArray)]
         ) { row in
             let line = try row.int(0, 0)
-            rejects.append(Reject(line: line, column: CanonicalColumn(rawValue: try row.string(0, 1)),
-                                  reason: RejectReason(databaseReason: try row.string(0, 2))))
+            try rejects.addFromDatabase(Reject(line: line, column: CanonicalColumn(rawValue: try row.string(0, 1)),
+                                               reason: RejectReason(databaseReason: try row.string(0, 2))))
             if line != lastLine {
                 rows += 1
                 lastLine = line
             }
         }
-        return (rejects, rows)
-    }
-
-    private func writeRejects(_ rejects: [Reject], to path: String) throws {
-        let sorted = rejects.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
-        var text = "line,column,reason\n"
-        for (_, reject) in sorted {
-            text += "\(reject.line),\(reject.column?.rawValue ?? ""),\(reject.reason.text)\n"
-        }
-        guard let handle = fopen(path, "w") else {
-            throw MigstatError(.fileUnreadable, "cannot write the rejects file \(path)")
-        }
-        defer { fclose(handle) }
-        var bytes = Array(text.utf8)
-        guard fwrite(&bytes, 1, bytes.count, handle) == bytes.count else {
-            throw MigstatError(.fileUnreadable, "cannot write the rejects file \(path)")
-        }
+        return rows
     }
 
     /// SHA-256 of a file's bytes, as 64 lower-case hex digits (streamed, 1 MiB at a time).

@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The rejects file of an import, written as the rejects come, so memory does not grow with their
+/// number (a file of a million duplicates has a million rejects).
+///
+/// migstat's own rejects arrive in line order while the file is read, the database's (duplicates)
+/// in line order at the end; each goes to a temporary file next to the rejects file
+/// (`PATH.client.partial`, `PATH.database.partial`), and `finish()` merges the two into `PATH`
+/// (`line,column,reason`, by line; on one line migstat's first). Nothing is created until the
+/// first reject; the temporary files are removed by `finish()` or when the object goes away.
+final class RejectsFile {
+    /// The rejects file.
+    let path: String
+    /// Number of rejects written so far.
+    private(set) var count = 0
+    private var client: Part
+    private var database: Part
+
+    /// Creates a writer for the rejects file at `path` (nothing is written yet).
+    init(path: String) {
+        self.path = path
+        client = Part(path: path + ".client.partial")
+        database = Part(path: path + ".database.partial")
+    }
+
+    deinit {
+        client.discard()
+        database.discard()
+    }
+
+    /// One of migstat's own rejects (lines in increasing order).
+    func add(_ reject: Reject) throws {
+        try client.write(reject)
+        count += 1
+    }
+
+    /// One of the database's rejects (lines in increasing order).
+    func addFromDatabase(_ reject: Reject) throws {
+        try database.write(reject)
+        count += 1
+    }
+
+    /// Merges what was written into `path`; returns `path`, or nil when there was no reject (then no
+    /// file is created).
+    func finish() throws -> String? {
+        guard count > 0 else { return nil }
+        try client.close()
+        try database.close()
+        guard let output = fopen(path, "w") else { throw failure() }
+        var ok = fputs("line,column,reason\n", output) >= 0
+        let a = LineReader(path: client.path)
+        let b = LineReader(path: database.path)
+        var left = a?.next()
+        var right = b?.next()
+        while ok, left != nil || right != nil {
+            if let l = left, right.map({ Self.lineNumber(l) <= Self.lineNumber($0) }) ?? true {
+                ok = fputs(l, output) >= 0
+                left = a?.next()
+            } else if let r = right {
+                ok = fputs(r, output) >= 0
+                right = b?.next()
+            }
+        }
+        ok = fclose(output) == 0 && ok
+        client.discard()
+        database.discard()
+        guard ok else { throw failure() }
+        return path
+    }
+
+    private func failure() -> MigstatError {
+        MigstatError(.fileUnreadable, "cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
+    }
+
+    private static func lineNumber(_ line: String) -> Int {
+        Int(line.prefix { $0 != "," }) ?? Int.max
+    }
+
+    /// A temporary file of `line,column,reason` rows, opened on the first write.
+    private struct Part {
+        let path: String
+        var handle: UnsafeMutablePointer<FILE>?
+
+        init(path: String) {
+            self.path = path
+        }
+
+        mutating func write(_ reject: Reject) throws {
+            if handle == nil {
+                handle = fopen(path, "w")
+                guard handle != nil else {
+                    throw MigstatError(.fileUnreadable, "cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
+                }
+            }
+            guard fputs("\(reject.line),\(reject.column?.rawValue ?? ""),\(reject.reason.text)\n", handle) >= 0 else {
+                throw MigstatError(.fileUnreadable, "cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+
+        mutating func close() throws {
+            guard let open = handle else { return }
+            handle = nil
+            guard fclose(open) == 0 else {
+                throw MigstatError(.fileUnreadable, "cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+
+        mutating func discard() {
+            if let open = handle { fclose(open) }
+            handle = nil
+            unlink(path)
+        }
+    }
+
+    /// Reads a file line by line (each with its `\n`).
+    private final class LineReader {
+        private let handle: UnsafeMutablePointer<FILE>
+        private var buffer: UnsafeMutablePointer<CChar>?
+        private var capacity = 0
+
+        init?(path: String) {
+            guard let handle = fopen(path, "r") else { return nil }
+            self.handle = handle
+        }
+
+        deinit {
+            free(buffer)
+            fclose(handle)
+        }
+
+        func next() -> String? {
+            guard getline(&buffer, &capacity, handle) > 0, let buffer else { return nil }
+            return String(cString: buffer)
+        }
+    }
+}
