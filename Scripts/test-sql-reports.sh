@@ -165,7 +165,7 @@ if [ "$bench" != 0 ]; then
     bin=${MIGSTAT_BIN:-$(swift build -c release --show-bin-path 2>/dev/null)/migstat}
     if [ -x "$bin" ]; then
         psql_su -c "GRANT migstat_analyst TO $ANALYST" -c "GRANT CONNECT ON DATABASE \"$DB\" TO $ANALYST" >/dev/null
-        for dims in sex,age,nationality sex,age,nationality,reason,migration_status; do
+        for dims in sex,age,nationality sex,age,direction,reason,migration_status sex,age,nationality,reason,migration_status; do
             best=
             for _ in 1 2 3; do
                 t0=$(date +%s%N)

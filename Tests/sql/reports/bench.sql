@@ -35,6 +35,16 @@ INSERT INTO bench_q VALUES
  ('sex, age, nationality', 'report', 3, $$SELECT * FROM migstat.report(ARRAY['sex', 'age', 'nationality'])$$, 3),
  ('sex, age, nationality', 'persons', 4,
   $$SELECT * FROM migstat.report(ARRAY['sex', 'age', 'nationality'], p_count => 'persons')$$, 1),
+ ('sex, age, direction, reason, migration_status', 'plain', 1,
+  $$SELECT sex, CASE WHEN age IS NULL THEN 0 WHEN age >= 85 THEN 18 ELSE age / 5 + 1 END AS band, direction,
+           coalesce(reason, 0), migration_status, count(*)
+      FROM migstat.records GROUP BY 1, 2, 3, 4, 5$$, 3),
+ ('sex, age, direction, reason, migration_status', 'cube', 2,
+  $$SELECT sex, CASE WHEN age IS NULL THEN 0 WHEN age >= 85 THEN 18 ELSE age / 5 + 1 END AS band, direction,
+           coalesce(reason, 0), migration_status, count(*)
+      FROM migstat.records GROUP BY CUBE (1, 2, 3, 4, 5)$$, 1),
+ ('sex, age, direction, reason, migration_status', 'report', 3,
+  $$SELECT * FROM migstat.report(ARRAY['sex', 'age', 'direction', 'reason', 'migration_status'])$$, 3),
  ('sex, age, nationality, reason, migration_status', 'plain', 1,
   $$SELECT sex, CASE WHEN age IS NULL THEN 0 WHEN age >= 85 THEN 18 ELSE age / 5 + 1 END AS band, nationality,
            coalesce(reason, 0), migration_status, count(*)
@@ -77,6 +87,8 @@ SELECT format('%-48s %-8s %8s ms  (runs: %s)  %s', m.dims, m.kind, m.ms, m.all_m
               CASE WHEN m.kind <> 'plain' THEN format('= %s x plain', round(m.ms / p.ms, 2)) ELSE '' END)
   FROM m JOIN m p ON p.dims = m.dims AND p.kind = 'plain'
  ORDER BY m.dims DESC, (SELECT ord FROM bench_q q WHERE q.dims = m.dims AND q.kind = m.kind);
-SELECT format('report cells: %s (3 dims), %s (5 dims)',
+SELECT format('report cells: %s (sex, age, nationality), %s (sex, age, direction, reason, migration_status), '
+              '%s (sex, age, nationality, reason, migration_status)',
               (SELECT count(*) FROM migstat.report(ARRAY['sex', 'age', 'nationality'])),
+              (SELECT count(*) FROM migstat.report(ARRAY['sex', 'age', 'direction', 'reason', 'migration_status'])),
               (SELECT count(*) FROM migstat.report(ARRAY['sex', 'age', 'nationality', 'reason', 'migration_status'])));
