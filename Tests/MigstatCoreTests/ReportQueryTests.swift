@@ -17,6 +17,17 @@ import MigstatCore
         #expect(ReportQuery(dimensions: ["sex"]).filtersJSON == "{}")
     }
 
+    /// COPY takes no parameters: each `$n` becomes a quoted literal, in one pass, so a value that
+    /// itself reads `$1` or holds quotes stays inside its own literal.
+    @Test func copyStatementInlinesEachParameterOnceAsAQuotedLiteral() throws {
+        var query = ReportQuery(dimensions: ["sex"], ageBands: "$1'; DROP TABLE x; --")
+        try query.addFilter("nationality=$1,$10")
+        let sql = try query.copyStatement()
+        #expect(sql.hasPrefix("COPY (") && sql.hasSuffix(") TO STDOUT"))
+        #expect(!sql.contains("$"  + "2") && !sql.contains("$" + "3::date"))
+        #expect(sql.contains("migstat.report('{\"sex\"}'::text[], '{\"nationality\": [\"$1\", \"$10\"]}'::jsonb, NULL::date, NULL::date, NULL, '$1''; DROP TABLE x; --', NULL::integer, 'records', '1'::integer, 'false')"), "\(sql)")
+    }
+
     @Test func parametersAreBoundInTheFunctionsOrder() {
         let query = ReportQuery(dimensions: ["sex", "period"], period: ReportPeriod("2024-Q2"), periodUnit: "month",
                                 ageBands: "0-17,18+", threshold: 10, count: .persons, occupationLevel: 2,

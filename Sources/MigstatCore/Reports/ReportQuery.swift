@@ -166,15 +166,33 @@ package struct ReportQuery: Sendable, Equatable {
         return count
     }
 
-    /// `sql` as one `COPY (…) TO STDOUT` statement. COPY takes no bound parameters, so each one is
-    /// written as a quoted literal (`PQConnection.quoteLiteral`; NULL for nil) with the same casts.
+    /// `sql` as one `COPY (…) TO STDOUT` statement. COPY takes no bound parameters, so each `$n` of
+    /// `sql` is written as a quoted literal (`PQConnection.quoteLiteral`; NULL for nil) with the same
+    /// casts, in one pass over `sql`: text inserted for one parameter is never searched again (a
+    /// filter value such as `$1` stays inside its literal).
     package func copyStatement() throws -> String {
-        var sql = Self.sql
-        // From the last parameter down, so that $1 never matches the start of $10.
-        for (index, parameter) in sqlParameters.enumerated().reversed() {
-            sql = sql.replacing("$\(index + 1)", with: try parameter.map(PQConnection.quoteLiteral) ?? "NULL")
+        let parameters = sqlParameters
+        let template = Array(Self.sql.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < template.count {
+            guard template[i] == UInt8(ascii: "$"), i + 1 < template.count, (0x30...0x39).contains(template[i + 1]) else {
+                out.append(template[i])
+                i += 1
+                continue
+            }
+            var number = 0
+            i += 1
+            while i < template.count, (0x30...0x39).contains(template[i]) {
+                number = number * 10 + Int(template[i] - 0x30)
+                i += 1
+            }
+            guard (1...parameters.count).contains(number) else {
+                throw PQError(code: .invalidArgument, message: "the report statement has no parameter $\(number)")
+            }
+            out += Array((try parameters[number - 1].map(PQConnection.quoteLiteral) ?? "NULL").utf8)
         }
-        return "COPY (\(sql)) TO STDOUT"
+        return "COPY (\(String(decoding: out, as: UTF8.self))) TO STDOUT"
     }
 
     /// The effective threshold and the parameter lines of this report, from `migstat.setting` (nil and
