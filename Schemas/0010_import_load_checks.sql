@@ -13,10 +13,18 @@
 --     check_batch compares every record_id (one hash aggregate);
 --   * duplicates against earlier batches of the source: only when the source has such batches,
 --     and only in those batches' partitions (pruned at plan time);
---   * check_batch removes the rows it rejects and revokes the loader's INSERT, so the checked table
---     cannot change before finish_batch; finish_batch runs the checks itself when check_batch was
---     not called (a hand-made import), and then refuses any batch with a row to reject.
+--   * check_batch removes the rows it rejects, counts them in migstat.batch.check_removed and
+--     revokes the loader's INSERT, so the checked table cannot change before finish_batch, which
+--     refuses to declare fewer rejected rows than that; finish_batch runs the checks itself when
+--     check_batch was not called (a hand-made import), and then refuses any batch with a row to
+--     reject;
+--   * begin_batch holds a SHARE lock on migstat.code until the import ends, so the code lists
+--     migstat validates with (read after begin_batch) are the ones the CHECK constraints enforce:
+--     a code-list change waits for running imports, and they for it.
 SET LOCAL ROLE migstat_owner;
+
+ALTER TABLE migstat.batch ADD COLUMN check_removed integer;
+COMMENT ON COLUMN migstat.batch.check_removed IS 'rows check_batch removed from the loading batch';
 
 -- The CHECK constraints of a loading batch's code columns: "direction BETWEEN 1 AND 3", or
 -- "region = ANY ('{...}'::smallint[])" when the list's active ids are not contiguous. A list with
@@ -80,7 +88,9 @@ BEGIN
                    'batch_' || batch_id, v_p.id, batch_id, v_src);
     EXECUTE format('ALTER TABLE migstat_data.%I ALTER purpose_id SET DEFAULT %s, ALTER batch_id SET DEFAULT %s, '
                    'ALTER source_id SET DEFAULT %s', 'batch_' || batch_id, v_p.id, batch_id, v_src);
-    -- Codes: checked by COPY, row by row, against the lists as they are now.
+    -- Codes: checked by COPY, row by row, against the lists as they are now and stay until the
+    -- import ends (no code-list change can come in between).
+    LOCK TABLE migstat.code IN SHARE MODE;
     EXECUTE migstat.code_constraints(format('migstat_data.%I', 'batch_' || batch_id));
     -- INSERT only (COPY FROM needs it); no SELECT: the loader cannot read back what it sends.
     EXECUTE format('GRANT INSERT ON migstat_data.%I TO %I', 'batch_' || batch_id, session_user);
@@ -132,6 +142,9 @@ BEGIN
     END IF;
     IF cardinality(v_dup) + cardinality(v_old) > 0 THEN
         EXECUTE format('DELETE FROM %s s WHERE s.line_no = ANY ($1)', t) USING v_dup || v_old;
+        UPDATE migstat.batch SET check_removed = coalesce(check_removed, 0)
+                                                 + (SELECT count(DISTINCT x) FROM unnest(v_dup || v_old) x)
+         WHERE id = p_batch_id;
     END IF;
     RETURN QUERY
         SELECT u.l, 'record_id', 'duplicate record_id within the batch' FROM unnest(v_dup) AS u(l)
@@ -142,8 +155,8 @@ $$;
 REVOKE ALL ON FUNCTION migstat.check_batch(integer, text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION migstat.check_batch(integer, text[]) TO migstat_loader;
 
--- Completes the loading batch: checks the accounting (stored + rejected = rows read), seals the
--- table and attaches it as a partition. When check_batch was not run (the loader still holds
+-- Completes the loading batch: checks the accounting (stored + rejected = rows read, and at least
+-- the rows check_batch removed are declared rejected), seals the table and attaches it as a partition. When check_batch was not run (the loader still holds
 -- INSERT), the checks run here, and a batch with any row to reject is refused.
 DROP FUNCTION migstat.finish_batch(integer, integer, integer, boolean);
 CREATE FUNCTION migstat.finish_batch(p_batch_id integer, p_rows_read integer, p_rejected integer)
@@ -162,8 +175,9 @@ BEGIN
                 USING ERRCODE = 'MS422';
         END IF;
     END IF;
+    SELECT * INTO v FROM migstat.batch WHERE id = p_batch_id;
     EXECUTE format('SELECT count(*) FROM migstat_data.%I', v_table) INTO v_stored;
-    IF v_stored + p_rejected <> p_rows_read OR p_rejected < 0 THEN
+    IF v_stored + p_rejected <> p_rows_read OR p_rejected < coalesce(v.check_removed, 0) THEN
         RAISE EXCEPTION 'batch accounting does not add up: % stored + % rejected <> % read',
             v_stored, p_rejected, p_rows_read USING ERRCODE = 'MS422';
     END IF;

@@ -6,7 +6,7 @@ extension PQConnection {
     /// - Parameter identifier: the name, exactly as stored (case-sensitive once quoted).
     /// - Returns: the quoted identifier, e.g. `"my ""odd"" table"`.
     package static func quoteIdentifier(_ identifier: String) -> String {
-        "\"" + identifier.replacing("\"", with: "\"\"") + "\""
+        "\"" + doubling("\"", in: identifier) + "\""
     }
 
     /// Quotes a string literal for SQL that cannot take parameters (e.g. DDL): `'` … `'` with every `'` doubled.
@@ -20,6 +20,17 @@ extension PQConnection {
         guard !literal.utf8.contains(0) else {
             throw PQError(code: .invalidArgument, message: "a string literal cannot contain a NUL byte")
         }
-        return "'" + literal.replacing("'", with: "''") + "'"
+        return "'" + doubling("'", in: literal) + "'"
+    }
+
+    /// `text` with every `quote` doubled, scalar by scalar: a quote followed by a combining mark is
+    /// one Character in Swift, which a Character-based replace would leave single.
+    private static func doubling(_ quote: Unicode.Scalar, in text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == quote { out.append(scalar) }
+            out.append(scalar)
+        }
+        return String(out)
     }
 }

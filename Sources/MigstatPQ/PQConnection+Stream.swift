@@ -10,7 +10,7 @@ extension PQConnection {
     ///   - parameters: the parameters' values in PostgreSQL text format; `nil` is SQL NULL. They never appear in
     ///     errors.
     ///   - body: called once per row with a ``PQResult`` of that one row (row index 0). If it throws, the rest of
-    ///     the result is read and discarded, and its error is rethrown.
+    ///     the result is cancelled and discarded, and its error is rethrown.
     /// - Returns: the number of rows handed to `body`.
     /// - Throws: ``PQError`` `.queryFailed` with the server's SQLSTATE (also when the error comes after some rows
     ///   were delivered), `.connectionLost`, `.invalidArgument` for a NUL byte, or `body`'s error. The connection
@@ -46,6 +46,8 @@ extension PQConnection {
                     rows += 1
                 } catch {
                     failure = error
+                    // Stop the server from sending the rest; what is already on the way is discarded.
+                    try? makeCancelHandle().cancel()
                 }
             case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
                 break

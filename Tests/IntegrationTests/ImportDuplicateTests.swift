@@ -112,6 +112,24 @@ struct ImportDuplicateTests {
         }
     }
 
+    /// record_ids with a quote or backslash that Swift joins with a combining mark into one Character
+    /// (the candidates go to the database as a text[] literal, which must escape them).
+    @Test func duplicatesWithQuotesBackslashesAndCombiningMarksAreFound() throws {
+        try withTestDatabase { db in
+            var csv = FlowCSV()
+            let ids = ["X\\\u{301}1", "Y\"\u{301}2", "Z\u{600}\"3", "plain"]
+            for id in ids { csv.add(id) }
+            for id in ids { csv.add(id, ["sex": "M"]) }
+            let path = try db.write("marks.csv", csv.text)
+            let result = try db.importFile(path, ["--max-rejects", "4"])
+            #expect(result.status == 0, "\(result)")
+            #expect(try readRejects(path + ".rejects.csv") == (6...9).map { RejectEntry($0, "record_id", Reason.duplicateInBatch) })
+            let stored = try db.storedRecords()
+            #expect(stored.map { Array($0.recordID.unicodeScalars) } == ids.map { Array($0.unicodeScalars) })
+            #expect(stored.allSatisfy { $0["sex"] == "F" })
+        }
+    }
+
     @Test func aRecordIDRepeatedWithinTheBatchIsRejectedAtItsSecondLine() throws {
         try withTestDatabase { db in
             var csv = FlowCSV()

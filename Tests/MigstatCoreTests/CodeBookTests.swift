@@ -18,6 +18,7 @@ import Testing
             }
         }
         codes.insert("KG-GB")
+        codes.insert(String(repeating: "Q", count: 70))           // no length limit of its own
         codes.insert("Кыргыз")
         let pairs = codes.sorted().enumerated().map { ($0.element, Int16($0.offset + 1)) }
         let list = CodeBook.List(pairs)

@@ -39,6 +39,17 @@ import Testing
         #expect(try String(contentsOfFile: dir + "/db.csv", encoding: .utf8).split(separator: "\n").count == 2)
     }
 
+    @Test func partsLeftByAKilledImportAreNotMerged() throws {
+        let path = try directory() + "/killed.csv"
+        try "2,sex,not in the code list\n".write(toFile: path + ".client.partial", atomically: true, encoding: .utf8)
+        let file = RejectsFile(path: path)
+        try file.addFromDatabase(Reject(line: 9, column: .recordID, reason: RejectReason(databaseReason: "duplicate record_id within the batch")))
+        #expect(try file.finish() == path)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.last?.hasPrefix("9,record_id,") == true)
+    }
+
     @Test func anAbandonedFileLeavesNoPartialFiles() throws {
         let path = try directory() + "/abandoned.csv"
         do {

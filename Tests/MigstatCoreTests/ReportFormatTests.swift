@@ -24,6 +24,7 @@ import MigstatCore
         #expect(ReportEscape.csv("cr\rlf") == "\"cr\rlf\"")
         #expect(ReportEscape.csv("crlf\r\nend") == "\"crlf\r\nend\"")   // "\r\n" is one Character in Swift
         #expect(ReportEscape.csv("Кыргызстан") == "Кыргызстан")
+        #expect(ReportEscape.csv("a\"\u{301}") == "\"a\"\"\u{301}\"")           // a quote joined to a mark
     }
 
     @Test func jsonRoundTrips() throws {

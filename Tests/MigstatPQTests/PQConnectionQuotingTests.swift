@@ -10,6 +10,7 @@ import Testing
         ("", "\"\""),
         ("x\"; DROP TABLE y; --", "\"x\"\"; DROP TABLE y; --\""),
         ("überstadt", "\"überstadt\""),
+        ("a\"\u{301}b", "\"a\"\"\u{301}b\""),
     ])
     func quoteIdentifier(input: String, expected: String) {
         #expect(PQConnection.quoteIdentifier(input) == expected)
@@ -23,6 +24,9 @@ import Testing
         ("'); DROP TABLE x; --", "'''); DROP TABLE x; --'"),
         ("back\\slash", "'back\\slash'"),
         ("line\nbreak \"quoted\"", "'line\nbreak \"quoted\"'"),
+        // A quote that is one Character with what follows or precedes it is still doubled.
+        ("'\u{301}", "'''\u{301}'"),
+        ("0-14\u{600}'), x --", "'0-14\u{600}''), x --'"),
     ])
     func quoteLiteral(input: String, expected: String) throws {
         #expect(try PQConnection.quoteLiteral(input) == expected)

@@ -11,7 +11,7 @@ package struct CodeBook: Sendable {
     /// Looked up by the field's raw bytes, so the import's hot loop builds no String per lookup: the
     /// first 16 bytes of a code, ASCII letters upper-cased, are packed into two 64-bit words, which
     /// are both the hash (multiply-shift) and, with the length, the comparison; the bytes after the
-    /// 16th (codes have at most 32) are compared one by one.
+    /// 16th are compared one by one.
     package struct List: Sendable {
         private var storage: [UInt8] = []           // the codes' bytes, concatenated
         private var slots: [Slot]                    // power-of-two table; id 0 = empty
@@ -37,7 +37,7 @@ package struct CodeBook: Sendable {
             shift = 64 - bits
             for (code, id) in pairs {
                 let bytes = Array(code.uppercased().utf8)
-                guard !bytes.isEmpty, bytes.count <= 32, id != 0 else { continue }
+                guard !bytes.isEmpty, bytes.count <= Int(Int16.max), id != 0 else { continue }
                 let (lo, hi) = bytes.withUnsafeBufferPointer { Self.pack($0) }
                 var i = slot(lo, hi, bytes.count)
                 while slots[i].id != 0 {
@@ -82,7 +82,7 @@ package struct CodeBook: Sendable {
             while start < end, bytes[start] == 0x20 { start += 1 }
             while end > start, bytes[end - 1] == 0x20 { end -= 1 }
             let length = end - start
-            guard length > 0, length <= 32 else { return nil }
+            guard length > 0, length <= Int(Int16.max) else { return nil }
             let field = UnsafeBufferPointer(rebasing: bytes[start..<end])
             if field.contains(where: { $0 >= 0x80 }) {
                 // Non-ASCII letters (a national list in Cyrillic): full Unicode upper case, as the list
@@ -93,10 +93,10 @@ package struct CodeBook: Sendable {
             return lookUp(field)
         }
 
-        /// The lookup proper: `field` is trimmed, 1...32 bytes, and needs only ASCII case folding.
+        /// The lookup proper: `field` is trimmed and not empty, and needs only ASCII case folding.
         private func lookUp(_ field: UnsafeBufferPointer<UInt8>) -> Int16? {
             let length = field.count
-            guard length > 0, length <= 32 else { return nil }
+            guard length > 0, length <= Int(Int16.max) else { return nil }
             let (lo, hi) = Self.pack(field)
             return slots.withUnsafeBufferPointer { table in
                 var i = slot(lo, hi, length)

@@ -77,12 +77,16 @@ package struct CodeListFile: Sendable {
 package func pgArray(_ values: [String?]) -> String {
     "{" + values.map { value in
         guard let value else { return "NULL" }
-        var quoted = "\""
-        for character in value {
-            if character == "\\" || character == "\"" { quoted.append("\\") }
-            quoted.append(character)
+        // By Unicode scalar, not Character: a `\\` or `"` followed by a combining mark is one
+        // Character in Swift, and would go out unescaped.
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in value.unicodeScalars {
+            if scalar == "\\" || scalar == "\"" { quoted.append("\\") }
+            quoted.append(scalar)
         }
-        return quoted + "\""
+        quoted.append("\"")
+        return String(quoted)
     }.joined(separator: ",") + "}"
 }
 

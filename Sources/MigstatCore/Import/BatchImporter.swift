@@ -61,7 +61,6 @@ package struct BatchImporter {
             throw MigstatError(.malformedCSV, error.message, file: file, line: error.line)
         }
         let sha256 = try Self.sha256(ofFile: file)
-        let codes = try CodeBook.load(from: connection)
         let (year, month, day) = now()
         let today = year * 10000 + month * 100 + day
 
@@ -84,6 +83,9 @@ package struct BatchImporter {
                 let id = try begun.int(0, 0)
                 batchID = id
                 let key = try options.keyStore.key(forKeyID: try begun.string(0, 2))
+                // The code lists as begin_batch fixed them (it holds a SHARE lock on migstat.code until
+                // the end of the import): the same the batch table's CHECK constraints enforce.
+                let codes = try CodeBook.load(from: connection)
                 let duplicates = DuplicateCandidates()
                 var encoder = RecordEncoder(layout: layout, codes: codes, pseudonymizer: Pseudonymizer(key: key),
                                             today: today)

@@ -25,6 +25,9 @@ final class RejectsFile {
         self.path = path
         client = Part(path: path + ".client.partial")
         database = Part(path: path + ".database.partial")
+        // Left over by an import that was killed: never merged into this one's file.
+        unlink(client.path)
+        unlink(database.path)
     }
 
     deinit {
@@ -52,8 +55,9 @@ final class RejectsFile {
         try database.close()
         guard let output = fopen(path, "w") else { throw failure() }
         var ok = fputs("line,column,reason\n", output) >= 0
-        let a = LineReader(path: client.path)
-        let b = LineReader(path: database.path)
+        // Only the parts this import wrote (a part it did not open does not exist: see init).
+        let a = client.written ? LineReader(path: client.path) : nil
+        let b = database.written ? LineReader(path: database.path) : nil
         var left = a?.next()
         var right = b?.next()
         while ok, left != nil || right != nil {
@@ -84,6 +88,8 @@ final class RejectsFile {
     private struct Part {
         let path: String
         var handle: UnsafeMutablePointer<FILE>?
+        /// Whether this object opened (created) the file.
+        var written = false
 
         init(path: String) {
             self.path = path
@@ -92,6 +98,7 @@ final class RejectsFile {
         mutating func write(_ reject: Reject) throws {
             if handle == nil {
                 handle = fopen(path, "w")
+                written = handle != nil
                 guard handle != nil else {
                     throw MigstatError(.fileUnreadable, "cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
                 }

@@ -135,7 +135,11 @@ final class OutputSink {
     func close() throws {
         let handle = try open()
         closed = true
-        guard fclose(handle) == 0 else { throw failure() }
+        guard fclose(handle) == 0 else {
+            let error = failure()
+            if let path { unlink(path + ".partial") }
+            throw error
+        }
         if let path, rename(path + ".partial", path) != 0 {
             let error = failure()
             unlink(path + ".partial")

@@ -60,7 +60,16 @@ struct FlowCSV {
         let special = Set(delimiter.unicodeScalars).union(["\"", "\n", "\r"])
         let needsQuotes = value.unicodeScalars.contains { special.contains($0) }
         guard needsQuotes else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Scalar by scalar: a quote joined to a combining mark is one Character, which a
+        // Character- or NSString-based replace would leave single.
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in value.unicodeScalars {
+            if scalar == "\"" { quoted.append(scalar) }
+            quoted.append(scalar)
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 
     /// Renders one line (without the line end).

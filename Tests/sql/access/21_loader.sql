@@ -188,4 +188,31 @@ SELECT accepted = 1 AND rejected = 3 AS pass, 'accepted ' || accepted AS info
   FROM migstat.finish_batch(:a2_id, 4, 3) \gset
 \ir lib/result.sql
 COMMIT;
+
+-- ---- batches a3, a4: a hand-made import cannot skip the checks or hide what they removed -------
+TRUNCATE rows_in;
+INSERT INTO rows_in VALUES
+ (1, 'A9', '2024-08-01', 'IN', 'F', 30, 'KGZ', 'KGZ', 'KG-N', 'OCC', NULL, 'OTHER', NULL, 'REG', NULL, 'person-a9'),
+ (2, 'A9', '2024-08-02', 'IN', 'M', 31, 'KGZ', 'KGZ', 'KG-N', 'OCC', NULL, 'OTHER', NULL, 'REG', NULL, 'person-a10');
+BEGIN;
+SELECT batch_id AS a3_id, 'batch_' || batch_id AS copy_table
+  FROM migstat.begin_batch('acc-border', :'pa', 'a3.csv', encode(sha256(convert_to(:'run' || '/a3', 'UTF8')), 'hex')) \gset
+\ir lib/copy_rows.sql
+\set d 'loader: finish_batch without check_batch runs the checks and refuses a batch with a duplicate (MS422)'
+\o :out
+SELECT * FROM migstat.finish_batch(:a3_id, 2, 0);
+\set want MS422
+\ir lib/state.sql
+ROLLBACK;
+BEGIN;
+SELECT batch_id AS a4_id, 'batch_' || batch_id AS copy_table
+  FROM migstat.begin_batch('acc-border', :'pa', 'a4.csv', encode(sha256(convert_to(:'run' || '/a4', 'UTF8')), 'hex')) \gset
+\ir lib/copy_rows.sql
+SELECT count(*) AS a4_flagged FROM migstat.check_batch(:a4_id) \gset
+\set d 'loader: finish_batch refuses to declare fewer rejected rows than check_batch removed (MS422)'
+\o :out
+SELECT * FROM migstat.finish_batch(:a4_id, 1, 0);
+\set want MS422
+\ir lib/state.sql
+ROLLBACK;
 \echo __end__
