@@ -316,7 +316,7 @@ struct PQConnectionTests {
         } throws: { error in
             (error as? PQError)?.sqlState == "22012"
         }
-        #expect(before < 1000)
+        #expect(before == 999)   // single-row mode: the rows before the error were handed over
 
         // A body error stops the delivery; the connection stays usable.
         var delivered = 0
