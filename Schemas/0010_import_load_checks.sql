@@ -1,4 +1,6 @@
 -- migstat 0010: the import's database checks folded into the load (same guarantees, fewer scans).
+-- It replaces 0009 (code checks as ranges, duplicates by a unique index), whose file was removed:
+-- everything 0009 defined, 0010 drops or redefines, so databases with or without 0009 end alike.
 --
 -- Measured by Scripts/bench-import.sh at 1M rows (Benchmarks/README.md): after the COPY,
 -- check_batch scanned the batch for codes (0.2 s), built a unique index on record_id to find
