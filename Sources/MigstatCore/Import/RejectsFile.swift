@@ -53,7 +53,7 @@ final class RejectsFile {
         guard count > 0 else { return nil }
         try client.close()
         try database.close()
-        guard let output = fopen(path, "w") else { throw failure() }
+        guard let output = fopen(path, "w") else { throw writeFailure(path) }
         var ok = fputs("line,column,reason\n", output) >= 0
         // Only the parts this import wrote (a part it did not open does not exist: see init).
         let a = client.written ? LineReader(path: client.path) : nil
@@ -72,12 +72,8 @@ final class RejectsFile {
         ok = fclose(output) == 0 && ok
         client.discard()
         database.discard()
-        guard ok else { throw failure() }
+        guard ok else { throw writeFailure(path) }
         return path
-    }
-
-    private func failure() -> MigstatError {
-        MigstatError(.fileUnreadable, "cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
     }
 
     private static func lineNumber(_ line: String) -> Int {
@@ -99,21 +95,17 @@ final class RejectsFile {
             if handle == nil {
                 handle = fopen(path, "w")
                 written = handle != nil
-                guard handle != nil else {
-                    throw MigstatError(.fileUnreadable, "cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
-                }
+                guard handle != nil else { throw writeFailure(path) }
             }
             guard fputs("\(reject.line),\(reject.column?.rawValue ?? ""),\(reject.reason.text)\n", handle) >= 0 else {
-                throw MigstatError(.fileUnreadable, "cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
+                throw writeFailure(path)
             }
         }
 
         mutating func close() throws {
             guard let open = handle else { return }
             handle = nil
-            guard fclose(open) == 0 else {
-                throw MigstatError(.fileUnreadable, "cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
-            }
+            guard fclose(open) == 0 else { throw writeFailure(path) }
         }
 
         mutating func discard() {
@@ -144,4 +136,9 @@ final class RejectsFile {
             return String(cString: buffer)
         }
     }
+}
+
+/// The error for a rejects file (or one of its parts) that cannot be written: path and the system's reason.
+private func writeFailure(_ path: String) -> MigstatError {
+    MigstatError(.fileUnreadable, "cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
 }
