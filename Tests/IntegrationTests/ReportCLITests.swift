@@ -82,8 +82,12 @@ struct ReportCLITests {
             #expect(sdmx.count == csv.count)
             #expect(sdmx.first?.hasPrefix("STRUCTURE,STRUCTURE_ID,ACTION,SEX,DIRECTION,DATA_SOURCE_TYPE,OBS_VALUE") == true)
 
-            // The table format (built whole) shows the same grand total.
-            #expect(try report("table").contains("25"))
+            // The table format (built whole) shows the same cells: its rows are "sex direction value".
+            let table = try report("table").split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            for (key, cell) in cells where cell.conf == "F" {
+                let codes = key.split(separator: "/").map(String.init)
+                #expect(table.contains(codes + [cell.value]), "table row for \(key)")
+            }
 
             // An empty selection streams a valid empty JSON array.
             let none = try report("json", ["--period", "1999"])
