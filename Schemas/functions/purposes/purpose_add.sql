@@ -1,11 +1,6 @@
--- migstat 0008: hardening, continued (Docs/GUARANTEES.md, findings F6 and F7).
---
--- F6: purpose_add never adopts an existing role as a compartment role (its members would gain
---     access to the new purpose); it refuses instead.
--- F7: the import functions read record tables; with the caller's row_security = off they would
---     fail. They now run with row_security = on whatever the caller set.
-SET LOCAL ROLE migstat_owner;
-
+-- Declares a purpose: its retention rule, its storage partition and its compartment roles.
+-- p_retain: an ISO date (YYYY-MM-DD) or an interval from today ('5 years', '18 months'). Never
+-- adopts an existing role as a compartment role (its members would gain the new purpose): refuses.
 CREATE OR REPLACE FUNCTION migstat.purpose_add(p_name text, p_description text, p_retain text)
 RETURNS migstat.purpose
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
@@ -55,8 +50,3 @@ BEGIN
     RETURN v;
 END
 $$;
-
-ALTER FUNCTION migstat.begin_batch(text, text, text, text) SET row_security = on;
-ALTER FUNCTION migstat.check_batch(integer) SET row_security = on;
-ALTER FUNCTION migstat.finish_batch(integer, integer, integer, boolean) SET row_security = on;
-ALTER FUNCTION migstat.withdraw_batch(integer, text) SET row_security = on;

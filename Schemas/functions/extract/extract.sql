@@ -1,99 +1,12 @@
-SET LOCAL ROLE migstat_owner;
--- migstat 0005: audited record-level extracts for stewards; "my access"; corrections to 0002-0004.
---
--- migstat.extract is the only way record-level rows leave the database. It runs as migstat_owner
--- (SECURITY DEFINER, pinned search_path) and checks the connected user (session_user) itself:
---   * member of migstat_steward, and NOT of migstat_admin (separation of duties);
---   * a reason of at least 10 characters (5 of them letters): no reason, no rows (22023);
---   * the purpose's `read` compartment (42501), and its `special` compartment when any of
---     ethnicity, disability, migration_status is requested or filtered on (42501);
---   * only rows of that purpose (WHERE purpose_id = the purpose's id).
--- It runs with row_security = on whatever the caller set (off would make the owner's own query
--- fail against the forced row-level security of migstat.records).
--- The rows are computed first (a PL/pgSQL set-returning function materialises its whole result
--- before the caller sees any of it), then the audit row `extract` (actor, purpose, reason,
--- columns, filters, rows, extract_no) is written in the same transaction, then the rows go out.
---
--- Known limit: a caller who wraps the call in a transaction and rolls it back after reading the
--- rows also rolls the audit row back. Every extract that passed its checks therefore draws a
--- number from migstat.extract_seq (non-transactional) and logs "migstat: extract #n ..." at LOG
--- level (the server log is not transactional either); migstat.extract_gaps() lists the numbers
--- with no committed audit row, for the auditor to reconcile against the server log.
-
--- ---------------------------------------------------------------------------------------------
--- Corrections to earlier files (additive only; see Docs/GUARANTEES.md, "Findings").
--- ---------------------------------------------------------------------------------------------
-
--- 0003: migstat.access calls migstat.compartment_role, and a view's functions are checked against
--- the *querying* user, who had no EXECUTE on it: the view failed with "permission denied for
--- function compartment_role" for the very roles it is granted to. The function reveals nothing
--- (the instance tag is in migstat.setting, readable by every migstat role).
-GRANT EXECUTE ON FUNCTION migstat.compartment_role(text, text) TO migstat_admin, migstat_auditor;
-
--- 0003/0004: views that are not security barriers let a caller's own (leaky) function in a WHERE
--- clause be pushed below the view's joins and filters; on migstat.access a pg_temp function saw
--- every login role's name, not only the rows the view returns. Make every granted view a barrier.
-ALTER VIEW migstat.access SET (security_barrier = true);
-ALTER VIEW migstat.batches SET (security_barrier = true);
-
--- 0002: audit rows come only from migstat.audit (SECURITY DEFINER, runs as migstat_owner). No role
--- holds INSERT, but members of pg_write_all_data (or a grant that slips in) could append forged
--- rows; refuse any INSERT not made as migstat_owner.
-CREATE FUNCTION migstat.audit_log_insert_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF current_user <> 'migstat_owner' THEN
-        RAISE EXCEPTION 'migstat.audit_log is written only by migstat functions' USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    RETURN NEW;
-END
-$$;
-CREATE TRIGGER audit_log_insert_guard BEFORE INSERT ON migstat.audit_log
-    FOR EACH ROW EXECUTE FUNCTION migstat.audit_log_insert_guard();
-
--- ---------------------------------------------------------------------------------------------
--- Extracts
--- ---------------------------------------------------------------------------------------------
-
--- One number per extract that passed its checks, drawn before the rows are computed. Sequences
--- are not transactional: a number with no committed audit row is an extract that was rolled back
--- (or failed, or a crash skipped numbers). No grants: only migstat functions use it.
-CREATE SEQUENCE migstat.extract_seq AS bigint CACHE 1 NO CYCLE;
-
--- The code ids of a code filter: a JSON string or array of strings, matched case-insensitively
--- against the dimension's codes. An unknown code is an error, not an empty match. Internal.
-CREATE FUNCTION migstat.extract_filter_codes(p_dimension text, p_key text, p_value jsonb) RETURNS smallint[]
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, migstat, pg_temp AS $$
-DECLARE
-    v_codes text[];
-    v_ids   smallint[];
-    v_bad   text;
-BEGIN
-    IF p_value IS NULL OR jsonb_typeof(p_value) = 'null' THEN
-        RETURN NULL;
-    ELSIF jsonb_typeof(p_value) = 'string' THEN
-        v_codes := ARRAY[upper(btrim(p_value #>> '{}'))];
-    ELSIF jsonb_typeof(p_value) = 'array'
-          AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p_value) e WHERE jsonb_typeof(e) <> 'string') THEN
-        SELECT coalesce(array_agg(upper(btrim(e))), '{}') INTO v_codes FROM jsonb_array_elements_text(p_value) e;
-    ELSE
-        RAISE EXCEPTION 'filter "%" must be a code or an array of codes', p_key USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF cardinality(v_codes) = 0 THEN
-        RAISE EXCEPTION 'filter "%" lists no codes', p_key USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    SELECT u.c INTO v_bad FROM unnest(v_codes) u(c)
-     WHERE NOT EXISTS (SELECT 1 FROM migstat.code c WHERE c.dimension = p_dimension AND c.code = u.c) LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'filter "%": "%" is not a % code', p_key, v_bad, p_dimension
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    SELECT array_agg(c.id) INTO v_ids FROM migstat.code c WHERE c.dimension = p_dimension AND c.code = ANY (v_codes);
-    RETURN v_ids;
-END
-$$;
-
--- Record-level rows of one purpose, for a steward with that purpose's `read` compartment.
+-- Record-level rows of one purpose, for a steward with that purpose's `read` compartment: the only
+-- way record-level rows leave the database. Checks the connected user (session_user): a steward and
+-- not an administrator (separation of duties), a reason, the purpose's `read` compartment and, when
+-- a special-category column is shown or filtered on, its `special` compartment. The rows are
+-- computed first (a PL/pgSQL set-returning function materialises its whole result), then the audit
+-- row `extract` is written in the same transaction. A caller who rolls its transaction back after
+-- reading the rows also rolls the audit row back; so every extract that passed its checks draws a
+-- number from migstat.extract_seq (not transactional) and logs "migstat: extract #n ..." at LOG
+-- level, and migstat.extract_gaps() lists the numbers with no committed audit row.
 --   p_purpose  the purpose's name
 --   p_reason   why (at least 10 characters, 5 of them letters); stored in the audit log
 --   p_columns  the columns wanted (names of the result columns); NULL = every column except
@@ -105,7 +18,7 @@ $$;
 --              worker_category, and (special compartment) ethnicity, migration_status, disability.
 -- Errors: 42501 not a steward / an administrator / no compartment; 22023 no reason, unknown
 -- column, bad filter; MS404 purpose not declared; MS410 purpose purged.
-CREATE FUNCTION migstat.extract(p_purpose text, p_reason text, p_columns text[] DEFAULT NULL,
+CREATE OR REPLACE FUNCTION migstat.extract(p_purpose text, p_reason text, p_columns text[] DEFAULT NULL,
                                 p_filters jsonb DEFAULT '{}')
 RETURNS TABLE (batch_id integer, line_no integer, record_id text, person_pseudonym text, event_date date,
                direction text, sex text, age smallint, nationality text, country text, region text,
@@ -281,44 +194,3 @@ BEGIN
     RETURN;
 END
 $$;
-REVOKE ALL ON FUNCTION migstat.extract(text, text, text[], jsonb) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION migstat.extract(text, text, text[], jsonb) TO migstat_steward;
-
--- Extract numbers drawn but without a committed audit row (rolled back or failed after the
--- checks, or skipped by a crash): each is to be matched against the server log line
--- "migstat: extract #n ...". Auditors only.
-CREATE FUNCTION migstat.extract_gaps() RETURNS TABLE (extract_no bigint)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
-DECLARE
-    v_last   bigint;
-    v_called boolean;
-BEGIN
-    PERFORM migstat.require_role('migstat_auditor');
-    SELECT s.last_value, s.is_called INTO v_last, v_called FROM migstat.extract_seq s;
-    RETURN QUERY
-    SELECT g.n FROM generate_series(1::bigint, CASE WHEN v_called THEN v_last ELSE 0 END) AS g(n)
-     WHERE NOT EXISTS (SELECT 1 FROM migstat.audit_log a
-                        WHERE a.action = 'extract' AND a.details ->> 'extract_no' = g.n::text)
-     ORDER BY g.n;
-END
-$$;
-REVOKE ALL ON FUNCTION migstat.extract_gaps() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION migstat.extract_gaps() TO migstat_auditor;
-
--- The connected user's own migstat roles and compartments (same shape as migstat.access, without
--- the login column). Any migstat role may call it; it only ever describes session_user.
-CREATE FUNCTION migstat.my_access() RETURNS TABLE (role text, purpose text, access text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
-    SELECT substr(g.r, 9), NULL::text, NULL::text
-      FROM unnest(ARRAY['migstat_loader', 'migstat_analyst', 'migstat_steward', 'migstat_auditor',
-                        'migstat_admin']::name[]) WITH ORDINALITY AS g(r, n)
-     WHERE migstat.caller_is(g.r)
-    UNION ALL
-    SELECT CASE k.kind WHEN 'load' THEN 'loader' ELSE 'steward' END, p.name, k.kind
-      FROM migstat.purpose p
-     CROSS JOIN (VALUES ('load'), ('read'), ('special')) AS k(kind)
-     WHERE migstat.caller_is(migstat.compartment_role(p.name, k.kind))
-$$;
-REVOKE ALL ON FUNCTION migstat.my_access() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION migstat.my_access()
-    TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;

@@ -1,19 +1,10 @@
--- migstat 0007: hardening found by the access suite (Docs/GUARANTEES.md, findings F3 and F4).
---
--- F3: access_grant refuses grants to oneself and never gives one login both administration and a
---     data role (loader, steward).
--- F4: group roles are cluster-wide, so CONNECT to a migstat database is no longer PUBLIC's:
---     access_grant grants CONNECT on this database to the login. (The proper fix, per-database
---     group roles, is on the roadmap; until then host one migstat database per cluster.)
-DO $db$
-BEGIN
-    EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database());
-    EXECUTE format('GRANT CONNECT ON DATABASE %I TO migstat_owner WITH GRANT OPTION', current_database());
-END
-$db$;
-
-SET LOCAL ROLE migstat_owner;
-
+-- Grants a migstat role, and optionally compartments, to a login user.
+--   p_kind: loader | analyst | steward | auditor | admin
+--   p_purposes: for loader (load) and steward (read) the purposes granted
+--   p_special: for steward, clearance for the special-category columns of those purposes
+-- Refuses superusers and BYPASSRLS logins, grants to oneself, and a login that would hold both
+-- administration and a data role (loader, steward). Grants CONNECT on this database to the login
+-- (CONNECT is not PUBLIC's: group roles are cluster-wide).
 CREATE OR REPLACE FUNCTION migstat.access_grant(p_login name, p_kind text, p_purposes text[] DEFAULT '{}',
                                      p_special boolean DEFAULT false)
 RETURNS void

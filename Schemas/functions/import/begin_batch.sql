@@ -1,0 +1,51 @@
+-- Starts an import (step 1 of 4, all in the loader's one transaction):
+--   1. begin_batch registers the batch and creates its empty table migstat_data.batch_<id>, with a
+--      CHECK constraint per code column (code_constraints), on which the caller gets INSERT only;
+--   2. COPY migstat_data.batch_<id> (...) FROM STDIN: rows validated and encoded by migstat;
+--   3. check_batch: duplicates within the batch and against the source's earlier batches;
+--   4. finish_batch: accounting, seal, attach as a partition, audit row.
+-- Killed at any point, the transaction rolls back and nothing of the batch exists. Imports of one
+-- source run one at a time (advisory lock), so duplicate checks see every earlier batch. Holds a
+-- SHARE lock on migstat.code until the import ends, so the lists migstat validates with (read after
+-- this call) are the ones the CHECK constraints enforce.
+CREATE OR REPLACE FUNCTION migstat.begin_batch(p_source text, p_purpose text, p_file_name text, p_sha256 text,
+                                    OUT batch_id integer, OUT table_name text, OUT key_id uuid)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp SET row_security = on AS $$
+DECLARE
+    v_p    migstat.purpose;
+    v_src  smallint;
+    v_prev integer;
+BEGIN
+    PERFORM migstat.require_role('migstat_loader');
+    v_p := migstat.require_compartment(p_purpose, 'load');
+    IF v_p.retain_until < current_date THEN
+        RAISE EXCEPTION 'purpose "%" is past its retention date (%): its data must be purged, not extended',
+            p_purpose, v_p.retain_until USING ERRCODE = 'MS410';
+    END IF;
+    -- Imports of one source run one at a time, so duplicate checks see every earlier batch.
+    INSERT INTO migstat.source (name) VALUES (p_source) ON CONFLICT (name) DO NOTHING;
+    SELECT id INTO v_src FROM migstat.source WHERE name = p_source;
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.source'), v_src);
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.batch'), hashtext(p_sha256));
+    SELECT id INTO v_prev FROM migstat.batch WHERE sha256 = p_sha256 AND status IN ('loading', 'loaded');
+    IF FOUND THEN
+        RAISE EXCEPTION 'this file was already imported as batch %', v_prev
+            USING ERRCODE = 'MS409', DETAIL = format('batch=%s', v_prev);
+    END IF;
+    INSERT INTO migstat.batch (source_id, purpose_id, file_name, sha256)
+    VALUES (v_src, v_p.id, p_file_name, p_sha256) RETURNING id INTO batch_id;
+    table_name := 'migstat_data.batch_' || batch_id;
+    EXECUTE format($f$CREATE TABLE migstat_data.%I (LIKE migstat.records INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+                       CHECK (purpose_id = %s AND batch_id = %s AND source_id = %s))$f$,
+                   'batch_' || batch_id, v_p.id, batch_id, v_src);
+    EXECUTE format('ALTER TABLE migstat_data.%I ALTER purpose_id SET DEFAULT %s, ALTER batch_id SET DEFAULT %s, '
+                   'ALTER source_id SET DEFAULT %s', 'batch_' || batch_id, v_p.id, batch_id, v_src);
+    -- Codes: checked by COPY, row by row, against the lists as they are now and stay until the
+    -- import ends (no code-list change can come in between).
+    LOCK TABLE migstat.code IN SHARE MODE;
+    EXECUTE migstat.code_constraints(format('migstat_data.%I', 'batch_' || batch_id));
+    -- INSERT only (COPY FROM needs it); no SELECT: the loader cannot read back what it sends.
+    EXECUTE format('GRANT INSERT ON migstat_data.%I TO %I', 'batch_' || batch_id, session_user);
+    key_id := v_p.key_id;
+END
+$$;

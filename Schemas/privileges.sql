@@ -1,0 +1,76 @@
+-- Every privilege on migstat's objects, in one place. db init applies this file after the functions
+-- and views: first every privilege anyone but the owner holds on the schemas, tables, views,
+-- sequences and functions of schema migstat is revoked, then the grants below are made. So a grant
+-- removed from this file disappears from the database, and one added by hand does not survive the
+-- next db init. Not touched: the tables in migstat_data (they have no grants, except a loader's
+-- INSERT on its own batch's table while it imports, managed by begin_batch and check_batch), the
+-- database's CONNECT (granted per login by access_grant) and role memberships (access grant).
+--
+-- Runs as migstat_owner. To change a privilege, edit this file and run `migstat db init`.
+DO $revoke$
+DECLARE
+    o record;
+BEGIN
+    FOR o IN
+        SELECT format('ON SCHEMA %I', n.nspname) AS what, a.grantee
+          FROM pg_namespace n, aclexplode(n.nspacl) a
+         WHERE n.nspname IN ('migstat', 'migstat_data') AND a.grantee <> n.nspowner
+        UNION
+        SELECT format('ON TABLE %s', c.oid::regclass), a.grantee
+          FROM pg_class c, aclexplode(c.relacl) a
+         WHERE c.relnamespace = 'migstat'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+           AND a.grantee <> c.relowner
+        UNION
+        SELECT format('ON SEQUENCE %s', c.oid::regclass), a.grantee
+          FROM pg_class c, aclexplode(c.relacl) a
+         WHERE c.relnamespace = 'migstat'::regnamespace AND c.relkind = 'S' AND a.grantee <> c.relowner
+        UNION
+        SELECT format('ON FUNCTION %s', p.oid::regprocedure), a.grantee
+          FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+         WHERE p.pronamespace = 'migstat'::regnamespace AND a.grantee <> p.proowner
+    LOOP
+        EXECUTE format('REVOKE ALL %s FROM %s', o.what,
+                       CASE WHEN o.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(o.grantee::regrole::text) END);
+    END LOOP;
+END
+$revoke$;
+
+-- ---- schemas -------------------------------------------------------------------------------------
+GRANT USAGE ON SCHEMA migstat TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
+-- Loaders COPY into their own batch's new table (INSERT only, in the importing transaction).
+GRANT USAGE ON SCHEMA migstat_data TO migstat_loader;
+
+-- ---- metadata every migstat role may read --------------------------------------------------------
+GRANT SELECT ON migstat.setting, migstat.code, migstat.dimension, migstat.source, migstat.purpose
+    TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
+GRANT SELECT ON migstat.batch, migstat.batches TO migstat_loader, migstat_auditor, migstat_admin, migstat_steward;
+GRANT SELECT ON migstat.schema_migrations, migstat.schema_objects TO migstat_admin, migstat_auditor;
+GRANT SELECT ON migstat.access TO migstat_admin, migstat_auditor;
+GRANT SELECT ON migstat.audit_log TO migstat_auditor;
+-- migstat.records, migstat.estimate, migstat.extract_seq: no grants (read only through functions).
+
+-- ---- functions: the only ways in -----------------------------------------------------------------
+-- Everyone with a migstat role.
+GRANT EXECUTE ON FUNCTION migstat.my_access()
+    TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
+-- Loaders.
+GRANT EXECUTE ON FUNCTION migstat.begin_batch(text, text, text, text), migstat.check_batch(integer, text[]),
+    migstat.finish_batch(integer, integer, integer), migstat.estimates_import(text, text, jsonb)
+    TO migstat_loader;
+GRANT EXECUTE ON FUNCTION migstat.withdraw_batch(integer, text) TO migstat_loader, migstat_admin;
+-- Protected aggregates.
+GRANT EXECUTE ON FUNCTION migstat.report(text[], jsonb, date, date, text, text, integer, text, integer, boolean),
+    migstat.coverage(date, date, text)
+    TO migstat_analyst, migstat_steward, migstat_admin;
+-- Stewards: audited record-level extracts.
+GRANT EXECUTE ON FUNCTION migstat.extract(text, text, text[], jsonb) TO migstat_steward;
+-- Administrators.
+GRANT EXECUTE ON FUNCTION migstat.purpose_add(text, text, text), migstat.access_grant(name, text, text[], boolean),
+    migstat.access_revoke(name, text, text[], boolean),
+    migstat.load_codes(text, text[], text[], text[], smallint[], boolean)
+    TO migstat_admin;
+-- The view migstat.access calls compartment_role as the querying user; it reveals nothing (the
+-- instance tag is in migstat.setting, readable by every migstat role).
+GRANT EXECUTE ON FUNCTION migstat.compartment_role(text, text) TO migstat_admin, migstat_auditor;
+-- Auditors.
+GRANT EXECUTE ON FUNCTION migstat.audit_verify(), migstat.extract_gaps() TO migstat_auditor;

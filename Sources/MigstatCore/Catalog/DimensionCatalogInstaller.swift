@@ -1,0 +1,39 @@
+package import MigstatPQ
+
+/// Writes `DimensionCatalog` into `migstat.dimension`, the table the SQL functions read: inserts or updates
+/// every entry and deletes rows of dimensions that are no longer in the catalogue. Part of `migstat db init`
+/// (superuser, inside its transaction).
+package struct DimensionCatalogInstaller {
+    private let connection: PQConnection
+
+    /// Creates an installer on a connection.
+    package init(connection: PQConnection) {
+        self.connection = connection
+    }
+
+    /// Makes `migstat.dimension` equal to the catalogue.
+    /// - Throws: `PQError` from the server.
+    package func install() throws {
+        for (index, dimension) in DimensionCatalog.report.enumerated() {
+            let isRecordColumn = DimensionCatalog.record.contains(dimension)
+            _ = try connection.execute("""
+                INSERT INTO migstat.dimension (name, ord, code_list, is_record_column, is_required,
+                                               is_special_category, is_paragraph20, only_occurring_codes, sdmx_id,
+                                               label, unknown_codes)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[])
+                ON CONFLICT (name) DO UPDATE
+                   SET ord = EXCLUDED.ord, code_list = EXCLUDED.code_list, is_record_column = EXCLUDED.is_record_column,
+                       is_required = EXCLUDED.is_required, is_special_category = EXCLUDED.is_special_category,
+                       is_paragraph20 = EXCLUDED.is_paragraph20, only_occurring_codes = EXCLUDED.only_occurring_codes,
+                       sdmx_id = EXCLUDED.sdmx_id, label = EXCLUDED.label, unknown_codes = EXCLUDED.unknown_codes
+                """, [
+                    dimension.name, String(index + 1), dimension.codeList, String(isRecordColumn),
+                    String(dimension.isRequired), String(dimension.isSpecialCategory), String(dimension.isParagraph20),
+                    String(dimension.listsOnlyOccurringCodes), dimension.sdmxID, dimension.label,
+                    "{" + dimension.unknownCodes.map(quotedArrayElement).joined(separator: ",") + "}",
+                ])
+        }
+        _ = try connection.execute("DELETE FROM migstat.dimension WHERE NOT (name = ANY ($1::text[]))",
+                                   ["{" + DimensionCatalog.reportNames.map(quotedArrayElement).joined(separator: ",") + "}"])
+    }
+}
