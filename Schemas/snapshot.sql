@@ -1,0 +1,1977 @@
+CREATE SCHEMA migstat;
+ALTER SCHEMA migstat OWNER TO migstat_owner;
+COMMENT ON SCHEMA migstat IS 'migstat: metadata, code lists and the functions that are the only way in';
+CREATE SCHEMA migstat_data;
+ALTER SCHEMA migstat_data OWNER TO migstat_owner;
+COMMENT ON SCHEMA migstat_data IS 'migstat: record-level partitions; no grants, row-level security forced';
+CREATE FUNCTION migstat.access_grant(p_login name, p_kind text, p_purposes text[] DEFAULT '{}'::text[], p_special boolean DEFAULT false) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_role  name := ('migstat_' || p_kind)::name;
+    v_p     migstat.purpose;
+    v_name  text;
+    r       pg_roles%ROWTYPE;
+BEGIN
+    PERFORM migstat.require_role('migstat_admin');
+    IF p_kind NOT IN ('loader', 'analyst', 'steward', 'auditor', 'admin') THEN
+        RAISE EXCEPTION 'unknown role kind "%"', p_kind USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT * INTO r FROM pg_roles WHERE rolname = p_login;
+    IF NOT FOUND OR NOT r.rolcanlogin THEN
+        RAISE EXCEPTION 'no login role "%"', p_login USING ERRCODE = 'undefined_object';
+    END IF;
+    IF r.rolsuper OR r.rolbypassrls THEN
+        RAISE EXCEPTION 'refusing: "%" is a superuser or bypasses row-level security', p_login
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_login::text LIKE 'migstat\_%' THEN
+        RAISE EXCEPTION 'refusing to grant to a migstat group role' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- Separation of duties: no one grants to themselves, and administration never shares a login
+    -- with a data role (loader, steward).
+    IF p_login = session_user THEN
+        RAISE EXCEPTION 'refusing: "%" cannot grant roles to itself', p_login USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF (p_kind IN ('loader', 'steward') AND pg_has_role(p_login, 'migstat_admin', 'MEMBER'))
+       OR (p_kind = 'admin' AND (pg_has_role(p_login, 'migstat_loader', 'MEMBER')
+                                 OR pg_has_role(p_login, 'migstat_steward', 'MEMBER'))) THEN
+        RAISE EXCEPTION 'refusing: "%" would hold both administration and access to data', p_login
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF coalesce(array_length(p_purposes, 1), 0) > 0 AND p_kind NOT IN ('loader', 'steward') THEN
+        RAISE EXCEPTION 'purposes apply to loader and steward only' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_special AND p_kind <> 'steward' THEN
+        RAISE EXCEPTION 'special-category clearance applies to stewards only' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    EXECUTE format('GRANT %I TO %I', v_role, p_login);
+    -- Group roles are cluster-wide; CONNECT is per database, so a login reaches only the migstat
+    -- databases it was granted in.
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), p_login);
+    FOREACH v_name IN ARRAY coalesce(p_purposes, '{}') LOOP
+        SELECT * INTO v_p FROM migstat.purpose WHERE name = v_name AND status = 'active';
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'purpose "%" is not declared', v_name USING ERRCODE = 'MS404';
+        END IF;
+        EXECUTE format('GRANT %I TO %I', migstat.compartment_role(v_p.name,
+                       CASE p_kind WHEN 'loader' THEN 'load' ELSE 'read' END), p_login);
+        IF p_special THEN
+            EXECUTE format('GRANT %I TO %I', migstat.compartment_role(v_p.name, 'special'), p_login);
+        END IF;
+    END LOOP;
+    PERFORM migstat.audit('access.grant', jsonb_build_object('login', p_login, 'role', p_kind,
+                          'purposes', to_jsonb(coalesce(p_purposes, '{}')), 'special_category', p_special));
+END
+$$;
+ALTER FUNCTION migstat.access_grant(p_login name, p_kind text, p_purposes text[], p_special boolean) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.access_revoke(p_login name, p_kind text, p_purposes text[] DEFAULT '{}'::text[], p_special_only boolean DEFAULT false) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_p   migstat.purpose;
+    v_all boolean := coalesce(array_length(p_purposes, 1), 0) = 0;
+    k     text;
+BEGIN
+    PERFORM migstat.require_role('migstat_admin');
+    IF p_kind NOT IN ('loader', 'analyst', 'steward', 'auditor', 'admin') THEN
+        RAISE EXCEPTION 'unknown role kind "%"', p_kind USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login) THEN
+        RAISE EXCEPTION 'no login role "%"', p_login USING ERRCODE = 'undefined_object';
+    END IF;
+    FOR v_p IN SELECT * FROM migstat.purpose WHERE v_all OR name = ANY (p_purposes) LOOP
+        FOREACH k IN ARRAY CASE
+            WHEN p_special_only THEN ARRAY['special']
+            WHEN p_kind = 'loader' THEN ARRAY['load']
+            WHEN p_kind = 'steward' THEN ARRAY['read', 'special']
+            ELSE ARRAY[]::text[] END
+        LOOP
+            IF EXISTS (SELECT 1 FROM pg_auth_members m
+                         JOIN pg_roles r ON r.oid = m.roleid
+                         JOIN pg_roles u ON u.oid = m.member
+                        WHERE r.rolname = migstat.compartment_role(v_p.name, k) AND u.rolname = p_login) THEN
+                EXECUTE format('REVOKE %I FROM %I', migstat.compartment_role(v_p.name, k), p_login);
+            END IF;
+        END LOOP;
+    END LOOP;
+    IF v_all AND NOT p_special_only THEN
+        EXECUTE format('REVOKE %I FROM %I', 'migstat_' || p_kind, p_login);
+    END IF;
+    PERFORM migstat.audit('access.revoke', jsonb_build_object('login', p_login, 'role', p_kind,
+                          'purposes', to_jsonb(coalesce(p_purposes, '{}')), 'special_only', p_special_only));
+END
+$$;
+ALTER FUNCTION migstat.access_revoke(p_login name, p_kind text, p_purposes text[], p_special_only boolean) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.audit(p_action text, p_details jsonb DEFAULT '{}'::jsonb, p_purpose_id smallint DEFAULT NULL::smallint, p_batch_id integer DEFAULT NULL::integer) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_prev  migstat.audit_log%ROWTYPE;
+    v_seq   bigint;
+    v_at    timestamptz := clock_timestamp();
+    v_prevh bytea;
+BEGIN
+    -- One writer at a time keeps the chain linear; held to the end of the transaction.
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.audit_log'));
+    SELECT * INTO v_prev FROM migstat.audit_log ORDER BY seq DESC LIMIT 1;
+    v_seq := coalesce(v_prev.seq, 0) + 1;
+    v_prevh := coalesce(v_prev.hash, '\x'::bytea);
+    INSERT INTO migstat.audit_log (seq, at, actor, action, purpose_id, batch_id, details, prev_hash, hash)
+    VALUES (v_seq, v_at, session_user, p_action, p_purpose_id, p_batch_id, p_details, v_prevh,
+            sha256(v_prevh || migstat.audit_payload(v_seq, v_at, session_user, p_action, p_purpose_id,
+                                                     p_batch_id, p_details)));
+    RETURN v_seq;
+END
+$$;
+ALTER FUNCTION migstat.audit(p_action text, p_details jsonb, p_purpose_id smallint, p_batch_id integer) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.audit_log_immutable() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'migstat.audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+ALTER FUNCTION migstat.audit_log_immutable() OWNER TO migstat_owner;
+CREATE FUNCTION migstat.audit_log_insert_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF current_user <> 'migstat_owner' THEN
+        RAISE EXCEPTION 'migstat.audit_log is written only by migstat functions' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$$;
+ALTER FUNCTION migstat.audit_log_insert_guard() OWNER TO migstat_owner;
+CREATE FUNCTION migstat.audit_payload(seq bigint, at timestamp with time zone, actor name, action text, purpose_id smallint, batch_id integer, details jsonb) RETURNS bytea
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT convert_to(concat_ws(E'\x1f', seq::text, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                                actor, action, coalesce(purpose_id::text, ''), coalesce(batch_id::text, ''),
+                                details::text), 'UTF8')
+$$;
+ALTER FUNCTION migstat.audit_payload(seq bigint, at timestamp with time zone, actor name, action text, purpose_id smallint, batch_id integer, details jsonb) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.audit_verify(OUT first_bad_seq bigint, OUT rows_checked bigint, OUT head_seq bigint, OUT head_hash text) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    r      migstat.audit_log%ROWTYPE;
+    v_prev bytea := '\x'::bytea;
+    v_next bigint := 1;
+BEGIN
+    rows_checked := 0;
+    FOR r IN SELECT * FROM migstat.audit_log ORDER BY seq LOOP
+        IF r.seq <> v_next OR r.prev_hash <> v_prev
+           OR r.hash <> sha256(v_prev || migstat.audit_payload(r.seq, r.at, r.actor, r.action, r.purpose_id,
+                                                                r.batch_id, r.details)) THEN
+            first_bad_seq := r.seq;
+            EXIT;
+        END IF;
+        v_prev := r.hash;
+        v_next := r.seq + 1;
+        rows_checked := rows_checked + 1;
+        head_seq := r.seq;
+        head_hash := encode(r.hash, 'hex');
+    END LOOP;
+END
+$$;
+ALTER FUNCTION migstat.audit_verify(OUT first_bad_seq bigint, OUT rows_checked bigint, OUT head_seq bigint, OUT head_hash text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.begin_batch(p_source text, p_purpose text, p_file_name text, p_sha256 text, OUT batch_id integer, OUT table_name text, OUT key_id uuid) RETURNS record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $_$
+DECLARE
+    v_p    migstat.purpose;
+    v_src  smallint;
+    v_prev integer;
+BEGIN
+    PERFORM migstat.require_role('migstat_loader');
+    v_p := migstat.require_compartment(p_purpose, 'load');
+    IF v_p.retain_until < current_date THEN
+        RAISE EXCEPTION 'purpose "%" is past its retention date (%): its data must be purged, not extended',
+            p_purpose, v_p.retain_until USING ERRCODE = 'MS410';
+    END IF;
+    -- Imports of one source run one at a time, so duplicate checks see every earlier batch.
+    INSERT INTO migstat.source (name) VALUES (p_source) ON CONFLICT (name) DO NOTHING;
+    SELECT id INTO v_src FROM migstat.source WHERE name = p_source;
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.source'), v_src);
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.batch'), hashtext(p_sha256));
+    SELECT id INTO v_prev FROM migstat.batch WHERE sha256 = p_sha256 AND status IN ('loading', 'loaded');
+    IF FOUND THEN
+        RAISE EXCEPTION 'this file was already imported as batch %', v_prev
+            USING ERRCODE = 'MS409', DETAIL = format('batch=%s', v_prev);
+    END IF;
+    INSERT INTO migstat.batch (source_id, purpose_id, file_name, sha256)
+    VALUES (v_src, v_p.id, p_file_name, p_sha256) RETURNING id INTO batch_id;
+    table_name := 'migstat_data.batch_' || batch_id;
+    EXECUTE format($f$CREATE TABLE migstat_data.%I (LIKE migstat.records INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+                       CHECK (purpose_id = %s AND batch_id = %s AND source_id = %s))$f$,
+                   'batch_' || batch_id, v_p.id, batch_id, v_src);
+    EXECUTE format('ALTER TABLE migstat_data.%I ALTER purpose_id SET DEFAULT %s, ALTER batch_id SET DEFAULT %s, '
+                   'ALTER source_id SET DEFAULT %s', 'batch_' || batch_id, v_p.id, batch_id, v_src);
+    -- Codes: checked by COPY, row by row, against the lists as they are now and stay until the
+    -- import ends (no code-list change can come in between).
+    LOCK TABLE migstat.code IN SHARE MODE;
+    EXECUTE migstat.code_constraints(format('migstat_data.%I', 'batch_' || batch_id));
+    -- INSERT only (COPY FROM needs it); no SELECT: the loader cannot read back what it sends.
+    EXECUTE format('GRANT INSERT ON migstat_data.%I TO %I', 'batch_' || batch_id, session_user);
+    key_id := v_p.key_id;
+END
+$_$;
+ALTER FUNCTION migstat.begin_batch(p_source text, p_purpose text, p_file_name text, p_sha256 text, OUT batch_id integer, OUT table_name text, OUT key_id uuid) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.caller_is(p_role name) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_role) AND pg_has_role(session_user, p_role, 'MEMBER')
+$$;
+ALTER FUNCTION migstat.caller_is(p_role name) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.check_batch(p_batch_id integer, p_candidates text[] DEFAULT NULL::text[]) RETURNS TABLE(line_no integer, column_name text, reason text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $_$
+DECLARE
+    v       migstat.batch := migstat.loading_batch(p_batch_id);
+    t       text := format('migstat_data.%I', 'batch_' || p_batch_id);
+    v_dup   integer[] := '{}';
+    v_old   integer[] := '{}';
+    v_other integer[];
+BEGIN
+    EXECUTE format('REVOKE INSERT ON %s FROM %I', t, session_user);
+    -- Within the batch: every occurrence after the first (in line order) is a duplicate.
+    IF p_candidates IS NULL OR cardinality(p_candidates) > 0 THEN
+        EXECUTE format($q$
+            SELECT coalesce(array_agg(d.line_no ORDER BY d.line_no), '{}')
+              FROM (SELECT s.line_no, row_number() OVER (PARTITION BY s.record_id ORDER BY s.line_no) AS n
+                      FROM %1$s s
+                     WHERE %2$s) d
+             WHERE d.n > 1$q$, t,
+            CASE WHEN p_candidates IS NULL
+                 THEN format('s.record_id IN (SELECT x.record_id FROM %s x GROUP BY x.record_id HAVING count(*) > 1)', t)
+                 ELSE 's.record_id = ANY ($1)' END)
+        INTO v_dup USING p_candidates;
+    END IF;
+    -- Earlier batches of the same source, whatever their purpose: only their partitions are read.
+    -- The answer is only "already stored": it does not say in which batch or compartment.
+    SELECT array_agg(b.id ORDER BY b.id) INTO v_other
+      FROM migstat.batch b WHERE b.source_id = v.source_id AND b.status = 'loaded' AND b.id <> p_batch_id;
+    IF v_other IS NOT NULL THEN
+        EXECUTE format($q$
+            SELECT coalesce(array_agg(s.line_no ORDER BY s.line_no), '{}')
+              FROM %s s
+             WHERE s.record_id IN (SELECT r.record_id FROM migstat.records r
+                                    WHERE r.batch_id = ANY (%L::integer[]) AND r.source_id = %s)$q$,
+            t, v_other, v.source_id)
+        INTO v_old;
+    END IF;
+    IF cardinality(v_dup) + cardinality(v_old) > 0 THEN
+        EXECUTE format('DELETE FROM %s s WHERE s.line_no = ANY ($1)', t) USING v_dup || v_old;
+        UPDATE migstat.batch SET check_removed = coalesce(check_removed, 0)
+                                                 + (SELECT count(DISTINCT x) FROM unnest(v_dup || v_old) x)
+         WHERE id = p_batch_id;
+    END IF;
+    RETURN QUERY
+        SELECT u.l, 'record_id', 'duplicate_in_batch' FROM unnest(v_dup) AS u(l)
+        UNION ALL
+        SELECT u.l, 'record_id', 'already_stored' FROM unnest(v_old) AS u(l);
+END
+$_$;
+ALTER FUNCTION migstat.check_batch(p_batch_id integer, p_candidates text[]) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.code_constraints(p_table text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    c      record;
+    lo     smallint;
+    hi     smallint;
+    v_n    integer;
+    v_sql  text := '';
+BEGIN
+    FOR c IN SELECT d.name AS col, d.code_list AS dim FROM migstat.dimension d
+              WHERE d.is_record_column AND d.code_list IS NOT NULL ORDER BY d.ord
+    LOOP
+        SELECT min(id), max(id), count(*) INTO lo, hi, v_n FROM migstat.code WHERE dimension = c.dim AND active;
+        v_sql := v_sql || format(', ADD CONSTRAINT %I CHECK (%s)', c.col || '_in_code_list',
+            CASE WHEN v_n = 0 THEN format('%I IS NULL', c.col)
+                 WHEN hi - lo + 1 = v_n THEN format('%I BETWEEN %s AND %s', c.col, lo, hi)
+                 ELSE format('%I = ANY (%L::smallint[])', c.col,
+                      (SELECT array_agg(id ORDER BY id) FROM migstat.code WHERE dimension = c.dim AND active)) END);
+    END LOOP;
+    RETURN format('ALTER TABLE %s %s', p_table, substr(v_sql, 3));
+END
+$$;
+ALTER FUNCTION migstat.code_constraints(p_table text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.compartment_role(p_purpose_name text, p_kind text) RETURNS name
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+    SELECT format('migstat_%s_%s_%s', (SELECT value FROM migstat.setting WHERE key = 'instance_tag'),
+                  p_purpose_name, p_kind)::name
+$$;
+ALTER FUNCTION migstat.compartment_role(p_purpose_name text, p_kind text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.coverage(p_period_from date DEFAULT NULL::date, p_period_to date DEFAULT NULL::date, p_source text DEFAULT NULL::text) RETURNS TABLE(source text, period text, dimension text, records bigint, stated bigint, share numeric)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_src   smallint;
+    v_k     integer := migstat.report_threshold(false, NULL);
+    v_ks    integer := migstat.report_threshold(true, NULL);
+    u_sex   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'sex' AND code = '_U');
+    u_nat   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'country' AND code = 'XXX');
+    u_rea   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'reason' AND code = 'UNK');
+    u_wc    integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'worker_category' AND code = 'UNK');
+    u_eth   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'ethnicity' AND code = 'UNK');
+    u_ms    integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'migration_status' AND code = 'UNK');
+    u_dis   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'disability' AND code = 'UNK');
+BEGIN
+    PERFORM migstat.require_report_reader();
+    IF p_period_from > p_period_to THEN
+        RAISE EXCEPTION 'period_from is after period_to' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_source IS NOT NULL THEN
+        SELECT id INTO v_src FROM migstat.source s WHERE s.name = p_source;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'unknown source "%"', p_source USING ERRCODE = 'MS404';
+        END IF;
+    END IF;
+    RETURN QUERY
+    WITH c AS (
+        SELECT r.source_id, date_part('year', r.event_date)::integer AS y, count(*) AS n,
+               count(*) FILTER (WHERE r.sex <> ALL (u_sex)) AS sex,
+               count(r.age) AS age,
+               count(*) FILTER (WHERE r.nationality <> ALL (u_nat)) AS nationality,
+               count(*) FILTER (WHERE r.reason <> ALL (u_rea)) AS reason,
+               count(r.occupation) AS occupation,
+               count(*) FILTER (WHERE r.worker_category <> ALL (u_wc)) AS worker_category,
+               count(*) FILTER (WHERE r.ethnicity <> ALL (u_eth)) AS ethnicity,
+               count(*) FILTER (WHERE r.migration_status <> ALL (u_ms)) AS migration_status,
+               count(*) FILTER (WHERE r.disability <> ALL (u_dis)) AS disability
+          FROM migstat.records r
+         WHERE (v_src IS NULL OR r.source_id = v_src)
+           AND (p_period_from IS NULL OR r.event_date >= p_period_from)
+           AND (p_period_to IS NULL OR r.event_date <= p_period_to)
+         GROUP BY 1, 2
+    ), x AS (
+        SELECT s.name, c.y, d.ord, d.dim, c.n, d.st,
+               c.n >= v_k AS n_ok,
+               c.n >= v_k AND (d.st = 0 OR d.st >= CASE WHEN d.special THEN v_ks ELSE v_k END) AS st_ok
+          FROM c
+          JOIN migstat.source s ON s.id = c.source_id
+         CROSS JOIN LATERAL (VALUES (1, 'sex', c.sex, false), (2, 'age', c.age, false),
+                                    (3, 'nationality', c.nationality, false), (4, 'reason', c.reason, false),
+                                    (5, 'occupation', c.occupation, false), (6, 'worker_category', c.worker_category, false),
+                                    (7, 'ethnicity', c.ethnicity, true), (8, 'migration_status', c.migration_status, true),
+                                    (9, 'disability', c.disability, true)) AS d(ord, dim, st, special)
+    )
+    SELECT x.name::text, x.y::text, x.dim::text,
+           CASE WHEN x.n_ok THEN x.n END,
+           CASE WHEN x.st_ok THEN x.st END,
+           CASE WHEN x.st_ok THEN round(x.st::numeric / x.n, 4) END
+      FROM x
+     ORDER BY x.name, x.y, x.ord;
+    PERFORM migstat.audit('coverage.run', jsonb_build_object('period_from', p_period_from, 'period_to', p_period_to,
+                          'source', p_source));
+END
+$$;
+ALTER FUNCTION migstat.coverage(p_period_from date, p_period_to date, p_source text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $_$
+DECLARE
+    c_dims  CONSTANT text[] := ARRAY['direction', 'sex', 'age', 'nationality', 'country', 'region', 'reason',
+                                     'occupation', 'worker_category', 'ethnicity', 'migration_status', 'disability'];
+    c_keys  CONSTANT text[] := ARRAY['period_from', 'period_to', 'dims', 'value', 'lower_bound', 'upper_bound',
+                                     'method', 'source_reference'];
+    v_p      migstat.purpose;
+    v_src    smallint;
+    v_row    jsonb;
+    v_i      integer := 0;
+    v_key    text;
+    v_field  text;
+    v_txt    text;
+    v_dims   jsonb;
+    v_from   date;
+    v_to     date;
+    v_num    numeric[];
+    v_n      integer := 0;
+BEGIN
+    PERFORM migstat.require_role('migstat_loader');
+    v_p := migstat.require_compartment(p_purpose, 'load');
+    IF p_source IS NULL OR p_source !~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$' THEN
+        RAISE EXCEPTION 'source names are 1-63 characters: a letter or digit, then letters, digits, ".", "_", "-"'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_rows IS NULL OR jsonb_typeof(p_rows) <> 'array' THEN
+        RAISE EXCEPTION 'estimates must be a JSON array of objects' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO migstat.source (name) VALUES (p_source) ON CONFLICT (name) DO NOTHING;
+    SELECT id INTO v_src FROM migstat.source WHERE name = p_source;
+    FOR v_row IN SELECT e FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS a(e, n) ORDER BY a.n LOOP
+        v_i := v_i + 1;
+        IF jsonb_typeof(v_row) <> 'object' THEN
+            RAISE EXCEPTION 'estimates row %: not a JSON object', v_i USING ERRCODE = 'invalid_parameter_value', DETAIL = format('row=%s', v_i);
+        END IF;
+        FOR v_key IN SELECT k FROM jsonb_object_keys(v_row) k ORDER BY k LOOP
+            IF NOT v_key = ANY (c_keys) THEN
+                RAISE EXCEPTION 'estimates row %: unknown field "%"', v_i, left(v_key, 40)
+                    USING ERRCODE = 'invalid_parameter_value', HINT = 'fields: ' || array_to_string(c_keys, ', '), COLUMN = left(v_key, 40), DETAIL = format('row=%s', v_i);
+            END IF;
+        END LOOP;
+        -- period
+        FOREACH v_field IN ARRAY ARRAY['period_from', 'period_to'] LOOP
+            v_txt := CASE WHEN jsonb_typeof(v_row -> v_field) = 'string' THEN v_row ->> v_field END;
+            IF v_txt IS NULL OR v_txt !~ '^\d{4}-\d{2}-\d{2}$' THEN
+                RAISE EXCEPTION 'estimates row %: field %: a date YYYY-MM-DD is required', v_i, v_field
+                    USING ERRCODE = 'invalid_parameter_value', COLUMN = v_field, DETAIL = format('row=%s', v_i);
+            END IF;
+            BEGIN
+                IF v_field = 'period_from' THEN v_from := v_txt::date; ELSE v_to := v_txt::date; END IF;
+            EXCEPTION WHEN others THEN
+                RAISE EXCEPTION 'estimates row %: field %: not a valid date', v_i, v_field
+                    USING ERRCODE = 'invalid_parameter_value', COLUMN = v_field, DETAIL = format('row=%s', v_i);
+            END;
+        END LOOP;
+        IF v_to < v_from THEN
+            RAISE EXCEPTION 'estimates row %: field period_to: before period_from', v_i USING ERRCODE = 'invalid_parameter_value', COLUMN = 'period_to', DETAIL = format('row=%s', v_i);
+        END IF;
+        -- value and bounds
+        v_num := ARRAY[NULL, NULL, NULL]::numeric[];
+        FOR v_j IN 1..3 LOOP
+            v_field := (ARRAY['value', 'lower_bound', 'upper_bound'])[v_j];
+            CONTINUE WHEN v_j > 1 AND coalesce(jsonb_typeof(v_row -> v_field), 'null') = 'null';
+            IF coalesce(jsonb_typeof(v_row -> v_field), 'null') NOT IN ('number', 'string') THEN
+                RAISE EXCEPTION 'estimates row %: field %: a number is required', v_i, v_field
+                    USING ERRCODE = 'invalid_parameter_value', COLUMN = v_field, DETAIL = format('row=%s', v_i);
+            END IF;
+            BEGIN
+                v_num[v_j] := (v_row ->> v_field)::numeric;
+            EXCEPTION WHEN others THEN
+                RAISE EXCEPTION 'estimates row %: field %: not a number', v_i, v_field USING ERRCODE = 'invalid_parameter_value', COLUMN = v_field, DETAIL = format('row=%s', v_i);
+            END;
+            IF v_num[v_j] IN ('NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric) OR v_num[v_j] < 0 THEN
+                RAISE EXCEPTION 'estimates row %: field %: must be a finite number >= 0', v_i, v_field
+                    USING ERRCODE = 'invalid_parameter_value', COLUMN = v_field, DETAIL = format('row=%s', v_i);
+            END IF;
+        END LOOP;
+        IF v_num[2] > v_num[1] THEN
+            RAISE EXCEPTION 'estimates row %: field lower_bound: greater than value', v_i USING ERRCODE = 'invalid_parameter_value', COLUMN = 'lower_bound', DETAIL = format('row=%s', v_i);
+        END IF;
+        IF v_num[3] < v_num[1] THEN
+            RAISE EXCEPTION 'estimates row %: field upper_bound: less than value', v_i USING ERRCODE = 'invalid_parameter_value', COLUMN = 'upper_bound', DETAIL = format('row=%s', v_i);
+        END IF;
+        IF jsonb_typeof(v_row -> 'method') IS DISTINCT FROM 'string' OR btrim(v_row ->> 'method') = '' THEN
+            RAISE EXCEPTION 'estimates row %: field method: a description of the method is required', v_i
+                USING ERRCODE = 'invalid_parameter_value', COLUMN = 'method', DETAIL = format('row=%s', v_i);
+        END IF;
+        IF coalesce(jsonb_typeof(v_row -> 'source_reference'), 'null') NOT IN ('null', 'string') THEN
+            RAISE EXCEPTION 'estimates row %: field source_reference: must be text', v_i USING ERRCODE = 'invalid_parameter_value', COLUMN = 'source_reference', DETAIL = format('row=%s', v_i);
+        END IF;
+        -- dims: codes of their lists (stored in canonical upper case)
+        IF coalesce(jsonb_typeof(v_row -> 'dims'), 'null') NOT IN ('null', 'object') THEN
+            RAISE EXCEPTION 'estimates row %: field dims: must be an object {"dimension": "CODE"}', v_i
+                USING ERRCODE = 'invalid_parameter_value', COLUMN = 'dims', DETAIL = format('row=%s', v_i);
+        END IF;
+        v_dims := '{}';
+        FOR v_key, v_txt IN SELECT d.key, CASE WHEN jsonb_typeof(d.value) = 'string' THEN btrim(d.value #>> '{}') END
+                              FROM jsonb_each(coalesce(v_row -> 'dims', '{}')) d ORDER BY d.key LOOP
+            IF NOT v_key = ANY (c_dims) THEN
+                RAISE EXCEPTION 'estimates row %: field dims: unknown dimension "%"', v_i, left(v_key, 40)
+                    USING ERRCODE = 'invalid_parameter_value', HINT = 'dimensions: ' || array_to_string(c_dims, ', '), COLUMN = 'dims', DETAIL = format('row=%s', v_i);
+            END IF;
+            IF v_txt IS NULL THEN
+                RAISE EXCEPTION 'estimates row %: field dims.%: a code (text) is required', v_i, v_key
+                    USING ERRCODE = 'invalid_parameter_value', COLUMN = 'dims.' || v_key, DETAIL = format('row=%s', v_i);
+            END IF;
+            IF v_key = 'age' THEN
+                v_txt := upper(v_txt);
+                IF v_txt !~ '^(Y_LT\d{1,3}|Y_GE\d{1,3}|Y\d{1,3}-\d{1,3}|\d{1,3}(-\d{1,3}|\+)?)$' THEN
+                    RAISE EXCEPTION 'estimates row %: field dims.age: not an age band label (Y15-19, Y_GE85, 15-19, 65+)', v_i
+                        USING ERRCODE = 'invalid_parameter_value', COLUMN = 'dims.age', DETAIL = format('row=%s', v_i);
+                END IF;
+            ELSE
+                v_txt := upper(v_txt);
+                IF NOT EXISTS (SELECT 1 FROM migstat.code
+                                WHERE dimension = CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END
+                                  AND code = v_txt AND active) THEN
+                    RAISE EXCEPTION 'estimates row %: field dims.%: not a code of the list', v_i, v_key
+                        USING ERRCODE = 'invalid_parameter_value', COLUMN = 'dims.' || v_key, DETAIL = format('row=%s', v_i);
+                END IF;
+            END IF;
+            v_dims := v_dims || jsonb_build_object(v_key, v_txt);
+        END LOOP;
+        INSERT INTO migstat.estimate (purpose_id, source_id, period_from, period_to, dims, value, lower_bound,
+                                      upper_bound, method, source_reference)
+        VALUES (v_p.id, v_src, v_from, v_to, v_dims, v_num[1], v_num[2], v_num[3], btrim(v_row ->> 'method'),
+                v_row ->> 'source_reference');
+        v_n := v_n + 1;
+    END LOOP;
+    PERFORM migstat.audit('estimates.import', jsonb_build_object('source', p_source, 'purpose', v_p.name, 'rows', v_n),
+                          v_p.id);
+    RETURN v_n;
+END
+$_$;
+ALTER FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb) OWNER TO migstat_owner;
+CREATE FUNCTION migstat."extract"(p_purpose text, p_reason text, p_columns text[] DEFAULT NULL::text[], p_filters jsonb DEFAULT '{}'::jsonb) RETURNS TABLE(batch_id integer, line_no integer, record_id text, person_pseudonym text, event_date date, direction text, sex text, age smallint, nationality text, country text, region text, reason text, occupation text, worker_category text, ethnicity text, migration_status text, disability text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    c_all     constant text[] := ARRAY['batch_id', 'line_no', 'record_id', 'person_pseudonym', 'event_date',
+                                       'direction', 'sex', 'age', 'nationality', 'country', 'region', 'reason',
+                                       'occupation', 'worker_category', 'ethnicity', 'migration_status',
+                                       'disability'];
+    c_special constant text[] := ARRAY['ethnicity', 'migration_status', 'disability'];
+    c_codes   constant text[] := ARRAY['direction', 'sex', 'nationality', 'country', 'region', 'reason',
+                                       'occupation', 'worker_category', 'ethnicity', 'migration_status',
+                                       'disability'];
+    c_keys    constant text[] := c_codes || ARRAY['event_date_from', 'event_date_to', 'age_from', 'age_to',
+                                                  'batch_id'];
+    v_p       migstat.purpose;
+    v_cols    text[];
+    v_filters jsonb := coalesce(p_filters, '{}');
+    v_bad     text;
+    v_special boolean;
+    f_direction smallint[]; f_sex smallint[]; f_nationality smallint[]; f_country smallint[];
+    f_region smallint[]; f_reason smallint[]; f_occupation smallint[]; f_worker smallint[];
+    f_ethnicity smallint[]; f_status smallint[]; f_disability smallint[];
+    f_from    date;
+    f_to      date;
+    f_age_from integer;
+    f_age_to  integer;
+    f_batches integer[];
+    v_no      bigint;
+    v_rows    bigint;
+    v_seq     bigint;
+BEGIN
+    -- Who: a steward, and not an administrator (who grants compartments, possibly to itself).
+    PERFORM migstat.require_role('migstat_steward');
+    IF migstat.caller_is('migstat_admin') THEN
+        RAISE EXCEPTION 'permission denied: administrators cannot extract record-level data (separation of duties)'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Why: no reason, no rows.
+    IF p_reason IS NULL OR length(btrim(p_reason)) < 10
+       OR length(regexp_replace(p_reason, '[^[:alpha:]]', '', 'g')) < 5 THEN
+        RAISE EXCEPTION 'an extract needs a reason (at least 10 characters of text)'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF length(p_reason) > 2000 THEN
+        RAISE EXCEPTION 'the reason is limited to 2000 characters' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- Which compartment.
+    v_p := migstat.require_compartment(p_purpose, 'read');
+    -- Which columns.
+    IF p_columns IS NULL THEN
+        v_cols := ARRAY(SELECT c FROM unnest(c_all) c WHERE c <> 'person_pseudonym' AND NOT (c = ANY (c_special)));
+    ELSE
+        SELECT c INTO v_bad FROM unnest(p_columns) c WHERE c IS NULL OR NOT (c = ANY (c_all)) LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'unknown column "%"', coalesce(v_bad, 'NULL') USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'columns: ' || array_to_string(c_all, ', ');
+        END IF;
+        v_cols := ARRAY(SELECT c FROM unnest(c_all) WITH ORDINALITY AS a(c, n) WHERE c = ANY (p_columns) ORDER BY n);
+        IF cardinality(v_cols) = 0 THEN
+            RAISE EXCEPTION 'no columns requested' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    END IF;
+    -- Which rows.
+    IF jsonb_typeof(v_filters) <> 'object' THEN
+        RAISE EXCEPTION 'filters must be a JSON object' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT k INTO v_bad FROM jsonb_object_keys(v_filters) k WHERE NOT (k = ANY (c_keys)) LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'unknown filter "%"', v_bad USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'filters: ' || array_to_string(c_keys, ', ');
+    END IF;
+    -- Special-category data, whether shown or used to select rows, needs the special compartment.
+    v_special := v_cols && c_special OR v_filters ?| c_special;
+    IF v_special THEN
+        PERFORM migstat.require_compartment(p_purpose, 'special');
+    END IF;
+    f_direction   := migstat.extract_filter_codes('direction', 'direction', v_filters -> 'direction');
+    f_sex         := migstat.extract_filter_codes('sex', 'sex', v_filters -> 'sex');
+    f_nationality := migstat.extract_filter_codes('country', 'nationality', v_filters -> 'nationality');
+    f_country     := migstat.extract_filter_codes('country', 'country', v_filters -> 'country');
+    f_region      := migstat.extract_filter_codes('region', 'region', v_filters -> 'region');
+    f_reason      := migstat.extract_filter_codes('reason', 'reason', v_filters -> 'reason');
+    f_occupation  := migstat.extract_filter_codes('occupation', 'occupation', v_filters -> 'occupation');
+    f_worker      := migstat.extract_filter_codes('worker_category', 'worker_category', v_filters -> 'worker_category');
+    f_ethnicity   := migstat.extract_filter_codes('ethnicity', 'ethnicity', v_filters -> 'ethnicity');
+    f_status      := migstat.extract_filter_codes('migration_status', 'migration_status', v_filters -> 'migration_status');
+    f_disability  := migstat.extract_filter_codes('disability', 'disability', v_filters -> 'disability');
+    BEGIN
+        f_from     := (v_filters ->> 'event_date_from')::date;
+        f_to       := (v_filters ->> 'event_date_to')::date;
+        f_age_from := (v_filters ->> 'age_from')::integer;
+        f_age_to   := (v_filters ->> 'age_to')::integer;
+        IF v_filters ? 'batch_id' THEN
+            IF jsonb_typeof(v_filters -> 'batch_id') = 'number' THEN
+                f_batches := ARRAY[(v_filters ->> 'batch_id')::integer];
+            ELSE
+                f_batches := ARRAY(SELECT e::integer FROM jsonb_array_elements_text(v_filters -> 'batch_id') e);
+            END IF;
+        END IF;
+    EXCEPTION WHEN data_exception THEN
+        RAISE EXCEPTION 'bad filter value: dates are YYYY-MM-DD, ages and batch ids integers'
+            USING ERRCODE = 'invalid_parameter_value';
+    END;
+    -- Checks passed: this extract gets its (non-transactional) number.
+    v_no := nextval('migstat.extract_seq');
+    -- The rows, materialised in the function's result before anything reaches the caller.
+    RETURN QUERY
+    SELECT CASE WHEN 'batch_id' = ANY (v_cols) THEN r.batch_id END,
+           CASE WHEN 'line_no' = ANY (v_cols) THEN r.line_no END,
+           CASE WHEN 'record_id' = ANY (v_cols) THEN r.record_id END,
+           CASE WHEN 'person_pseudonym' = ANY (v_cols) THEN encode(r.person_pseudonym, 'hex') END,
+           CASE WHEN 'event_date' = ANY (v_cols) THEN r.event_date END,
+           CASE WHEN 'direction' = ANY (v_cols) THEN c_dir.code END,
+           CASE WHEN 'sex' = ANY (v_cols) THEN c_sex.code END,
+           CASE WHEN 'age' = ANY (v_cols) THEN r.age END,
+           CASE WHEN 'nationality' = ANY (v_cols) THEN c_nat.code END,
+           CASE WHEN 'country' = ANY (v_cols) THEN c_cty.code END,
+           CASE WHEN 'region' = ANY (v_cols) THEN c_reg.code END,
+           CASE WHEN 'reason' = ANY (v_cols) THEN c_rsn.code END,
+           CASE WHEN 'occupation' = ANY (v_cols) THEN c_occ.code END,
+           CASE WHEN 'worker_category' = ANY (v_cols) THEN c_wrk.code END,
+           CASE WHEN 'ethnicity' = ANY (v_cols) THEN c_eth.code END,
+           CASE WHEN 'migration_status' = ANY (v_cols) THEN c_sta.code END,
+           CASE WHEN 'disability' = ANY (v_cols) THEN c_dis.code END
+      FROM migstat.records r
+      LEFT JOIN migstat.code c_dir ON c_dir.dimension = 'direction' AND c_dir.id = r.direction
+      LEFT JOIN migstat.code c_sex ON c_sex.dimension = 'sex' AND c_sex.id = r.sex
+      LEFT JOIN migstat.code c_nat ON c_nat.dimension = 'country' AND c_nat.id = r.nationality
+      LEFT JOIN migstat.code c_cty ON c_cty.dimension = 'country' AND c_cty.id = r.country
+      LEFT JOIN migstat.code c_reg ON c_reg.dimension = 'region' AND c_reg.id = r.region
+      LEFT JOIN migstat.code c_rsn ON c_rsn.dimension = 'reason' AND c_rsn.id = r.reason
+      LEFT JOIN migstat.code c_occ ON c_occ.dimension = 'occupation' AND c_occ.id = r.occupation
+      LEFT JOIN migstat.code c_wrk ON c_wrk.dimension = 'worker_category' AND c_wrk.id = r.worker_category
+      LEFT JOIN migstat.code c_eth ON c_eth.dimension = 'ethnicity' AND c_eth.id = r.ethnicity
+      LEFT JOIN migstat.code c_sta ON c_sta.dimension = 'migration_status' AND c_sta.id = r.migration_status
+      LEFT JOIN migstat.code c_dis ON c_dis.dimension = 'disability' AND c_dis.id = r.disability
+     WHERE r.purpose_id = v_p.id
+       AND (f_direction IS NULL OR r.direction = ANY (f_direction))
+       AND (f_sex IS NULL OR r.sex = ANY (f_sex))
+       AND (f_nationality IS NULL OR r.nationality = ANY (f_nationality))
+       AND (f_country IS NULL OR r.country = ANY (f_country))
+       AND (f_region IS NULL OR r.region = ANY (f_region))
+       AND (f_reason IS NULL OR r.reason = ANY (f_reason))
+       AND (f_occupation IS NULL OR r.occupation = ANY (f_occupation))
+       AND (f_worker IS NULL OR r.worker_category = ANY (f_worker))
+       AND (f_ethnicity IS NULL OR r.ethnicity = ANY (f_ethnicity))
+       AND (f_status IS NULL OR r.migration_status = ANY (f_status))
+       AND (f_disability IS NULL OR r.disability = ANY (f_disability))
+       AND (f_from IS NULL OR r.event_date >= f_from)
+       AND (f_to IS NULL OR r.event_date <= f_to)
+       AND (f_age_from IS NULL OR r.age >= f_age_from)
+       AND (f_age_to IS NULL OR r.age <= f_age_to)
+       AND (f_batches IS NULL OR r.batch_id = ANY (f_batches))
+     ORDER BY r.batch_id, r.line_no;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    v_seq := migstat.audit('extract', jsonb_build_object('purpose', v_p.name, 'reason', p_reason,
+                           'columns', to_jsonb(v_cols), 'filters', v_filters, 'rows', v_rows,
+                           'extract_no', v_no, 'special_category', v_special), v_p.id);
+    -- Non-transactional trace (no reason text: it is free text and could name a person).
+    RAISE LOG 'migstat: extract #% by % of purpose % returned % rows (audit seq %)',
+        v_no, session_user, v_p.name, v_rows, v_seq;
+    RETURN;
+END
+$$;
+ALTER FUNCTION migstat."extract"(p_purpose text, p_reason text, p_columns text[], p_filters jsonb) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.extract_filter_codes(p_dimension text, p_key text, p_value jsonb) RETURNS smallint[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_codes text[];
+    v_ids   smallint[];
+    v_bad   text;
+BEGIN
+    IF p_value IS NULL OR jsonb_typeof(p_value) = 'null' THEN
+        RETURN NULL;
+    ELSIF jsonb_typeof(p_value) = 'string' THEN
+        v_codes := ARRAY[upper(btrim(p_value #>> '{}'))];
+    ELSIF jsonb_typeof(p_value) = 'array'
+          AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p_value) e WHERE jsonb_typeof(e) <> 'string') THEN
+        SELECT coalesce(array_agg(upper(btrim(e))), '{}') INTO v_codes FROM jsonb_array_elements_text(p_value) e;
+    ELSE
+        RAISE EXCEPTION 'filter "%" must be a code or an array of codes', p_key USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF cardinality(v_codes) = 0 THEN
+        RAISE EXCEPTION 'filter "%" lists no codes', p_key USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT u.c INTO v_bad FROM unnest(v_codes) u(c)
+     WHERE NOT EXISTS (SELECT 1 FROM migstat.code c WHERE c.dimension = p_dimension AND c.code = u.c) LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'filter "%": "%" is not a % code', p_key, v_bad, p_dimension
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT array_agg(c.id) INTO v_ids FROM migstat.code c WHERE c.dimension = p_dimension AND c.code = ANY (v_codes);
+    RETURN v_ids;
+END
+$$;
+ALTER FUNCTION migstat.extract_filter_codes(p_dimension text, p_key text, p_value jsonb) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.extract_gaps() RETURNS TABLE(extract_no bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_last   bigint;
+    v_called boolean;
+BEGIN
+    PERFORM migstat.require_role('migstat_auditor');
+    SELECT s.last_value, s.is_called INTO v_last, v_called FROM migstat.extract_seq s;
+    RETURN QUERY
+    SELECT g.n FROM generate_series(1::bigint, CASE WHEN v_called THEN v_last ELSE 0 END) AS g(n)
+     WHERE NOT EXISTS (SELECT 1 FROM migstat.audit_log a
+                        WHERE a.action = 'extract' AND a.details ->> 'extract_no' = g.n::text)
+     ORDER BY g.n;
+END
+$$;
+ALTER FUNCTION migstat.extract_gaps() OWNER TO migstat_owner;
+CREATE TABLE migstat.batch (
+    id integer NOT NULL,
+    source_id smallint NOT NULL,
+    purpose_id smallint NOT NULL,
+    file_name text NOT NULL,
+    sha256 text NOT NULL,
+    rows_read integer,
+    accepted integer,
+    rejected integer,
+    status text DEFAULT 'loading'::text NOT NULL,
+    imported_at timestamp with time zone DEFAULT now() NOT NULL,
+    imported_by name DEFAULT SESSION_USER NOT NULL,
+    withdrawn_at timestamp with time zone,
+    withdrawn_by name,
+    withdraw_reason text,
+    check_removed integer,
+    CONSTRAINT batch_check CHECK (((status = 'loading'::text) OR ((accepted + rejected) = rows_read))),
+    CONSTRAINT batch_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT batch_status_check CHECK ((status = ANY (ARRAY['loading'::text, 'loaded'::text, 'withdrawn'::text, 'purged'::text])))
+);
+ALTER TABLE migstat.batch OWNER TO migstat_owner;
+COMMENT ON COLUMN migstat.batch.check_removed IS 'rows check_batch removed from the loading batch';
+CREATE FUNCTION migstat.finish_batch(p_batch_id integer, p_rows_read integer, p_rejected integer) RETURNS migstat.batch
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+DECLARE
+    v         migstat.batch := migstat.loading_batch(p_batch_id);
+    v_table   text := 'batch_' || p_batch_id;
+    v_stored  integer;
+    v_flagged integer;
+BEGIN
+    IF has_table_privilege(session_user, format('migstat_data.%I', v_table), 'INSERT') THEN
+        SELECT count(*) INTO v_flagged FROM migstat.check_batch(p_batch_id, NULL);
+        IF v_flagged > 0 THEN
+            RAISE EXCEPTION 'batch % has % rows that cannot be stored: run migstat.check_batch first', p_batch_id, v_flagged
+                USING ERRCODE = 'MS422';
+        END IF;
+    END IF;
+    SELECT * INTO v FROM migstat.batch WHERE id = p_batch_id;
+    EXECUTE format('SELECT count(*) FROM migstat_data.%I', v_table) INTO v_stored;
+    IF v_stored + p_rejected <> p_rows_read OR p_rejected < coalesce(v.check_removed, 0) THEN
+        RAISE EXCEPTION 'batch accounting does not add up: % stored + % rejected <> % read',
+            v_stored, p_rejected, p_rows_read USING ERRCODE = 'MS422';
+    END IF;
+    EXECUTE format('REVOKE ALL ON migstat_data.%I FROM %I', v_table, session_user);
+    EXECUTE format('ALTER TABLE migstat_data.%I ENABLE ROW LEVEL SECURITY', v_table);
+    EXECUTE format('ALTER TABLE migstat_data.%I FORCE ROW LEVEL SECURITY', v_table);
+    EXECUTE format('ALTER TABLE migstat_data.%I ATTACH PARTITION migstat_data.%I FOR VALUES IN (%s)',
+                   'purpose_' || v.purpose_id, v_table, p_batch_id);
+    UPDATE migstat.batch SET status = 'loaded', rows_read = p_rows_read, accepted = v_stored, rejected = p_rejected
+     WHERE id = p_batch_id RETURNING * INTO v;
+    PERFORM migstat.audit('batch.import', jsonb_build_object('batch', v.id,
+                          'source', (SELECT name FROM migstat.source WHERE id = v.source_id),
+                          'purpose', (SELECT name FROM migstat.purpose WHERE id = v.purpose_id),
+                          'file', v.file_name, 'sha256', v.sha256, 'rows', v.rows_read, 'accepted', v.accepted,
+                          'rejected', v.rejected), v.purpose_id, v.id);
+    RETURN v;
+END
+$$;
+ALTER FUNCTION migstat.finish_batch(p_batch_id integer, p_rows_read integer, p_rejected integer) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.load_codes(p_dimension text, p_codes text[], p_labels text[], p_parents text[] DEFAULT NULL::text[], p_levels smallint[] DEFAULT NULL::smallint[], p_replace boolean DEFAULT false) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_n integer;
+BEGIN
+    PERFORM migstat.require_role('migstat_admin');
+    IF array_length(p_codes, 1) IS DISTINCT FROM array_length(p_labels, 1) THEN
+        RAISE EXCEPTION 'codes and labels differ in length' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_replace THEN
+        UPDATE migstat.code SET active = false WHERE dimension = p_dimension AND NOT (code = ANY (p_codes));
+    END IF;
+    INSERT INTO migstat.code AS c (dimension, id, code, label, parent, level, sort_order)
+    SELECT p_dimension,
+           coalesce((SELECT max(id) FROM migstat.code WHERE dimension = p_dimension), 0)
+               + row_number() OVER (ORDER BY u.ord),
+           upper(u.code), u.label, p_parents[u.ord], coalesce(p_levels[u.ord], 1), u.ord
+      FROM unnest(p_codes, p_labels) WITH ORDINALITY AS u(code, label, ord)
+    ON CONFLICT (dimension, code) DO UPDATE
+       SET label = EXCLUDED.label, parent = EXCLUDED.parent, level = EXCLUDED.level,
+           sort_order = EXCLUDED.sort_order, active = true;
+    GET DIAGNOSTICS v_n = ROW_COUNT;
+    PERFORM migstat.audit('codes.load', jsonb_build_object('dimension', p_dimension, 'codes', v_n,
+                          'replace', p_replace));
+    RETURN v_n;
+END
+$$;
+ALTER FUNCTION migstat.load_codes(p_dimension text, p_codes text[], p_labels text[], p_parents text[], p_levels smallint[], p_replace boolean) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.loading_batch(p_batch_id integer) RETURNS migstat.batch
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v migstat.batch;
+BEGIN
+    SELECT * INTO v FROM migstat.batch WHERE id = p_batch_id;
+    IF NOT FOUND OR v.status <> 'loading' OR v.imported_by <> session_user THEN
+        RAISE EXCEPTION 'batch % is not being loaded by %', p_batch_id, session_user
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    RETURN v;
+END
+$$;
+ALTER FUNCTION migstat.loading_batch(p_batch_id integer) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.my_access() RETURNS TABLE(role text, purpose text, access text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+    SELECT substr(g.r, 9), NULL::text, NULL::text
+      FROM unnest(ARRAY['migstat_loader', 'migstat_analyst', 'migstat_steward', 'migstat_auditor',
+                        'migstat_admin']::name[]) WITH ORDINALITY AS g(r, n)
+     WHERE migstat.caller_is(g.r)
+    UNION ALL
+    SELECT CASE k.kind WHEN 'load' THEN 'loader' ELSE 'steward' END, p.name, k.kind
+      FROM migstat.purpose p
+     CROSS JOIN (VALUES ('load'), ('read'), ('special')) AS k(kind)
+     WHERE migstat.caller_is(migstat.compartment_role(p.name, k.kind))
+$$;
+ALTER FUNCTION migstat.my_access() OWNER TO migstat_owner;
+CREATE TABLE migstat.purpose (
+    id smallint NOT NULL,
+    name text NOT NULL,
+    description text NOT NULL,
+    retain_until date NOT NULL,
+    retention_rule text NOT NULL,
+    key_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    purged_at timestamp with time zone,
+    CONSTRAINT purpose_description_check CHECK ((length(description) > 0)),
+    CONSTRAINT purpose_name_check CHECK ((name ~ '^[a-z][a-z0-9_]{0,29}$'::text)),
+    CONSTRAINT purpose_status_check CHECK ((status = ANY (ARRAY['active'::text, 'purged'::text])))
+);
+ALTER TABLE migstat.purpose OWNER TO migstat_owner;
+CREATE FUNCTION migstat.purpose_add(p_name text, p_description text, p_retain text) RETURNS migstat.purpose
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $_$
+DECLARE
+    v      migstat.purpose;
+    v_date date;
+    k      text;
+BEGIN
+    PERFORM migstat.require_role('migstat_admin');
+    IF p_retain ~ '^\d{4}-\d{2}-\d{2}$' THEN
+        v_date := p_retain::date;
+    ELSE
+        BEGIN
+            v_date := (current_date + p_retain::interval)::date;
+        EXCEPTION WHEN others THEN
+            RAISE EXCEPTION 'retention must be a date (YYYY-MM-DD) or a duration such as "5 years"'
+                USING ERRCODE = 'invalid_parameter_value';
+        END;
+    END IF;
+    IF v_date <= current_date THEN
+        RAISE EXCEPTION 'retention date % is not in the future', v_date USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_name !~ '^[a-z][a-z0-9_]{0,29}$' THEN
+        RAISE EXCEPTION 'purpose names are 1-30 characters: a-z first, then a-z, 0-9, _'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO migstat.purpose (name, description, retain_until, retention_rule)
+    VALUES (p_name, p_description, v_date, p_retain) RETURNING * INTO v;
+    EXECUTE format('CREATE TABLE migstat_data.%I PARTITION OF migstat.records FOR VALUES IN (%s) PARTITION BY LIST (batch_id)',
+                   'purpose_' || v.id, v.id);
+    EXECUTE format('ALTER TABLE migstat_data.%I ENABLE ROW LEVEL SECURITY', 'purpose_' || v.id);
+    EXECUTE format('ALTER TABLE migstat_data.%I FORCE ROW LEVEL SECURITY', 'purpose_' || v.id);
+    FOREACH k IN ARRAY ARRAY['load', 'read', 'special'] LOOP
+        -- Never adopt a role that already exists: its members would gain the new compartment.
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = migstat.compartment_role(v.name, k)) THEN
+            RAISE EXCEPTION 'role % already exists; refusing to reuse it as a compartment',
+                migstat.compartment_role(v.name, k) USING ERRCODE = 'duplicate_object';
+        END IF;
+        EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', migstat.compartment_role(v.name, k));
+        EXECUTE format('COMMENT ON ROLE %I IS %L', migstat.compartment_role(v.name, k),
+                       format('migstat compartment: %s access to purpose %s in database %s', k, v.name,
+                              current_database()));
+    END LOOP;
+    PERFORM migstat.audit('purpose.add', jsonb_build_object('purpose', v.name, 'description', v.description,
+                          'retain_until', v.retain_until, 'retention_rule', v.retention_rule), v.id);
+    RETURN v;
+END
+$_$;
+ALTER FUNCTION migstat.purpose_add(p_name text, p_description text, p_retain text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report(p_dims text[], p_filters jsonb DEFAULT '{}'::jsonb, p_period_from date DEFAULT NULL::date, p_period_to date DEFAULT NULL::date, p_period_unit text DEFAULT NULL::text, p_age_bands text DEFAULT NULL::text, p_threshold integer DEFAULT NULL::integer, p_count text DEFAULT 'records'::text, p_occupation_level integer DEFAULT 1, p_with_estimates boolean DEFAULT false) RETURNS TABLE(cell_dims text[], obs_value bigint, obs_status text, conf_status text, lower_bound numeric, upper_bound numeric, is_estimate boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $_$
+#variable_conflict use_column
+DECLARE
+    c_all      CONSTANT text[] := ARRAY['direction', 'sex', 'age', 'nationality', 'country', 'region', 'reason',
+                                        'occupation', 'worker_category', 'ethnicity', 'migration_status',
+                                        'disability', 'source', 'purpose', 'period'];
+    c_special  CONSTANT text[] := ARRAY['ethnicity', 'disability', 'migration_status'];
+    c_notnull  CONSTANT text[] := ARRAY['direction', 'sex', 'nationality', 'migration_status'];
+    c_big      CONSTANT text[] := ARRAY['nationality', 'country'];
+    v_dims      text[] := '{}';
+    v_dim       text;
+    v_d         integer;
+    v_unit      text := lower(p_period_unit);
+    v_level     integer := coalesce(p_occupation_level, 1);
+    v_count     text := lower(coalesce(p_count, 'records'));
+    v_filters   jsonb := coalesce(p_filters, '{}');
+    v_special   boolean;
+    v_k         integer;
+    v_band_lbl  text[];          -- band labels by band number
+    v_age_expr  text;
+    v_occ_map   text;            -- '{...}': occupation id -> id of its group at v_level (-1: coarser)
+    v_occ_expr  text;
+    v_per_expr  text;
+    v_g         text[] := '{}';  -- per dimension: the scan expression of its group value
+    v_base      text[] := '{}';  -- per dimension: SQL giving the group values always listed
+    v_where     text[] := ARRAY['true'];
+    v_fg        jsonb := '{}';   -- filtered dimension -> group values
+    v_fcode     jsonb := '{}';   -- filtered dimension -> codes (for estimates)
+    v_key       text;
+    v_codes     jsonb;
+    v_code      text;
+    v_ids       integer[];
+    v_id        integer;
+    v_cols      text;
+    v_gcols     text;
+    v_sql       text;
+    v_i         integer;
+    v_j         integer;
+    v_n         bigint;
+    v_changed   bigint;
+    v_cells     numeric;
+    v_max_cells numeric;
+    v_bits      integer[];
+    v_off       integer[];
+    v_mask      bigint[];
+    v_tot_bits  integer := 0;
+    v_pmin      integer;
+    v_pmax      integer;
+    v_multi     boolean := false;
+    v_tmp       text;            -- unlogged work table (persons)
+    v_from      text;
+    v_kexpr     text;
+    v_ncat      integer[];       -- per dimension: number of categories
+    v_labels    text[];          -- per dimension: '{_T,code1,code2,...}' in index order
+    v_map       text[];          -- per dimension: '[lo:hi]={...}' group value -> index << offset
+    v_last      integer[];
+    v_jit       text;
+    v_wm        text := current_setting('work_mem');
+    v_ptc       text;
+    v_pass      integer;
+    v_rows      bigint;
+    v_few       boolean;
+    v_index     boolean;
+    v_planner   text[];
+BEGIN
+    PERFORM migstat.require_report_reader();
+    -- ---- parameters ------------------------------------------------------------------------
+    FOREACH v_dim IN ARRAY coalesce(p_dims, '{}') LOOP
+        v_dim := lower(btrim(v_dim));
+        IF v_dim IS NULL OR NOT v_dim = ANY (c_all) THEN
+            RAISE EXCEPTION 'unknown report dimension "%"', v_dim USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'one of ' || array_to_string(c_all, ', ');
+        END IF;
+        IF v_dim = ANY (v_dims) THEN
+            RAISE EXCEPTION 'dimension "%" is listed twice', v_dim USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_dims := v_dims || v_dim;
+    END LOOP;
+    IF v_unit IS NOT NULL AND v_unit NOT IN ('year', 'quarter', 'month') THEN
+        RAISE EXCEPTION 'period unit must be year, quarter or month' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_unit IS NOT NULL AND NOT 'period' = ANY (v_dims) THEN
+        v_dims := v_dims || 'period'::text;
+    END IF;
+    IF 'period' = ANY (v_dims) THEN
+        v_unit := coalesce(v_unit, 'year');
+    END IF;
+    v_d := coalesce(array_length(v_dims, 1), 0);
+    IF p_period_from > p_period_to THEN
+        RAISE EXCEPTION 'period_from is after period_to' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_count NOT IN ('records', 'persons') THEN
+        RAISE EXCEPTION 'count must be records or persons' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_level NOT BETWEEN 1 AND 4 THEN
+        RAISE EXCEPTION 'occupation level must be 1 to 4 (ISCO-08)' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF jsonb_typeof(v_filters) <> 'object' THEN
+        RAISE EXCEPTION 'filters must be a JSON object {"dimension": ["CODE", ...]}' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- Age bands.
+    SELECT array_agg(b.label ORDER BY b.band) INTO v_band_lbl FROM migstat.report_age_bands(p_age_bands) b;
+    IF p_age_bands IS NULL THEN
+        v_age_expr := 'CASE WHEN r.age IS NULL THEN 0 WHEN r.age >= 85 THEN 18 ELSE r.age / 5 + 1 END';
+    ELSE
+        SELECT format('coalesce((%L::integer[])[r.age + 1], 0)', array_agg(b.band ORDER BY a))::text INTO v_age_expr
+          FROM generate_series(0, 130) a JOIN migstat.report_age_bands(p_age_bands) b ON a BETWEEN b.lo AND b.hi;
+    END IF;
+    -- Occupation groups of the requested level.
+    SELECT array_agg(coalesce(g.id, -1) ORDER BY s.i)::text INTO v_occ_map
+      FROM generate_series(1, (SELECT coalesce(max(id), 1) FROM migstat.code WHERE dimension = 'occupation')) s(i)
+      LEFT JOIN migstat.code c ON c.dimension = 'occupation' AND c.id = s.i
+      LEFT JOIN migstat.code g ON g.dimension = 'occupation' AND g.level = v_level AND c.level >= v_level
+                              AND g.code = left(c.code, v_level);
+    v_occ_expr := format('coalesce((%L::integer[])[r.occupation], 0)', v_occ_map);
+    v_per_expr := CASE v_unit
+        WHEN 'year' THEN $$date_part('year', r.event_date)::integer$$
+        WHEN 'quarter' THEN $$(date_part('year', r.event_date)::integer * 4 + (date_part('month', r.event_date)::integer - 1) / 3)$$
+        WHEN 'month' THEN $$(date_part('year', r.event_date)::integer * 12 + date_part('month', r.event_date)::integer - 1)$$
+    END;
+    -- Filters: a WHERE condition each, and the group values a filtered report dimension lists.
+    FOR v_key, v_codes IN SELECT key, value FROM jsonb_each(v_filters) LOOP
+        IF NOT v_key = ANY (c_all) OR v_key = 'period' THEN
+            RAISE EXCEPTION 'cannot filter on "%"', v_key USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'filter dimensions: ' || array_to_string(c_all[1:14], ', ') || '; periods: period_from/period_to';
+        END IF;
+        IF jsonb_typeof(v_codes) <> 'array' OR jsonb_array_length(v_codes) = 0
+           OR EXISTS (SELECT 1 FROM jsonb_array_elements(v_codes) e WHERE jsonb_typeof(e) <> 'string') THEN
+            RAISE EXCEPTION 'filter "%" must be a non-empty array of codes', v_key USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_ids := '{}';
+        FOR v_code IN SELECT btrim(e) FROM jsonb_array_elements_text(v_codes) e LOOP
+            IF v_key IN ('source', 'purpose') THEN
+                IF v_key = 'source' THEN
+                    SELECT id INTO v_id FROM migstat.source WHERE name = v_code;
+                ELSE
+                    SELECT id INTO v_id FROM migstat.purpose WHERE name = v_code;
+                END IF;
+            ELSIF upper(v_code) = '_Z' THEN
+                v_code := '_Z';
+                v_id := 0;
+            ELSIF v_key = 'age' THEN
+                v_id := array_position(v_band_lbl, v_code);
+            ELSE
+                v_code := upper(v_code);
+                SELECT id INTO v_id FROM migstat.code
+                 WHERE dimension = CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END AND code = v_code;
+                IF FOUND AND v_key = 'occupation' AND 'occupation' = ANY (v_dims) AND length(v_code) > v_level THEN
+                    RAISE EXCEPTION 'occupation filter "%" is more detailed than the report level %', v_code, v_level
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END IF;
+            IF v_id IS NULL THEN
+                RAISE EXCEPTION 'filter "%": unknown code "%"', v_key, v_code USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            v_fcode := jsonb_set(v_fcode, ARRAY[v_key], coalesce(v_fcode -> v_key, '[]') || to_jsonb(v_code));
+            IF v_key = 'occupation' AND v_id <> 0 THEN
+                -- the code and every sub-group of it
+                v_ids := v_ids || ARRAY(SELECT id FROM migstat.code WHERE dimension = 'occupation'
+                                                                    AND left(code, length(v_code)) = v_code);
+                IF length(v_code) = v_level THEN
+                    v_fg := jsonb_set(v_fg, ARRAY[v_key], coalesce(v_fg -> v_key, '[]') || to_jsonb(v_id));
+                END IF;
+            ELSE
+                v_ids := v_ids || v_id;
+                v_fg := jsonb_set(v_fg, ARRAY[v_key], coalesce(v_fg -> v_key, '[]') || to_jsonb(v_id));
+            END IF;
+        END LOOP;
+        v_where := v_where || format('%s = ANY (%L::integer[])',
+            CASE v_key
+                WHEN 'age' THEN v_age_expr
+                WHEN 'source' THEN 'r.source_id'
+                WHEN 'purpose' THEN 'r.purpose_id'
+                ELSE format('coalesce(r.%I, 0)', v_key)
+            END, v_ids);
+    END LOOP;
+    IF p_period_from IS NOT NULL THEN
+        v_where := v_where || format('r.event_date >= %L::date', p_period_from);
+    END IF;
+    IF p_period_to IS NOT NULL THEN
+        v_where := v_where || format('r.event_date <= %L::date', p_period_to);
+    END IF;
+    v_special := v_dims && c_special OR ARRAY(SELECT jsonb_object_keys(v_filters)) && c_special;
+    v_k := migstat.report_threshold(v_special, p_threshold);
+    -- Group value of each dimension (0 = not stated) and the values always listed.
+    FOR v_i IN 1..v_d LOOP
+        v_dim := v_dims[v_i];
+        v_g[v_i] := CASE v_dim
+            WHEN 'age' THEN v_age_expr
+            WHEN 'occupation' THEN v_occ_expr
+            WHEN 'period' THEN v_per_expr
+            WHEN 'source' THEN 'r.source_id'
+            WHEN 'purpose' THEN 'r.purpose_id'
+            ELSE CASE WHEN v_dim = ANY (c_notnull) THEN format('r.%I', v_dim) ELSE format('coalesce(r.%I, 0::smallint)', v_dim) END
+        END;
+        v_base[v_i] := CASE
+            WHEN v_fg ? v_dim THEN format('SELECT unnest(%L::integer[])', (SELECT array_agg(x::integer) FROM jsonb_array_elements_text(v_fg -> v_dim) x))
+            WHEN v_filters ? v_dim THEN 'SELECT NULL::integer WHERE false'   -- occupation filtered above the level: what occurs
+            WHEN v_dim = 'age' THEN format('SELECT generate_series(1, %s)', array_length(v_band_lbl, 1))
+            WHEN v_dim = 'period' THEN 'SELECT NULL::integer WHERE false'    -- added after the scan
+            WHEN v_dim = 'source' THEN 'SELECT id::integer FROM migstat.source'
+            WHEN v_dim = 'purpose' THEN $$SELECT id::integer FROM migstat.purpose WHERE status = 'active'$$
+            WHEN v_dim = ANY (c_big) OR (v_dim = 'occupation' AND v_level > 1) THEN 'SELECT NULL::integer WHERE false'
+            WHEN v_dim = 'occupation' THEN $$SELECT id::integer FROM migstat.code WHERE dimension = 'occupation' AND active AND level = 1$$
+            ELSE format('SELECT id::integer FROM migstat.code WHERE dimension = %L AND active', v_dim)
+        END;
+    END LOOP;
+    -- ---- 1. the fine cells: one parallel scan ----------------------------------------------
+    SELECT string_agg(format('%s AS g%s', v_g[i], i), ', ' ORDER BY i), string_agg(format('g%s', i), ', ' ORDER BY i)
+      INTO v_cols, v_gcols FROM generate_series(1, v_d) i;
+    v_from := format('migstat.records r WHERE %s', array_to_string(v_where, ' AND '));
+    IF v_count = 'records' THEN
+        EXECUTE format('CREATE TEMP TABLE migstat_rep_raw ON COMMIT DROP AS SELECT %s count(*)::bigint AS n FROM %s %s',
+                       coalesce(v_cols || ',', ''), v_from,
+                       CASE WHEN v_d > 0 THEN 'GROUP BY ' || v_gcols ELSE '' END);
+    ELSE
+        -- Per person: the min and max group value of each dimension; a person whose min = max
+        -- everywhere lies in one fine cell. Records without a pseudonym are grouped per cell and
+        -- each counts as one person.
+        -- One hash table entry per person: give the person-level steps room (never less than
+        -- the session's own setting); restored at the end.
+        IF pg_size_bytes(v_wm) < pg_size_bytes('256MB') THEN
+            PERFORM set_config('work_mem', '256MB', true);
+        END IF;
+        v_sql := (SELECT coalesce(string_agg(format('mn%1$s = mx%1$s', j), ' AND '), 'true') FROM generate_series(1, v_d) j);
+        EXECUTE format($q$
+            CREATE TEMP TABLE migstat_rep_s1 ON COMMIT DROP AS
+            SELECT %1$s CASE WHEN %2$s THEN NULL ELSE p END AS p,
+                   sum(CASE WHEN p IS NULL THEN cnt ELSE 1 END)::bigint AS n
+              FROM (SELECT r.person_pseudonym AS p, %3$s count(*) AS cnt
+                      FROM %4$s
+                     GROUP BY r.person_pseudonym %5$s) s
+             GROUP BY %6$s$q$,
+            (SELECT string_agg(format('CASE WHEN %s THEN mn%s END AS g%s,', v_sql, i, i), ' ' ORDER BY i) FROM generate_series(1, v_d) i),
+            v_sql,
+            (SELECT string_agg(format('min(%1$s) AS mn%2$s, max(%1$s) AS mx%2$s,', v_g[i], i), ' ' ORDER BY i) FROM generate_series(1, v_d) i),
+            v_from,
+            (SELECT string_agg(format(', CASE WHEN r.person_pseudonym IS NULL THEN %s END', v_g[i]), '' ORDER BY i) FROM generate_series(1, v_d) i),
+            (SELECT string_agg(i::text, ', ') FROM generate_series(1, v_d + 1) i));
+        EXECUTE format('CREATE TEMP TABLE migstat_rep_raw ON COMMIT DROP AS SELECT %s n FROM migstat_rep_s1 WHERE p IS NULL',
+                       coalesce(v_gcols || ',', ''));
+        SELECT EXISTS (SELECT 1 FROM migstat_rep_s1 WHERE p IS NOT NULL) INTO v_multi;
+        IF v_multi THEN
+            -- The distinct (fine cell, person) pairs of the persons found in several cells. Their
+            -- list goes to an unlogged table of this transaction (never visible to any other
+            -- session): parallel workers cannot read temporary tables.
+            v_tmp := format('report_work_%s', pg_backend_pid());
+            -- Each gets a small number (pid) so that the pairs below are narrow.
+            EXECUTE format('CREATE UNLOGGED TABLE migstat_data.%I AS SELECT p, (row_number() OVER ())::integer AS pid '
+                           'FROM migstat_rep_s1 WHERE p IS NOT NULL', v_tmp);
+            EXECUTE format('ANALYZE migstat_data.%I', v_tmp);
+            -- The join returns few rows for the records it scans: let workers scan in parallel.
+            v_ptc := current_setting('parallel_tuple_cost');
+            PERFORM set_config('parallel_tuple_cost', '0.01', true);
+            EXECUTE format('CREATE TEMP TABLE migstat_rep_mraw ON COMMIT DROP AS SELECT DISTINCT %s, m.pid AS p '
+                           'FROM migstat.records r JOIN migstat_data.%I m ON m.p = r.person_pseudonym WHERE %s',
+                           (SELECT string_agg(format('%s AS g%s', v_g[i], i), ', ' ORDER BY i) FROM generate_series(1, v_d) i),
+                           v_tmp, array_to_string(v_where, ' AND '));
+            PERFORM set_config('parallel_tuple_cost', v_ptc, true);
+            EXECUTE format('DROP TABLE migstat_data.%I', v_tmp);
+        END IF;
+        DROP TABLE migstat_rep_s1;
+    END IF;
+    -- Everything from here on works on small tables: JIT compilation (triggered by the planner's
+    -- guesses for tables without statistics) would cost far more than it saves; sorts and hash
+    -- tables of up to a few million cells should stay in memory. Restored at the end.
+    v_jit := current_setting('jit');
+    PERFORM set_config('jit', 'off', true);
+    IF pg_size_bytes(v_wm) < pg_size_bytes('256MB') THEN
+        PERFORM set_config('work_mem', '256MB', true);
+    END IF;
+    -- ---- 2. categories -----------------------------------------------------------------------
+    -- Per dimension: its categories (group value g, code, display order). Then index 1..n in that
+    -- order (0 = _T), the dimension's bits in the cell key, and a map g -> index << offset.
+    CREATE TEMP TABLE migstat_rep_cat (dno integer, g integer, code text, ord bigint) ON COMMIT DROP;
+    FOR v_i IN 1..v_d LOOP
+        v_dim := v_dims[v_i];
+        v_sql := format('SELECT DISTINCT g%s::integer FROM migstat_rep_raw', v_i)
+                 || CASE WHEN v_multi THEN format(' UNION SELECT DISTINCT g%s::integer FROM migstat_rep_mraw', v_i) ELSE '' END;
+        IF v_dim = 'period' THEN
+            EXECUTE format('SELECT min(g), max(g) FROM (%s) x(g)', v_sql) INTO v_pmin, v_pmax;
+            v_pmin := coalesce(migstat.report_period_ord(v_unit, p_period_from), v_pmin);
+            v_pmax := coalesce(migstat.report_period_ord(v_unit, p_period_to), v_pmax);
+            v_base[v_i] := format('SELECT generate_series(%s, %s)', coalesce(v_pmin, 0), coalesce(v_pmax, -1));
+        END IF;
+        EXECUTE format($q$
+            INSERT INTO migstat_rep_cat (dno, g, code, ord)
+            SELECT %1$s, x.g,
+                   CASE WHEN x.g = 0 AND %2$L NOT IN ('source', 'purpose', 'period') THEN '_Z'
+                        WHEN x.g = -1 THEN '_X'
+                        ELSE %3$s END,
+                   CASE WHEN x.g = 0 AND %2$L NOT IN ('source', 'purpose', 'period') THEN 2147483647
+                        WHEN x.g = -1 THEN 2147483646
+                        ELSE %4$s END
+              FROM (%5$s UNION %6$s) x(g)
+              %7$s$q$,
+            v_i, v_dim,
+            CASE v_dim
+                WHEN 'age' THEN format('(%L::text[])[x.g]', v_band_lbl)
+                WHEN 'period' THEN format('migstat.report_period_label(%L, x.g)', v_unit)
+                WHEN 'source' THEN '(SELECT name FROM migstat.source WHERE id = x.g)'
+                WHEN 'purpose' THEN '(SELECT name FROM migstat.purpose WHERE id = x.g)'
+                ELSE 'c.code'
+            END,
+            CASE WHEN v_dim IN ('age', 'period') THEN 'x.g' WHEN v_dim IN ('source', 'purpose') THEN '0' ELSE 'c.sort_order' END,
+            v_base[v_i], v_sql,
+            CASE WHEN v_dim IN ('age', 'period', 'source', 'purpose') THEN ''
+                 ELSE format('LEFT JOIN migstat.code c ON c.dimension = %L AND c.id = x.g', CASE v_dim WHEN 'nationality' THEN 'country' ELSE v_dim END) END);
+    END LOOP;
+    -- Cell keys: index 0 = _T; dimension 1 in the highest bits, so key order = table order.
+    v_ncat := array_fill(0, ARRAY[greatest(v_d, 1)]);
+    FOR v_i, v_n IN SELECT dno, count(*) FROM migstat_rep_cat GROUP BY dno LOOP
+        v_ncat[v_i] := v_n;
+    END LOOP;
+    v_cells := 1;
+    v_bits := array_fill(1, ARRAY[greatest(v_d, 1)]);
+    FOR v_i IN 1..v_d LOOP
+        v_cells := v_cells * (v_ncat[v_i] + 1);
+        WHILE (1::bigint << v_bits[v_i]) <= v_ncat[v_i] LOOP
+            v_bits[v_i] := v_bits[v_i] + 1;
+        END LOOP;
+    END LOOP;
+    v_max_cells := coalesce((SELECT value::numeric FROM migstat.setting WHERE key = 'report_max_cells'), 5000000);
+    IF v_cells > v_max_cells THEN
+        RAISE EXCEPTION 'the table would have % cells (limit %): use fewer dimensions, filters or coarser categories',
+            v_cells, v_max_cells USING ERRCODE = 'program_limit_exceeded';
+    END IF;
+    v_off := array_fill(0, ARRAY[greatest(v_d, 1)]);
+    v_mask := array_fill(0::bigint, ARRAY[greatest(v_d, 1)]);
+    FOR v_i IN REVERSE v_d..1 LOOP
+        v_off[v_i] := v_tot_bits;
+        v_mask[v_i] := ((1::bigint << v_bits[v_i]) - 1) << v_tot_bits;
+        v_tot_bits := v_tot_bits + v_bits[v_i];
+    END LOOP;
+    IF v_tot_bits > 62 THEN
+        RAISE EXCEPTION 'the table has too many dimensions' USING ERRCODE = 'program_limit_exceeded';
+    END IF;
+    v_labels := array_fill(NULL::text, ARRAY[greatest(v_d, 1)]);
+    v_map := array_fill(NULL::text, ARRAY[greatest(v_d, 1)]);
+    FOR v_i IN 1..v_d LOOP
+        WITH c AS (SELECT g, code, row_number() OVER (ORDER BY ord, code) AS idx FROM migstat_rep_cat WHERE dno = v_i),
+             b AS (SELECT min(g) AS lo, max(g) AS hi FROM c)
+        SELECT (ARRAY['_T'] || ARRAY(SELECT code FROM c ORDER BY idx))::text,
+               coalesce((SELECT format('[%s:%s]=%s', b.lo, b.hi, array_agg(c.idx << v_off[v_i] ORDER BY s.g))
+                           FROM b CROSS JOIN generate_series(b.lo, b.hi) s(g) LEFT JOIN c ON c.g = s.g
+                          GROUP BY b.lo, b.hi), '{}')
+          INTO v_code, v_key;
+        v_labels[v_i] := v_code;
+        v_map[v_i] := v_key;
+    END LOOP;
+    -- the key of a row of group values g1..gd
+    v_kexpr := coalesce((SELECT string_agg(format('(%L::bigint[])[g%s]', v_map[i], i), ' + ' ORDER BY i)
+                           FROM generate_series(1, v_d) i), '0');
+    -- ---- 3. the cube: fine cells, then the margins one dimension at a time -----------------
+    -- migstat_rep_sup: every non-zero cell, with st = 'A' for a primary suppression (1..K-1).
+    -- Records add up, so a margin's status is final when it is inserted; person counts are
+    -- completed first.
+    EXECUTE format('CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS SELECT (%s)::bigint AS k, n AS v, '
+                   'CASE WHEN n BETWEEN 1 AND %s THEN ''A'' ELSE ''F'' END AS st FROM migstat_rep_raw WHERE n > 0',
+                   v_kexpr, v_k - 1);
+    FOR v_j IN 1..v_d LOOP
+        EXECUTE 'INSERT INTO migstat_rep_sup (k, v, st) SELECT k & $1, sum(v), '
+                'CASE WHEN sum(v) BETWEEN 1 AND $3 THEN ''A'' ELSE ''F'' END FROM migstat_rep_sup WHERE k & $2 <> 0 GROUP BY 1'
+            USING ~v_mask[v_j], v_mask[v_j], v_k - 1;
+    END LOOP;
+    IF v_multi THEN
+        -- Persons in several cells: distinct (cell, person) pairs at every margin level, added
+        -- to the single-cell persons' counts; the status is set again on the sums.
+        EXECUTE format('CREATE TEMP TABLE migstat_rep_pairs ON COMMIT DROP AS SELECT (%s)::bigint AS k, p FROM migstat_rep_mraw',
+                       v_kexpr);
+        FOR v_j IN 1..v_d LOOP
+            EXECUTE 'INSERT INTO migstat_rep_pairs (k, p) SELECT k & $1, p FROM migstat_rep_pairs WHERE k & $2 <> 0 GROUP BY 1, 2'
+                USING ~v_mask[v_j], v_mask[v_j];
+        END LOOP;
+        ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_simple;
+        CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
+            SELECT c.k, c.v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st
+              FROM (SELECT u.k, sum(u.v)::bigint AS v
+                      FROM (SELECT x.k, x.v FROM migstat_rep_simple x
+                            UNION ALL SELECT y.k, count(*) FROM migstat_rep_pairs y GROUP BY y.k) u
+                     GROUP BY u.k) c;
+        DROP TABLE migstat_rep_simple, migstat_rep_pairs, migstat_rep_mraw;
+    END IF;
+    -- ---- 4. disclosure control -------------------------------------------------------------
+    -- migstat_rep_new: the suppressed cells and the pass that suppressed them (0 = primary);
+    -- migstat_rep_sup itself is not updated.
+    CREATE TEMP TABLE migstat_rep_new ON COMMIT DROP AS SELECT k, 0 AS pass FROM migstat_rep_sup WHERE st = 'A';
+    IF v_d > 0 AND EXISTS (SELECT 1 FROM migstat_rep_new) THEN
+        -- Relations along dimension j: the cells with the same key outside j's bits. A pass over
+        -- j looks at the relations that gained a suppressed cell since j's previous pass; where
+        -- exactly one is suppressed it suppresses the relation's smallest positive free cell
+        -- (ties: a category before the _T, then the lower index). Stops after a round without
+        -- change. On a large table, the passes that touch few relations find them through an
+        -- index per dimension instead of reading the whole table.
+        SELECT count(*) INTO v_rows FROM migstat_rep_sup;
+        v_index := v_rows > coalesce((SELECT value::bigint FROM migstat.setting WHERE key = 'report_index_cells'), 50000);
+        CREATE UNIQUE INDEX ON migstat_rep_new (k);
+        IF v_index THEN
+            FOR v_j IN 1..v_d LOOP
+                EXECUTE format('CREATE INDEX ON migstat_rep_sup ((k & (%s)::bigint))', ~v_mask[v_j]);
+            END LOOP;
+        END IF;
+        ANALYZE migstat_rep_sup;
+        v_last := array_fill(-1, ARRAY[v_d]);
+        v_pass := 0;
+        v_planner := ARRAY[current_setting('enable_nestloop'), current_setting('enable_hashjoin'),
+                           current_setting('enable_mergejoin')];
+        LOOP
+            v_changed := 0;
+            FOR v_j IN 1..v_d LOOP
+                v_pass := v_pass + 1;
+                SELECT count(*) INTO v_n FROM migstat_rep_new WHERE pass > v_last[v_j];
+                IF v_n > 0 THEN
+                    -- Few relations to look at (after the first round): index lookups. Many: every
+                    -- relation, by hash joins over the whole table (a relation that gained no
+                    -- suppressed cell since the previous pass over j has 0 or >= 2 already, so
+                    -- looking at it changes nothing).
+                    v_few := v_index AND v_last[v_j] >= 0 AND v_n < v_rows / 50;
+                    PERFORM set_config('enable_nestloop', CASE WHEN v_few THEN 'on' ELSE 'off' END, true),
+                            set_config('enable_hashjoin', CASE WHEN v_few THEN 'off' ELSE 'on' END, true),
+                            set_config('enable_mergejoin', 'off', true);
+                    EXECUTE replace($q$
+                        WITH d AS (SELECT DISTINCT k & $1 AS lk FROM migstat_rep_new WHERE pass > $3),
+                             l AS (SELECT c.k & $1 AS lk,
+                                          min(CASE WHEN n.k IS NULL AND c.v > 0
+                                                   THEN (c.v << ($4 + 1)) | (((c.k & $2) = 0)::integer::bigint << $4)
+                                                        | ((c.k & $2) >> $5) END) AS best
+                                     FROM migstat_rep_sup c
+                                     LEFT JOIN migstat_rep_new n ON n.k = c.k
+                                    WHERE #relations#
+                                    GROUP BY 1
+                                   HAVING count(n.k) = 1)
+                        INSERT INTO migstat_rep_new (k, pass)
+                        SELECT lk | ((best & ((1::bigint << $4) - 1)) << $5), $6 FROM l WHERE best IS NOT NULL$q$,
+                        '#relations#', CASE WHEN v_few THEN '(c.k & $1) IN (SELECT lk FROM d)' ELSE 'true' END)
+                        USING ~v_mask[v_j], v_mask[v_j], v_last[v_j], v_bits[v_j], v_off[v_j], v_pass;
+                    GET DIAGNOSTICS v_n = ROW_COUNT;
+                    v_changed := v_changed + v_n;
+                END IF;
+                v_last[v_j] := v_pass;
+            END LOOP;
+            EXIT WHEN v_changed = 0;
+        END LOOP;
+        PERFORM set_config('enable_nestloop', v_planner[1], true), set_config('enable_hashjoin', v_planner[2], true),
+                set_config('enable_mergejoin', v_planner[3], true);
+    END IF;
+    -- ---- 5. output ---------------------------------------------------------------------------
+    -- Every cell of the cube, in key order: row number i -> index of each dimension. The rows are
+    -- sorted narrow (indexes, value, status) and labelled after the sort.
+    v_sql := NULL;
+    v_n := 1;
+    FOR v_i IN REVERSE v_d..1 LOOP
+        v_sql := concat_ws(', ', format('(s.i / %s) %% %s AS x%s', v_n, v_ncat[v_i] + 1, v_i), v_sql);
+        v_n := v_n * (v_ncat[v_i] + 1);
+    END LOOP;
+    RETURN QUERY EXECUTE format($q$
+        SELECT %1$s AS cell_dims,
+               CASE WHEN o.st IN ('A', 'D') THEN NULL ELSE coalesce(o.v, 0) END,
+               'A'::text, coalesce(o.st, 'F'), NULL::numeric, NULL::numeric, false
+          FROM (SELECT s.i, x.*, q.v, CASE WHEN n.pass = 0 THEN 'A' WHEN n.pass > 0 THEN 'D' END AS st
+                  FROM generate_series(0::bigint, %2$s - 1) s(i)
+                 CROSS JOIN LATERAL (SELECT %3$s) x
+                  LEFT JOIN migstat_rep_sup q ON q.k = %4$s
+                  LEFT JOIN migstat_rep_new n ON n.k = q.k
+                 ORDER BY s.i) o$q$,
+        coalesce('ARRAY[' || (SELECT string_agg(format('(%L::text[])[(o.x%s + 1)::integer]', v_labels[i], i), ', ' ORDER BY i)
+                                FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
+        v_cells, coalesce(v_sql, '0 AS x0'),
+        coalesce((SELECT string_agg(format('(x.x%s << %s)', i, v_off[i]), ' + ' ORDER BY i) FROM generate_series(1, v_d) i), '0'));
+    IF p_with_estimates THEN
+        -- An estimate matches when its dimensions are among the report's (the others are _T) or
+        -- are filtered to a single code, it lies within the report's period range (with a period
+        -- dimension: it covers exactly one period), its codes are categories of this report (age
+        -- bands, occupation level) and it satisfies every filter (an estimate that is a total
+        -- over a filtered dimension does not).
+        RETURN QUERY EXECUTE format($q$
+            SELECT %1$s, round(e.value)::bigint, 'E'::text, 'F'::text, e.lower_bound, e.upper_bound, true
+              FROM migstat.estimate e
+              JOIN migstat.source s ON s.id = e.source_id
+              JOIN migstat.purpose pu ON pu.id = e.purpose_id
+             WHERE ARRAY(SELECT jsonb_object_keys(e.dims)) <@ %2$L::text[]
+               AND ($1::date IS NULL OR e.period_from >= $1) AND ($2::date IS NULL OR e.period_to <= $2)
+               %3$s
+             ORDER BY 1, e.id$q$,
+            coalesce('ARRAY[' || (SELECT string_agg(CASE v_dims[i]
+                        WHEN 'source' THEN 's.name'
+                        WHEN 'purpose' THEN 'pu.name'
+                        WHEN 'period' THEN format('migstat.report_period_label(%L, migstat.report_period_ord(%1$L, e.period_from))', v_unit)
+                        ELSE format('coalesce(e.dims ->> %L, %L)', v_dims[i], '_T') END, ', ' ORDER BY i)
+                      FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
+            v_dims || ARRAY(SELECT f.key FROM jsonb_each(v_fcode) f WHERE jsonb_array_length(f.value) = 1),
+            concat(
+                CASE WHEN 'period' = ANY (v_dims) THEN format(
+                    ' AND e.period_from = migstat.report_period_start(%1$L, migstat.report_period_ord(%1$L, e.period_from))'
+                    ' AND e.period_to = migstat.report_period_end(%1$L, migstat.report_period_ord(%1$L, e.period_from))', v_unit) END,
+                CASE WHEN 'age' = ANY (v_dims) THEN format(' AND (NOT e.dims ? %L OR e.dims ->> %1$L = ANY (%2$L::text[]))', 'age', v_band_lbl) END,
+                CASE WHEN 'occupation' = ANY (v_dims) THEN format(
+                    ' AND (NOT e.dims ? %L OR length(e.dims ->> %1$L) = %2$s)', 'occupation', v_level) END,
+                (SELECT string_agg(CASE f.key
+                        WHEN 'source' THEN format(' AND s.name = ANY (%L::text[])', ARRAY(SELECT jsonb_array_elements_text(f.value)))
+                        WHEN 'purpose' THEN format(' AND pu.name = ANY (%L::text[])', ARRAY(SELECT jsonb_array_elements_text(f.value)))
+                        ELSE format(' AND e.dims ->> %L = ANY (%L::text[])', f.key, ARRAY(SELECT jsonb_array_elements_text(f.value))) END, '')
+                   FROM jsonb_each(v_fcode) f)))
+            USING p_period_from, p_period_to;
+    END IF;
+    DROP TABLE migstat_rep_sup, migstat_rep_new, migstat_rep_cat, migstat_rep_raw;
+    PERFORM set_config('jit', v_jit, true);
+    PERFORM set_config('work_mem', v_wm, true);
+    -- Last, so the audit log's lock is held only for the end of the transaction.
+    PERFORM migstat.audit('report.run', jsonb_build_object(
+        'dims', to_jsonb(v_dims), 'filters', v_fcode, 'period_from', p_period_from, 'period_to', p_period_to,
+        'period_unit', v_unit, 'age_bands', p_age_bands, 'threshold_requested', p_threshold, 'threshold', v_k,
+        'count', v_count, 'occupation_level', v_level, 'with_estimates', coalesce(p_with_estimates, false)));
+    RETURN;
+END
+$_$;
+ALTER FUNCTION migstat.report(p_dims text[], p_filters jsonb, p_period_from date, p_period_to date, p_period_unit text, p_age_bands text, p_threshold integer, p_count text, p_occupation_level integer, p_with_estimates boolean) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_age_bands(p_spec text) RETURNS TABLE(band integer, lo integer, hi integer, label text)
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $_$
+DECLARE
+    v_item  text;
+    v_m     text[];
+    v_lo    integer;
+    v_hi    integer;
+    v_next  integer := 0;
+    v_i     integer := 0;
+BEGIN
+    IF p_spec IS NULL THEN
+        FOR v_i IN 0..17 LOOP
+            band := v_i + 1;
+            lo := v_i * 5;
+            hi := CASE WHEN v_i = 17 THEN 130 ELSE v_i * 5 + 4 END;
+            label := CASE v_i WHEN 0 THEN 'Y_LT5' WHEN 17 THEN 'Y_GE85' ELSE format('Y%s-%s', lo, hi) END;
+            RETURN NEXT;
+        END LOOP;
+        RETURN;
+    END IF;
+    FOREACH v_item IN ARRAY string_to_array(p_spec, ',') LOOP
+        v_item := btrim(v_item);
+        v_i := v_i + 1;
+        IF v_next > 130 THEN
+            RAISE EXCEPTION 'age band % ("%") follows the open band', v_i, v_item USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_m := regexp_match(v_item, '^(\d{1,3})(?:\s*(-)\s*(\d{1,3})|\s*(\+))?$');
+        IF v_m IS NULL THEN
+            RAISE EXCEPTION 'age band % ("%") is not N, N-M or N+', v_i, v_item USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_lo := v_m[1]::integer;
+        v_hi := CASE WHEN v_m[4] IS NOT NULL THEN 130 WHEN v_m[3] IS NOT NULL THEN v_m[3]::integer ELSE v_lo END;
+        IF v_lo <> v_next THEN
+            RAISE EXCEPTION 'age band % ("%") must start at %: bands are contiguous from 0', v_i, v_item, v_next
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF v_hi < v_lo OR v_hi > 130 THEN
+            RAISE EXCEPTION 'age band % ("%") is not a range within 0-130', v_i, v_item USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        band := v_i;
+        lo := v_lo;
+        hi := v_hi;
+        label := v_item;
+        RETURN NEXT;
+        v_next := v_hi + 1;
+    END LOOP;
+    IF v_next <= 130 THEN
+        RAISE EXCEPTION 'age bands must cover every age: end with an open band such as "65+"'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$_$;
+ALTER FUNCTION migstat.report_age_bands(p_spec text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_period_end(p_unit text, p_ord integer) RETURNS date
+    LANGUAGE sql IMMUTABLE STRICT
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+    SELECT (migstat.report_period_start(p_unit, p_ord)
+            + CASE p_unit WHEN 'year' THEN interval '1 year' WHEN 'quarter' THEN interval '3 months'
+                          ELSE interval '1 month' END)::date - 1
+$$;
+ALTER FUNCTION migstat.report_period_end(p_unit text, p_ord integer) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_period_label(p_unit text, p_ord integer) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT CASE p_unit
+        WHEN 'year' THEN p_ord::text
+        WHEN 'quarter' THEN format('%s-Q%s', p_ord / 4, p_ord % 4 + 1)
+        WHEN 'month' THEN format('%s-%s', p_ord / 12, lpad((p_ord % 12 + 1)::text, 2, '0'))
+    END
+$$;
+ALTER FUNCTION migstat.report_period_label(p_unit text, p_ord integer) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_period_ord(p_unit text, p_date date) RETURNS integer
+    LANGUAGE sql IMMUTABLE STRICT
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT CASE p_unit
+        WHEN 'year' THEN date_part('year', p_date)::integer
+        WHEN 'quarter' THEN date_part('year', p_date)::integer * 4 + (date_part('month', p_date)::integer - 1) / 3
+        WHEN 'month' THEN date_part('year', p_date)::integer * 12 + date_part('month', p_date)::integer - 1
+    END
+$$;
+ALTER FUNCTION migstat.report_period_ord(p_unit text, p_date date) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_period_start(p_unit text, p_ord integer) RETURNS date
+    LANGUAGE sql IMMUTABLE STRICT
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT CASE p_unit
+        WHEN 'year' THEN make_date(p_ord, 1, 1)
+        WHEN 'quarter' THEN make_date(p_ord / 4, (p_ord % 4) * 3 + 1, 1)
+        WHEN 'month' THEN make_date(p_ord / 12, p_ord % 12 + 1, 1)
+    END
+$$;
+ALTER FUNCTION migstat.report_period_start(p_unit text, p_ord integer) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_threshold(p_special boolean, p_requested integer) RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+    SELECT greatest(coalesce(p_requested, 0),
+                    (SELECT value::integer FROM migstat.setting WHERE key = 'threshold'),
+                    CASE WHEN p_special THEN (SELECT value::integer FROM migstat.setting WHERE key = 'threshold_special') END,
+                    1)
+$$;
+ALTER FUNCTION migstat.report_threshold(p_special boolean, p_requested integer) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.require_compartment(p_purpose text, p_kind text) RETURNS migstat.purpose
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v migstat.purpose;
+BEGIN
+    SELECT * INTO v FROM migstat.purpose WHERE name = p_purpose;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404',
+            HINT = 'An administrator declares it first: migstat purpose add';
+    END IF;
+    IF NOT migstat.caller_is(migstat.compartment_role(v.name, p_kind)) THEN
+        RAISE EXCEPTION 'permission denied: no % access to purpose "%"', p_kind, p_purpose
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF v.status <> 'active' THEN
+        RAISE EXCEPTION 'purpose "%" has been purged', p_purpose USING ERRCODE = 'MS410';
+    END IF;
+    RETURN v;
+END
+$$;
+ALTER FUNCTION migstat.require_compartment(p_purpose text, p_kind text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.require_report_reader() RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT (migstat.caller_is('migstat_analyst') OR migstat.caller_is('migstat_steward')
+            OR migstat.caller_is('migstat_admin')) THEN
+        RAISE EXCEPTION 'permission denied: % may not run reports', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END
+$$;
+ALTER FUNCTION migstat.require_report_reader() OWNER TO migstat_owner;
+CREATE FUNCTION migstat.require_role(p_role name) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT migstat.caller_is(p_role) THEN
+        RAISE EXCEPTION 'permission denied: % is not a member of %', session_user, p_role
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END
+$$;
+ALTER FUNCTION migstat.require_role(p_role name) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.withdraw_batch(p_batch_id integer, p_reason text) RETURNS migstat.batch
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+DECLARE
+    v migstat.batch;
+    v_purpose migstat.purpose;
+BEGIN
+    SELECT * INTO v FROM migstat.batch WHERE id = p_batch_id FOR UPDATE;
+    IF NOT FOUND OR v.status <> 'loaded' THEN
+        RAISE EXCEPTION 'no loaded batch %', p_batch_id USING ERRCODE = 'MS404';
+    END IF;
+    SELECT * INTO v_purpose FROM migstat.purpose WHERE id = v.purpose_id;
+    IF NOT (migstat.caller_is('migstat_admin')
+            OR (migstat.caller_is('migstat_loader') AND migstat.caller_is(migstat.compartment_role(v_purpose.name, 'load')))) THEN
+        RAISE EXCEPTION 'permission denied: cannot withdraw batch %', p_batch_id USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF coalesce(btrim(p_reason), '') = '' THEN
+        RAISE EXCEPTION 'a reason is required' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    EXECUTE format('DROP TABLE migstat_data.%I', 'batch_' || p_batch_id);
+    UPDATE migstat.batch SET status = 'withdrawn', withdrawn_at = now(), withdrawn_by = session_user,
+                             withdraw_reason = p_reason
+     WHERE id = p_batch_id RETURNING * INTO v;
+    PERFORM migstat.audit('batch.withdraw', jsonb_build_object('batch', v.id, 'reason', p_reason,
+                          'records_removed', v.accepted), v.purpose_id, v.id);
+    RETURN v;
+END
+$$;
+ALTER FUNCTION migstat.withdraw_batch(p_batch_id integer, p_reason text) OWNER TO migstat_owner;
+CREATE TABLE migstat.setting (
+    key text NOT NULL,
+    value text NOT NULL
+);
+ALTER TABLE migstat.setting OWNER TO migstat_owner;
+CREATE VIEW migstat.access WITH (security_barrier='true') AS
+ WITH RECURSIVE membership(member, roleid) AS (
+         SELECT m.member,
+            m.roleid
+           FROM pg_auth_members m
+        UNION
+         SELECT m.member,
+            x.roleid
+           FROM (pg_auth_members m
+             JOIN membership x ON ((x.member = m.roleid)))
+        ), tag AS (
+         SELECT setting.value
+           FROM migstat.setting
+          WHERE (setting.key = 'instance_tag'::text)
+        )
+ SELECT u.rolname AS login,
+    substr((g.rolname)::text, 9) AS role,
+    NULL::text AS purpose,
+    NULL::text AS access
+   FROM ((membership x
+     JOIN pg_roles u ON (((u.oid = x.member) AND u.rolcanlogin)))
+     JOIN pg_roles g ON ((g.oid = x.roleid)))
+  WHERE (g.rolname = ANY (ARRAY['migstat_loader'::name, 'migstat_analyst'::name, 'migstat_steward'::name, 'migstat_auditor'::name, 'migstat_admin'::name]))
+UNION ALL
+ SELECT u.rolname AS login,
+        CASE k.kind
+            WHEN 'load'::text THEN 'loader'::text
+            ELSE 'steward'::text
+        END AS role,
+    p.name AS purpose,
+    k.kind AS access
+   FROM ((((membership x
+     JOIN pg_roles u ON (((u.oid = x.member) AND u.rolcanlogin)))
+     JOIN pg_roles g ON ((g.oid = x.roleid)))
+     CROSS JOIN ( VALUES ('load'::text), ('read'::text), ('special'::text)) k(kind))
+     JOIN migstat.purpose p ON ((g.rolname = migstat.compartment_role(p.name, k.kind))));
+ALTER TABLE migstat.access OWNER TO migstat_owner;
+CREATE TABLE migstat.audit_log (
+    seq bigint NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    actor name NOT NULL,
+    action text NOT NULL,
+    purpose_id smallint,
+    batch_id integer,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    prev_hash bytea NOT NULL,
+    hash bytea NOT NULL
+);
+ALTER TABLE migstat.audit_log OWNER TO migstat_owner;
+ALTER TABLE migstat.batch ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME migstat.batch_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+CREATE TABLE migstat.source (
+    id smallint NOT NULL,
+    name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT source_name_check CHECK ((name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$'::text))
+);
+ALTER TABLE migstat.source OWNER TO migstat_owner;
+CREATE VIEW migstat.batches WITH (security_barrier='true') AS
+ SELECT b.id,
+    s.name AS source,
+    p.name AS purpose,
+    b.file_name,
+    b.sha256,
+    b.rows_read,
+    b.accepted,
+    b.rejected,
+    b.status,
+    b.imported_at,
+    b.imported_by,
+    b.withdrawn_at,
+    b.withdrawn_by,
+    b.withdraw_reason
+   FROM ((migstat.batch b
+     JOIN migstat.source s ON ((s.id = b.source_id)))
+     JOIN migstat.purpose p ON ((p.id = b.purpose_id)));
+ALTER TABLE migstat.batches OWNER TO migstat_owner;
+CREATE TABLE migstat.code (
+    dimension text NOT NULL,
+    id smallint NOT NULL,
+    code text NOT NULL,
+    label text NOT NULL,
+    parent text,
+    level smallint DEFAULT 1 NOT NULL,
+    sort_order integer NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    CONSTRAINT code_code_check CHECK ((code = upper(code))),
+    CONSTRAINT code_id_check CHECK ((id > 0))
+);
+ALTER TABLE migstat.code OWNER TO migstat_owner;
+COMMENT ON TABLE migstat.code IS 'Code lists (ISO 3166-1/-2, ICAO 9303, ISCO-08, SDMX CL_SEX, ICMW art. 2, Washington Group, national ethnicity list)';
+CREATE TABLE migstat.dimension (
+    name text NOT NULL,
+    ord smallint NOT NULL,
+    code_list text,
+    is_record_column boolean NOT NULL,
+    is_required boolean NOT NULL,
+    is_special_category boolean NOT NULL,
+    is_paragraph20 boolean NOT NULL,
+    only_occurring_codes boolean NOT NULL,
+    sdmx_id text NOT NULL,
+    label text NOT NULL,
+    unknown_codes text[] DEFAULT '{}'::text[] NOT NULL,
+    CONSTRAINT dimension_name_check CHECK ((name ~ '^[a-z][a-z_]*$'::text))
+);
+ALTER TABLE migstat.dimension OWNER TO migstat_owner;
+COMMENT ON TABLE migstat.dimension IS 'The dimension catalogue (written by migstat db init from DimensionCatalog.swift)';
+CREATE TABLE migstat.estimate (
+    id bigint NOT NULL,
+    purpose_id smallint NOT NULL,
+    source_id smallint NOT NULL,
+    period_from date NOT NULL,
+    period_to date NOT NULL,
+    dims jsonb DEFAULT '{}'::jsonb NOT NULL,
+    value numeric NOT NULL,
+    lower_bound numeric,
+    upper_bound numeric,
+    method text NOT NULL,
+    source_reference text,
+    loaded_at timestamp with time zone DEFAULT now() NOT NULL,
+    loaded_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT estimate_check CHECK ((period_from <= period_to)),
+    CONSTRAINT estimate_check1 CHECK (((value >= (0)::numeric) AND (COALESCE(lower_bound, (0)::numeric) >= (0)::numeric))),
+    CONSTRAINT estimate_check2 CHECK (((lower_bound IS NULL) OR (lower_bound <= value))),
+    CONSTRAINT estimate_check3 CHECK (((upper_bound IS NULL) OR (value <= upper_bound))),
+    CONSTRAINT estimate_dims_check CHECK ((jsonb_typeof(dims) = 'object'::text)),
+    CONSTRAINT estimate_method_check CHECK ((length(btrim(method)) > 0))
+);
+ALTER TABLE migstat.estimate OWNER TO migstat_owner;
+COMMENT ON TABLE migstat.estimate IS 'Estimates (studies, other sources) shown in reports flagged OBS_STATUS E; dims: {dimension: code}, a missing dimension = total';
+ALTER TABLE migstat.estimate ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME migstat.estimate_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+CREATE SEQUENCE migstat.extract_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+ALTER TABLE migstat.extract_seq OWNER TO migstat_owner;
+ALTER TABLE migstat.purpose ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME migstat.purpose_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+CREATE TABLE migstat.records (
+    purpose_id smallint NOT NULL,
+    source_id smallint NOT NULL,
+    batch_id integer NOT NULL,
+    line_no integer NOT NULL,
+    event_date date NOT NULL,
+    direction smallint NOT NULL,
+    sex smallint NOT NULL,
+    age smallint,
+    nationality smallint NOT NULL,
+    country smallint,
+    region smallint,
+    reason smallint,
+    occupation smallint,
+    worker_category smallint,
+    ethnicity smallint,
+    migration_status smallint NOT NULL,
+    disability smallint,
+    record_id text NOT NULL,
+    person_pseudonym bytea,
+    CONSTRAINT records_age_check CHECK (((age >= 0) AND (age <= 130))),
+    CONSTRAINT records_person_pseudonym_check CHECK ((octet_length(person_pseudonym) = 32)),
+    CONSTRAINT records_record_id_check CHECK (((length(record_id) >= 1) AND (length(record_id) <= 64)))
+)
+PARTITION BY LIST (purpose_id);
+ALTER TABLE ONLY migstat.records FORCE ROW LEVEL SECURITY;
+ALTER TABLE migstat.records OWNER TO migstat_owner;
+COMMENT ON TABLE migstat.records IS 'Record-level migration-flow events (personal data). Access only via migstat functions.';
+CREATE TABLE migstat.schema_migrations (
+    version integer NOT NULL,
+    name text NOT NULL,
+    sha256 text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL,
+    applied_by name DEFAULT SESSION_USER NOT NULL
+);
+ALTER TABLE migstat.schema_migrations OWNER TO migstat_owner;
+CREATE TABLE migstat.schema_objects (
+    path text NOT NULL,
+    sha256 text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL,
+    applied_by name DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT schema_objects_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+ALTER TABLE migstat.schema_objects OWNER TO migstat_owner;
+ALTER TABLE migstat.source ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME migstat.source_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+ALTER TABLE ONLY migstat.audit_log
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (seq);
+ALTER TABLE ONLY migstat.batch
+    ADD CONSTRAINT batch_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY migstat.code
+    ADD CONSTRAINT code_dimension_code_key UNIQUE (dimension, code);
+ALTER TABLE ONLY migstat.code
+    ADD CONSTRAINT code_pkey PRIMARY KEY (dimension, id);
+ALTER TABLE ONLY migstat.dimension
+    ADD CONSTRAINT dimension_ord_key UNIQUE (ord);
+ALTER TABLE ONLY migstat.dimension
+    ADD CONSTRAINT dimension_pkey PRIMARY KEY (name);
+ALTER TABLE ONLY migstat.estimate
+    ADD CONSTRAINT estimate_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY migstat.purpose
+    ADD CONSTRAINT purpose_key_id_key UNIQUE (key_id);
+ALTER TABLE ONLY migstat.purpose
+    ADD CONSTRAINT purpose_name_key UNIQUE (name);
+ALTER TABLE ONLY migstat.purpose
+    ADD CONSTRAINT purpose_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY migstat.schema_migrations
+    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+ALTER TABLE ONLY migstat.schema_objects
+    ADD CONSTRAINT schema_objects_pkey PRIMARY KEY (path);
+ALTER TABLE ONLY migstat.setting
+    ADD CONSTRAINT setting_pkey PRIMARY KEY (key);
+ALTER TABLE ONLY migstat.source
+    ADD CONSTRAINT source_name_key UNIQUE (name);
+ALTER TABLE ONLY migstat.source
+    ADD CONSTRAINT source_pkey PRIMARY KEY (id);
+CREATE UNIQUE INDEX batch_live_sha256 ON migstat.batch USING btree (sha256) WHERE (status = ANY (ARRAY['loading'::text, 'loaded'::text]));
+CREATE INDEX estimate_period ON migstat.estimate USING btree (period_from, period_to);
+CREATE TRIGGER audit_log_insert_guard BEFORE INSERT ON migstat.audit_log FOR EACH ROW EXECUTE FUNCTION migstat.audit_log_insert_guard();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON migstat.audit_log FOR EACH STATEMENT EXECUTE FUNCTION migstat.audit_log_immutable();
+CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON migstat.audit_log FOR EACH ROW EXECUTE FUNCTION migstat.audit_log_immutable();
+ALTER TABLE ONLY migstat.batch
+    ADD CONSTRAINT batch_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
+ALTER TABLE ONLY migstat.batch
+    ADD CONSTRAINT batch_source_id_fkey FOREIGN KEY (source_id) REFERENCES migstat.source(id);
+ALTER TABLE ONLY migstat.estimate
+    ADD CONSTRAINT estimate_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
+ALTER TABLE ONLY migstat.estimate
+    ADD CONSTRAINT estimate_source_id_fkey FOREIGN KEY (source_id) REFERENCES migstat.source(id);
+CREATE POLICY owner_only ON migstat.records TO migstat_owner USING (true) WITH CHECK (true);
+ALTER TABLE migstat.records ENABLE ROW LEVEL SECURITY;
+ACL function migstat."extract"(text,text,text[],jsonb) migstat_steward EXECUTE
+ACL function migstat.access_grant(name,text,text[],boolean) migstat_admin EXECUTE
+ACL function migstat.access_revoke(name,text,text[],boolean) migstat_admin EXECUTE
+ACL function migstat.audit_verify() migstat_auditor EXECUTE
+ACL function migstat.begin_batch(text,text,text,text) migstat_loader EXECUTE
+ACL function migstat.check_batch(integer,text[]) migstat_loader EXECUTE
+ACL function migstat.compartment_role(text,text) migstat_admin EXECUTE
+ACL function migstat.compartment_role(text,text) migstat_auditor EXECUTE
+ACL function migstat.coverage(date,date,text) migstat_admin EXECUTE
+ACL function migstat.coverage(date,date,text) migstat_analyst EXECUTE
+ACL function migstat.coverage(date,date,text) migstat_steward EXECUTE
+ACL function migstat.estimates_import(text,text,jsonb) migstat_loader EXECUTE
+ACL function migstat.extract_gaps() migstat_auditor EXECUTE
+ACL function migstat.finish_batch(integer,integer,integer) migstat_loader EXECUTE
+ACL function migstat.load_codes(text,text[],text[],text[],smallint[],boolean) migstat_admin EXECUTE
+ACL function migstat.my_access() migstat_admin EXECUTE
+ACL function migstat.my_access() migstat_analyst EXECUTE
+ACL function migstat.my_access() migstat_auditor EXECUTE
+ACL function migstat.my_access() migstat_loader EXECUTE
+ACL function migstat.my_access() migstat_steward EXECUTE
+ACL function migstat.purpose_add(text,text,text) migstat_admin EXECUTE
+ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_admin EXECUTE
+ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_analyst EXECUTE
+ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_steward EXECUTE
+ACL function migstat.withdraw_batch(integer,text) migstat_admin EXECUTE
+ACL function migstat.withdraw_batch(integer,text) migstat_loader EXECUTE
+ACL relation migstat.access migstat_admin SELECT
+ACL relation migstat.access migstat_auditor SELECT
+ACL relation migstat.audit_log migstat_auditor SELECT
+ACL relation migstat.batch migstat_admin SELECT
+ACL relation migstat.batch migstat_auditor SELECT
+ACL relation migstat.batch migstat_loader SELECT
+ACL relation migstat.batch migstat_steward SELECT
+ACL relation migstat.batches migstat_admin SELECT
+ACL relation migstat.batches migstat_auditor SELECT
+ACL relation migstat.batches migstat_loader SELECT
+ACL relation migstat.batches migstat_steward SELECT
+ACL relation migstat.code migstat_admin SELECT
+ACL relation migstat.code migstat_analyst SELECT
+ACL relation migstat.code migstat_auditor SELECT
+ACL relation migstat.code migstat_loader SELECT
+ACL relation migstat.code migstat_steward SELECT
+ACL relation migstat.dimension migstat_admin SELECT
+ACL relation migstat.dimension migstat_analyst SELECT
+ACL relation migstat.dimension migstat_auditor SELECT
+ACL relation migstat.dimension migstat_loader SELECT
+ACL relation migstat.dimension migstat_steward SELECT
+ACL relation migstat.purpose migstat_admin SELECT
+ACL relation migstat.purpose migstat_analyst SELECT
+ACL relation migstat.purpose migstat_auditor SELECT
+ACL relation migstat.purpose migstat_loader SELECT
+ACL relation migstat.purpose migstat_steward SELECT
+ACL relation migstat.schema_migrations migstat_admin SELECT
+ACL relation migstat.schema_migrations migstat_auditor SELECT
+ACL relation migstat.schema_objects migstat_admin SELECT
+ACL relation migstat.schema_objects migstat_auditor SELECT
+ACL relation migstat.setting migstat_admin SELECT
+ACL relation migstat.setting migstat_analyst SELECT
+ACL relation migstat.setting migstat_auditor SELECT
+ACL relation migstat.setting migstat_loader SELECT
+ACL relation migstat.setting migstat_steward SELECT
+ACL relation migstat.source migstat_admin SELECT
+ACL relation migstat.source migstat_analyst SELECT
+ACL relation migstat.source migstat_auditor SELECT
+ACL relation migstat.source migstat_loader SELECT
+ACL relation migstat.source migstat_steward SELECT
+ACL schema migstat migstat_admin USAGE
+ACL schema migstat migstat_analyst USAGE
+ACL schema migstat migstat_auditor USAGE
+ACL schema migstat migstat_loader USAGE
+ACL schema migstat migstat_steward USAGE
+ACL schema migstat_data migstat_loader USAGE
