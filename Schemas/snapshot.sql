@@ -324,19 +324,15 @@ CREATE FUNCTION migstat.coverage(p_period_from date DEFAULT NULL::date, p_period
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
     SET row_security TO 'on'
-    AS $$
+    AS $_$
 #variable_conflict use_column
 DECLARE
-    v_src   smallint;
-    v_k     integer := migstat.report_threshold(false, NULL);
-    v_ks    integer := migstat.report_threshold(true, NULL);
-    u_sex   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'sex' AND code = '_U');
-    u_nat   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'country' AND code = 'XXX');
-    u_rea   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'reason' AND code = 'UNK');
-    u_wc    integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'worker_category' AND code = 'UNK');
-    u_eth   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'ethnicity' AND code = 'UNK');
-    u_ms    integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'migration_status' AND code = 'UNK');
-    u_dis   integer[] := ARRAY(SELECT id FROM migstat.code WHERE dimension = 'disability' AND code = 'UNK');
+    v_src     smallint;
+    v_k       integer := migstat.report_threshold(false, NULL);
+    v_ks      integer := migstat.report_threshold(true, NULL);
+    v_dims    text[];
+    v_special boolean[];
+    v_counts  text;
 BEGIN
     PERFORM migstat.require_report_reader();
     IF p_period_from > p_period_to THEN
@@ -345,56 +341,54 @@ BEGIN
     IF p_source IS NOT NULL THEN
         SELECT id INTO v_src FROM migstat.source s WHERE s.name = p_source;
         IF NOT FOUND THEN
-            RAISE EXCEPTION 'unknown source "%"', p_source USING ERRCODE = 'MS404';
+            RAISE EXCEPTION 'unknown source "%"', p_source USING ERRCODE = 'MS404', COLUMN = 'source';
         END IF;
     END IF;
-    RETURN QUERY
+    -- One count per dimension: its stated values (not NULL, not an unknown code).
+    SELECT array_agg(d.name ORDER BY d.ord), array_agg(d.is_special_category ORDER BY d.ord),
+           string_agg(CASE WHEN u.ids IS NULL THEN format('count(r.%I)', d.name)
+                           ELSE format('count(*) FILTER (WHERE r.%I <> ALL (%L::smallint[]))', d.name, u.ids) END,
+                      ', ' ORDER BY d.ord)
+      INTO v_dims, v_special, v_counts
+      FROM migstat.dimension d
+      LEFT JOIN LATERAL (SELECT array_agg(c.id) AS ids FROM migstat.code c
+                          WHERE c.dimension = d.code_list AND c.code = ANY (d.unknown_codes)) u ON true
+     WHERE d.is_paragraph20;
+    RETURN QUERY EXECUTE format($q$
     WITH c AS (
-        SELECT r.source_id, date_part('year', r.event_date)::integer AS y, count(*) AS n,
-               count(*) FILTER (WHERE r.sex <> ALL (u_sex)) AS sex,
-               count(r.age) AS age,
-               count(*) FILTER (WHERE r.nationality <> ALL (u_nat)) AS nationality,
-               count(*) FILTER (WHERE r.reason <> ALL (u_rea)) AS reason,
-               count(r.occupation) AS occupation,
-               count(*) FILTER (WHERE r.worker_category <> ALL (u_wc)) AS worker_category,
-               count(*) FILTER (WHERE r.ethnicity <> ALL (u_eth)) AS ethnicity,
-               count(*) FILTER (WHERE r.migration_status <> ALL (u_ms)) AS migration_status,
-               count(*) FILTER (WHERE r.disability <> ALL (u_dis)) AS disability
+        SELECT r.source_id, date_part('year', r.event_date)::integer AS y, count(*) AS n, ARRAY[%s] AS st
           FROM migstat.records r
-         WHERE (v_src IS NULL OR r.source_id = v_src)
-           AND (p_period_from IS NULL OR r.event_date >= p_period_from)
-           AND (p_period_to IS NULL OR r.event_date <= p_period_to)
+         WHERE ($1 IS NULL OR r.source_id = $1)
+           AND ($2 IS NULL OR r.event_date >= $2)
+           AND ($3 IS NULL OR r.event_date <= $3)
          GROUP BY 1, 2
     ), x AS (
-        SELECT s.name, c.y, d.ord, d.dim, c.n, d.st,
-               c.n >= v_k AS n_ok,
-               c.n >= v_k AND (d.st = 0 OR d.st >= CASE WHEN d.special THEN v_ks ELSE v_k END) AS st_ok
+        SELECT s.name, c.y, d.ord, d.dim, c.n, c.st[d.ord] AS st,
+               c.n >= $4 AS n_ok,
+               c.n >= $4 AND (c.st[d.ord] = 0 OR c.st[d.ord] >= CASE WHEN d.special THEN $5 ELSE $4 END) AS st_ok
           FROM c
           JOIN migstat.source s ON s.id = c.source_id
-         CROSS JOIN LATERAL (VALUES (1, 'sex', c.sex, false), (2, 'age', c.age, false),
-                                    (3, 'nationality', c.nationality, false), (4, 'reason', c.reason, false),
-                                    (5, 'occupation', c.occupation, false), (6, 'worker_category', c.worker_category, false),
-                                    (7, 'ethnicity', c.ethnicity, true), (8, 'migration_status', c.migration_status, true),
-                                    (9, 'disability', c.disability, true)) AS d(ord, dim, st, special)
+         CROSS JOIN unnest($6::text[], $7::boolean[]) WITH ORDINALITY AS d(dim, special, ord)
     )
     SELECT x.name::text, x.y::text, x.dim::text,
            CASE WHEN x.n_ok THEN x.n END,
            CASE WHEN x.st_ok THEN x.st END,
            CASE WHEN x.st_ok THEN round(x.st::numeric / x.n, 4) END
       FROM x
-     ORDER BY x.name, x.y, x.ord;
+     ORDER BY x.name, x.y, x.ord$q$, v_counts)
+    USING v_src, p_period_from, p_period_to, v_k, v_ks, v_dims, v_special;
     PERFORM migstat.audit('coverage.run', jsonb_build_object('period_from', p_period_from, 'period_to', p_period_to,
                           'source', p_source));
 END
-$$;
+$_$;
 ALTER FUNCTION migstat.coverage(p_period_from date, p_period_to date, p_source text) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
     AS $_$
 DECLARE
-    c_dims  CONSTANT text[] := ARRAY['direction', 'sex', 'age', 'nationality', 'country', 'region', 'reason',
-                                     'occupation', 'worker_category', 'ethnicity', 'migration_status', 'disability'];
+    -- The record dimensions of the catalogue.
+    c_dims  CONSTANT text[] := ARRAY(SELECT d.name FROM migstat.dimension d WHERE d.is_record_column ORDER BY d.ord);
     c_keys  CONSTANT text[] := ARRAY['period_from', 'period_to', 'dims', 'value', 'lower_bound', 'upper_bound',
                                      'method', 'source_reference'];
     v_p      migstat.purpose;
@@ -506,7 +500,7 @@ BEGIN
             ELSE
                 v_txt := upper(v_txt);
                 IF NOT EXISTS (SELECT 1 FROM migstat.code
-                                WHERE dimension = CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END
+                                WHERE dimension = (SELECT d.code_list FROM migstat.dimension d WHERE d.name = v_key)
                                   AND code = v_txt AND active) THEN
                     RAISE EXCEPTION 'estimates row %: field dims.%: not a code of the list', v_i, v_key
                         USING ERRCODE = 'invalid_parameter_value', COLUMN = 'dims.' || v_key, DETAIL = format('row=%s', v_i);
@@ -533,14 +527,13 @@ CREATE FUNCTION migstat."extract"(p_purpose text, p_reason text, p_columns text[
     AS $$
 #variable_conflict use_column
 DECLARE
-    c_all     constant text[] := ARRAY['batch_id', 'line_no', 'record_id', 'person_pseudonym', 'event_date',
-                                       'direction', 'sex', 'age', 'nationality', 'country', 'region', 'reason',
-                                       'occupation', 'worker_category', 'ethnicity', 'migration_status',
-                                       'disability'];
-    c_special constant text[] := ARRAY['ethnicity', 'migration_status', 'disability'];
-    c_codes   constant text[] := ARRAY['direction', 'sex', 'nationality', 'country', 'region', 'reason',
-                                       'occupation', 'worker_category', 'ethnicity', 'migration_status',
-                                       'disability'];
+    -- The record's dimensions, special categories and coded dimensions come from the catalogue.
+    c_all     constant text[] := ARRAY['batch_id', 'line_no', 'record_id', 'person_pseudonym', 'event_date']
+                                 || ARRAY(SELECT d.name FROM migstat.dimension d WHERE d.is_record_column ORDER BY d.ord);
+    c_special constant text[] := ARRAY(SELECT d.name FROM migstat.dimension d WHERE d.is_special_category
+                                        ORDER BY d.ord);
+    c_codes   constant text[] := ARRAY(SELECT d.name FROM migstat.dimension d
+                                        WHERE d.is_record_column AND d.code_list IS NOT NULL ORDER BY d.ord);
     c_keys    constant text[] := c_codes || ARRAY['event_date_from', 'event_date_to', 'age_from', 'age_to',
                                                   'batch_id'];
     v_p       migstat.purpose;

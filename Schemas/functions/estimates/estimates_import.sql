@@ -12,8 +12,8 @@ CREATE OR REPLACE FUNCTION migstat.estimates_import(p_source text, p_purpose tex
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
 DECLARE
-    c_dims  CONSTANT text[] := ARRAY['direction', 'sex', 'age', 'nationality', 'country', 'region', 'reason',
-                                     'occupation', 'worker_category', 'ethnicity', 'migration_status', 'disability'];
+    -- The record dimensions of the catalogue.
+    c_dims  CONSTANT text[] := ARRAY(SELECT d.name FROM migstat.dimension d WHERE d.is_record_column ORDER BY d.ord);
     c_keys  CONSTANT text[] := ARRAY['period_from', 'period_to', 'dims', 'value', 'lower_bound', 'upper_bound',
                                      'method', 'source_reference'];
     v_p      migstat.purpose;
@@ -126,7 +126,7 @@ BEGIN
             ELSE
                 v_txt := upper(v_txt);
                 IF NOT EXISTS (SELECT 1 FROM migstat.code
-                                WHERE dimension = CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END
+                                WHERE dimension = (SELECT d.code_list FROM migstat.dimension d WHERE d.name = v_key)
                                   AND code = v_txt AND active) THEN
                     RAISE EXCEPTION 'estimates row %: field dims.%: not a code of the list', v_i, v_key
                         USING ERRCODE = 'invalid_parameter_value', COLUMN = 'dims.' || v_key, DETAIL = format('row=%s', v_i);

@@ -27,14 +27,13 @@ RETURNS TABLE (batch_id integer, line_no integer, record_id text, person_pseudon
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp SET row_security = on AS $$
 #variable_conflict use_column
 DECLARE
-    c_all     constant text[] := ARRAY['batch_id', 'line_no', 'record_id', 'person_pseudonym', 'event_date',
-                                       'direction', 'sex', 'age', 'nationality', 'country', 'region', 'reason',
-                                       'occupation', 'worker_category', 'ethnicity', 'migration_status',
-                                       'disability'];
-    c_special constant text[] := ARRAY['ethnicity', 'migration_status', 'disability'];
-    c_codes   constant text[] := ARRAY['direction', 'sex', 'nationality', 'country', 'region', 'reason',
-                                       'occupation', 'worker_category', 'ethnicity', 'migration_status',
-                                       'disability'];
+    -- The record's dimensions, special categories and coded dimensions come from the catalogue.
+    c_all     constant text[] := ARRAY['batch_id', 'line_no', 'record_id', 'person_pseudonym', 'event_date']
+                                 || ARRAY(SELECT d.name FROM migstat.dimension d WHERE d.is_record_column ORDER BY d.ord);
+    c_special constant text[] := ARRAY(SELECT d.name FROM migstat.dimension d WHERE d.is_special_category
+                                        ORDER BY d.ord);
+    c_codes   constant text[] := ARRAY(SELECT d.name FROM migstat.dimension d
+                                        WHERE d.is_record_column AND d.code_list IS NOT NULL ORDER BY d.ord);
     c_keys    constant text[] := c_codes || ARRAY['event_date_from', 'event_date_to', 'age_from', 'age_to',
                                                   'batch_id'];
     v_p       migstat.purpose;
