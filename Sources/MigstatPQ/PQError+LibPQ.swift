@@ -28,10 +28,10 @@ extension PQError {
             sqlState: field(DiagnosticField.sqlState).map { SQLState($0) },
             detail: field(DiagnosticField.detail),
             hint: field(DiagnosticField.hint),
-            constraintName: field(DiagnosticField.constraintName),
-            schemaName: field(DiagnosticField.schemaName),
-            tableName: field(DiagnosticField.tableName),
-            columnName: field(DiagnosticField.columnName),
+            constraint: field(DiagnosticField.constraintName),
+            schema: field(DiagnosticField.schemaName),
+            table: field(DiagnosticField.tableName),
+            column: field(DiagnosticField.columnName),
             context: field(DiagnosticField.context),
             query: query
         )

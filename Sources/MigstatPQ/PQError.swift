@@ -63,14 +63,15 @@ package struct PQError: Error, CustomStringConvertible, CustomDebugStringConvert
     package var detail: String?
     /// The server's `HINT`.
     package var hint: String?
-    /// The name of the violated constraint, if any.
-    package var constraintName: String?
-    /// The schema of the object the error is about, if any.
-    package var schemaName: String?
-    /// The table the error is about, if any.
-    package var tableName: String?
-    /// The column the error is about, if any.
-    package var columnName: String?
+    /// The name of the violated constraint, if any (`PG_DIAG_CONSTRAINT_NAME`).
+    package var constraint: String?
+    /// The schema of the object the error is about, if any (`PG_DIAG_SCHEMA_NAME`).
+    package var schema: String?
+    /// The table the error is about, if any (`PG_DIAG_TABLE_NAME`).
+    package var table: String?
+    /// The column the error is about, if any (`PG_DIAG_COLUMN_NAME`; a PL/pgSQL `RAISE … USING COLUMN =`
+    /// sets it, e.g. to the field of an argument that was refused).
+    package var column: String?
     /// The server's `CONTEXT` (call stack, `COPY` line); may contain data values.
     package var context: String?
     /// The SQL text that failed; never the values bound to its parameters.
@@ -83,10 +84,10 @@ package struct PQError: Error, CustomStringConvertible, CustomDebugStringConvert
     ///   - sqlState: the SQLSTATE, if known.
     ///   - detail: the server's `DETAIL`.
     ///   - hint: the server's `HINT`.
-    ///   - constraintName: the violated constraint.
-    ///   - schemaName: the schema concerned.
-    ///   - tableName: the table concerned.
-    ///   - columnName: the column concerned.
+    ///   - constraint: the violated constraint.
+    ///   - schema: the schema concerned.
+    ///   - table: the table concerned.
+    ///   - column: the column concerned.
     ///   - context: the server's `CONTEXT`.
     ///   - query: the SQL text, without parameter values.
     package init(
@@ -95,10 +96,10 @@ package struct PQError: Error, CustomStringConvertible, CustomDebugStringConvert
         sqlState: SQLState? = nil,
         detail: String? = nil,
         hint: String? = nil,
-        constraintName: String? = nil,
-        schemaName: String? = nil,
-        tableName: String? = nil,
-        columnName: String? = nil,
+        constraint: String? = nil,
+        schema: String? = nil,
+        table: String? = nil,
+        column: String? = nil,
         context: String? = nil,
         query: String? = nil
     ) {
@@ -107,10 +108,10 @@ package struct PQError: Error, CustomStringConvertible, CustomDebugStringConvert
         self.sqlState = sqlState
         self.detail = detail
         self.hint = hint
-        self.constraintName = constraintName
-        self.schemaName = schemaName
-        self.tableName = tableName
-        self.columnName = columnName
+        self.constraint = constraint
+        self.schema = schema
+        self.table = table
+        self.column = column
         self.context = context
         self.query = query
     }
@@ -144,8 +145,8 @@ package struct PQError: Error, CustomStringConvertible, CustomDebugStringConvert
         }
         fields.append("message: \(String(reflecting: message))")
         let optionalFields: [(String, String?)] = [
-            ("detail", detail), ("hint", hint), ("constraint", constraintName), ("schema", schemaName),
-            ("table", tableName), ("column", columnName), ("context", context), ("query", query),
+            ("detail", detail), ("hint", hint), ("constraint", constraint), ("schema", schema),
+            ("table", table), ("column", column), ("context", context), ("query", query),
         ]
         for case (let name, let value?) in optionalFields {
             fields.append("\(name): \(String(reflecting: value))")

@@ -144,3 +144,28 @@ package struct PQResult: Sendable {
         PQError(code: .unexpectedResult, message: message)
     }
 }
+
+extension PQResult {
+    /// The value at `row` and `column` as an integer, `nil` for SQL NULL.
+    /// - Throws: ``PQError`` `.unexpectedResult` if it is not NULL and not an integer, or out of range.
+    package func optionalInt(_ row: Int, _ column: Int) throws -> Int? {
+        guard row >= 0 && row < rowCount, column >= 0 && column < columnCount else {
+            return try int(row, column)  // throws the out-of-range error
+        }
+        return self[row, column] == nil ? nil : try int(row, column)
+    }
+
+    /// The value at `row` in the column called `column` as an integer, `nil` for SQL NULL.
+    /// - Throws: ``PQError`` `.unexpectedResult` if the column does not exist or the value is not an integer.
+    package func optionalInt(_ row: Int, _ column: String) throws -> Int? {
+        guard let index = columnIndex(named: column) else { return try int(row, column) }
+        return try optionalInt(row, index)
+    }
+
+    /// The value at `row` in the column called `column` as text, `nil` for SQL NULL.
+    /// - Throws: ``PQError`` `.unexpectedResult` if the column does not exist.
+    package func optionalString(_ row: Int, _ column: String) throws -> String? {
+        guard let index = columnIndex(named: column) else { return try string(row, column) }
+        return self[row, index]
+    }
+}

@@ -75,6 +75,9 @@ package struct SQLState: Hashable, Sendable, ExpressibleByStringLiteral, CustomS
     package static let dataException: SQLState = "22000"
     /// `22P02` invalid_text_representation, e.g. `'abc'::int`.
     package static let invalidTextRepresentation: SQLState = "22P02"
+    /// `22023` invalid_parameter_value: a function refused an argument (migstat's functions name it in
+    /// ``PQError/column`` and ``PQError/detail``).
+    package static let invalidParameterValue: SQLState = "22023"
 
     // MARK: Class 23, integrity constraint violation
 

@@ -364,8 +364,8 @@ struct PQConnectionTests {
             try connection.execute("INSERT INTO pq_unique VALUES ($1)", [value])
         }
         #expect(error.code == .queryFailed)
-        #expect(error.constraintName == "pq_unique_pkey")
-        #expect(error.tableName == "pq_unique")
+        #expect(error.constraint == "pq_unique_pkey")
+        #expect(error.table == "pq_unique")
         #expect(error.query == "INSERT INTO pq_unique VALUES ($1)")
         #expect(error.detail?.contains(value) == true)
         #expect(!error.description.contains(value))

@@ -8,10 +8,10 @@ import Testing
         sqlState: .uniqueViolation,
         detail: "Key (record_id)=(secret-4711) already exists.",
         hint: "Hint mentioning secret-hint-value.",
-        constraintName: "flows_pkey",
-        schemaName: "public",
-        tableName: "flows",
-        columnName: "record_id",
+        constraint: "flows_pkey",
+        schema: "public",
+        table: "flows",
+        column: "record_id",
         context: "COPY flows, line 3: \"secret-context-row\"",
         query: "INSERT INTO flows (record_id) VALUES ($1)"
     )
@@ -84,5 +84,16 @@ import Testing
             ])
         #expect(Set(codes).count == codes.count)
         #expect(PQError.Code.queryFailed == .queryFailed)
+    }
+}
+
+/// The server's fields are exposed by name, so callers map errors from SQLSTATE and fields, never from text.
+@Suite struct PQErrorFieldTests {
+    @Test func serverFieldsAreExposed() {
+        let error = PQError(code: .queryFailed, message: "not a code of the list", sqlState: .invalidParameterValue,
+                            detail: "row=2", hint: "h", constraint: "c", table: "t", column: "dims.sex")
+        #expect(error.column == "dims.sex" && error.detail == "row=2" && error.hint == "h")
+        #expect(error.constraint == "c" && error.table == "t")
+        #expect(SQLState.invalidParameterValue.rawValue == "22023")
     }
 }
