@@ -12,6 +12,8 @@ package struct MigstatError: Error, CustomStringConvertible, Sendable {
 
         /// The file cannot be opened or read.
         package static let fileUnreadable = Code("file unreadable")
+        /// An output (report file, stdout, rejects file) cannot be written: disk full, permission, closed pipe.
+        package static let writeFailed = Code("write failed")
         /// The CSV structure is broken beyond a single row (e.g. an unterminated quote).
         package static let malformedCSV = Code("malformed CSV")
         /// The header is missing, empty, or names a missing, unknown or repeated column.

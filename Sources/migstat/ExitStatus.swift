@@ -9,12 +9,13 @@ import Darwin
 #endif
 
 /// The one place errors become messages on stderr and sysexits(3) codes:
-/// 65 rejected data, 69 database unavailable, 75 serialization/deadlock, 77 permission denied
-/// (SQLSTATE 42501), 64 bad arguments, 70 anything else.
+/// 65 rejected data, 69 database unavailable, 74 an output cannot be written, 75 serialization/deadlock,
+/// 77 permission denied (SQLSTATE 42501), 64 bad arguments, 70 anything else.
 enum ExitStatus {
     static let dataError: Int32 = 65
     static let unavailable: Int32 = 69
     static let software: Int32 = 70
+    static let ioError: Int32 = 74
     static let tempFail: Int32 = 75
     static let noPermission: Int32 = 77
     static let usage: Int32 = 64
@@ -45,6 +46,7 @@ enum ExitStatus {
             case .badHeader, .malformedCSV, .rowsRejected, .duplicateBatch, .fileUnreadable: dataError
             case .invalidArgument: usage
             case .notFound: dataError
+            case .writeFailed: ioError
             default: software
             }
             return (code, "error: " + error.description)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 @main
 struct Migstat: ParsableCommand {
@@ -9,7 +10,7 @@ struct Migstat: ParsableCommand {
             Connection: --dsn, or libpq's PG* environment variables and ~/.pgpass.
             Pseudonymisation keys: --key-dir or MIGSTAT_KEY_DIR (outside the database).
             Exit codes: 0 ok, 64 usage, 65 data rejected, 69 database unavailable, 70 internal,
-            75 retry (serialization), 77 permission denied.
+            74 output cannot be written, 75 retry (serialization), 77 permission denied.
             """,
         version: "0.1.0",
         subcommands: [
@@ -18,4 +19,21 @@ struct Migstat: ParsableCommand {
             AccessCommand.self, AuditCommand.self,
         ]
     )
+
+    /// Parses the arguments, bootstraps logging (stderr; `.debug` with `--verbose`, else `.notice`) and runs
+    /// the command. The only place logging is bootstrapped.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            let verbose = (command as? any DatabaseCommand)?.connection.verbose ?? false
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = verbose ? .debug : .notice
+                return handler
+            }
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

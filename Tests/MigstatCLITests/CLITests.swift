@@ -69,4 +69,49 @@ import MigstatPQ
         let denied = MigstatError(database: error(.insufficientPrivilege))
         #expect(ExitStatus.describe(denied, verbose: false).0 == 77)
     }
+
+    /// A write failure is not "data rejected": it has its own code, 74 (EX_IOERR).
+    @Test func aWriteFailureExitsWithIOError() throws {
+        #expect(ExitStatus.describe(MigstatError(.writeFailed, "cannot write"), verbose: false).0 == 74)
+        let sink = OutputSink(path: "/nonexistent-migstat-dir/report.csv")
+        do {
+            try sink.write("x")
+            Issue.record("writing into a missing directory succeeded")
+        } catch let failure as MigstatError {
+            #expect(failure.code == .writeFailed && failure.file == "/nonexistent-migstat-dir/report.csv")
+            #expect(ExitStatus.describe(failure, verbose: false).0 == 74)
+        }
+    }
+}
+
+@Suite struct CommandPreludeTests {
+    /// Every command that connects takes --dsn and --verbose from the one shared option group.
+    @Test func everyDatabaseCommandTakesDSNAndVerbose() throws {
+        let arguments: [[String]] = [
+            ["db", "init"], ["purpose", "list"], ["purpose", "add", "p", "--description", "d", "--retain-until", "5 years"],
+            ["import", "b.csv", "--source", "s", "--purpose", "p"], ["batches"], ["batches", "show", "1"],
+            ["batches", "withdraw", "1", "--reason", "r"], ["report", "--by", "sex"],
+            ["extract", "--purpose", "p", "--reason", "r"], ["codes"], ["codes", "load", "ethnicity", "f.csv"],
+            ["estimates", "import", "f.csv", "--source", "s", "--purpose", "p"], ["coverage"],
+            ["access", "grant", "a", "loader"], ["access", "revoke", "a", "loader"], ["access"], ["audit"],
+            ["audit", "verify"],
+        ]
+        for argument in arguments {
+            let command = try Migstat.parseAsRoot(argument + ["--dsn", "dbname=x", "--verbose"])
+            let prelude = try #require(command as? any DatabaseCommand, "\(argument)")
+            #expect(prelude.connection.dsn == "dbname=x" && prelude.connection.verbose, "\(argument)")
+        }
+    }
+
+    @Test func badFiltersAndHeadsAreUsageErrors() {
+        #expect(throws: (any Error).self) { try Migstat.parseAsRoot(["audit", "verify", "--head", "12"]) }
+        #expect(throws: (any Error).self) {
+            try Migstat.parseAsRoot(["extract", "--purpose", "p", "--reason", "r", "--filter", "sex"])
+        }
+    }
+
+    @Test func helpListsTheCataloguesDimensions() {
+        let help = ReportCommand.helpMessage()
+        for dimension in DimensionCatalog.reportNames { #expect(help.contains(dimension), "\(dimension)") }
+    }
 }

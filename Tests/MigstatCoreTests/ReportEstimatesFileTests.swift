@@ -98,13 +98,41 @@ import MigstatPQ
             Y",1,,,m,
 
             """)
-        let error = file.located(PQError(code: .queryFailed,
-                                          message: "estimates row 2: field dims.sex: not a code of the list",
-                                          sqlState: "22023"))
+        // The row (1-based index into the JSON array) is in DETAIL, the field in COLUMN; the message is
+        // the database's own, never parsed.
+        let error = file.located(PQError(code: .queryFailed, message: "not a code of the list", sqlState: "22023",
+                                          detail: "row=2", column: "dims.sex"))
         #expect(error.line == 3 && error.column == "sex" && error.message == "not a code of the list")
+        #expect(error.code == .rowsRejected && error.underlying?.sqlState == "22023")
         #expect(error.description == "est.csv:3: column \"sex\": not a code of the list")
-        let other = file.located(PQError(code: .queryFailed, message: "permission denied", sqlState: "42501"))
+        let field = file.located(PQError(code: .queryFailed, message: "not a valid date", sqlState: "22023",
+                                          detail: "row=1", column: "period_to"))
+        #expect(field.line == 2 && field.column == "period_to")
+        // The function's message repeats the location for psql users; the CLI says it once.
+        let full = file.located(PQError(code: .queryFailed,
+                                         message: "estimates row 2: field dims.sex: not a code of the list",
+                                         sqlState: "22023", detail: "row=2", column: "dims.sex"))
+        #expect(full.description == "est.csv:3: column \"sex\": not a code of the list")
+        // A row error without a field names the line only.
+        let row = file.located(PQError(code: .queryFailed, message: "not a JSON object", sqlState: "22023",
+                                        detail: "row=1"))
+        #expect(row.line == 2 && row.column == nil)
+        // The message text alone (no DETAIL) is not enough, nor a row outside the file, nor another SQLSTATE.
+        let textOnly = file.located(PQError(code: .queryFailed,
+                                             message: "estimates row 2: field dims.sex: not a code of the list",
+                                             sqlState: "22023"))
+        #expect(textOnly.line == nil && textOnly.code == .database)
+        let outside = file.located(PQError(code: .queryFailed, message: "m", sqlState: "22023", detail: "row=3",
+                                            column: "value"))
+        #expect(outside.line == nil)
+        let other = file.located(PQError(code: .queryFailed, message: "permission denied", sqlState: "42501",
+                                          detail: "row=1", column: "value"))
         #expect(other.line == nil && other.underlying?.sqlState == "42501")
+    }
+
+    /// The dimension columns are the catalogue's record dimensions.
+    @Test func theDimensionsAreTheCatalogues() {
+        #expect(EstimatesFile.dimensions == DimensionCatalog.record.map(\.name))
     }
 
     @Test func decimalsCompareExactly() {

@@ -1,7 +1,8 @@
 import Testing
 import MigstatCore
+import MigstatPQ
 
-/// Report parameters and how they are sent to migstat.report (no database).
+/// Report parameters and how `ReportStore` sends them to migstat.report (no database).
 @Suite struct ReportQueryTests {
     @Test func filtersAreParsedMergedAndSentAsJSON() throws {
         var query = ReportQuery(dimensions: [" Sex", "AGE "])
@@ -17,12 +18,12 @@ import MigstatCore
         #expect(ReportQuery(dimensions: ["sex"]).filtersJSON == "{}")
     }
 
-    /// COPY takes no parameters: each `$n` becomes a quoted literal, in one pass, so a value that
-    /// itself reads `$1` or holds quotes stays inside its own literal.
+    /// COPY takes no parameters: each parameter becomes a quoted literal where it was bound, so a value
+    /// that itself reads `$1` or holds quotes stays inside its own literal.
     @Test func copyStatementInlinesEachParameterOnceAsAQuotedLiteral() throws {
         var query = ReportQuery(dimensions: ["sex"], ageBands: "$1'; DROP TABLE x; --")
         try query.addFilter("nationality=$1,$10")
-        let sql = try query.copyStatement()
+        let sql = try PQConnection.copyStatement(selecting: ReportStore.statement(for: query))
         #expect(sql.hasPrefix("COPY (") && sql.hasSuffix(") TO STDOUT"))
         #expect(!sql.contains("$"  + "2") && !sql.contains("$" + "3::date"))
         #expect(sql.contains("migstat.report('{\"sex\"}'::text[], '{\"nationality\": [\"$1\", \"$10\"]}'::jsonb, NULL::date, NULL::date, NULL, '$1''; DROP TABLE x; --', NULL::integer, 'records', '1'::integer, 'false')"), "\(sql)")
@@ -32,12 +33,14 @@ import MigstatCore
         let query = ReportQuery(dimensions: ["sex", "period"], period: ReportPeriod("2024-Q2"), periodUnit: "month",
                                 ageBands: "0-17,18+", threshold: 10, count: .persons, occupationLevel: 2,
                                 withEstimates: true)
-        #expect(query.sqlParameters == ["{\"sex\",\"period\"}", "{}", "2024-04-01", "2024-06-30", "month", "0-17,18+",
-                                        "10", "persons", "2", "true"])
-        let plain = ReportQuery(dimensions: ["sex"])
-        #expect(plain.sqlParameters == ["{\"sex\"}", "{}", nil, nil, nil, nil, nil, "records", "1", "false"])
-        #expect(ReportQuery.sql.contains(
-            "migstat.report($1::text[], $2::jsonb, $3::date, $4::date, $5, $6, $7::integer"))
+        let statement = ReportStore.statement(for: query)
+        #expect(statement.parameters == ["{\"sex\",\"period\"}", "{}", "2024-04-01", "2024-06-30", "month",
+                                         "0-17,18+", "10", "persons", "2", "true"])
+        let plain = ReportStore.statement(for: ReportQuery(dimensions: ["sex"]))
+        #expect(plain.parameters == ["{\"sex\"}", "{}", nil, nil, nil, nil, nil, "records", "1", "false"])
+        #expect(statement.sql.contains(
+            "migstat.report($1::text[], $2::jsonb, $3::date, $4::date, $5, $6, $7::integer, $8, $9::integer, $10)"),
+            "\(statement.sql)")
     }
 
     @Test func aPeriodUnitAddsThePeriodDimensionLast() {

@@ -1,7 +1,5 @@
-package import MigstatPQ
-
 /// The code lists of a migstat database, as the importer needs them: code → small integer id,
-/// per dimension. Loaded once per import from `migstat.code` (active codes only).
+/// per dimension. Loaded once per import from `migstat.code` (active codes only; `CodeStore.codeBook()`).
 package struct CodeBook: Sendable {
     /// One code list: canonical (upper-case) code → id.
     ///
@@ -136,17 +134,5 @@ package struct CodeBook: Sendable {
     /// The list of a dimension (`nationality` and `country` share the `country` list); empty if unknown.
     package subscript(dimension: String) -> List {
         lists[dimension == "nationality" ? "country" : dimension] ?? List([])
-    }
-
-    /// Loads the active codes of every list.
-    /// - Throws: `PQError` when the query fails.
-    package static func load(from connection: PQConnection) throws -> CodeBook {
-        let result = try connection.execute("SELECT dimension, code, id FROM migstat.code WHERE active")
-        var pairs: [String: [(String, Int16)]] = [:]
-        for row in 0..<result.rowCount {
-            let dimension = try result.string(row, 0)
-            pairs[dimension, default: []].append((try result.string(row, 1), Int16(try result.int(row, 2))))
-        }
-        return CodeBook(lists: pairs.mapValues { List($0) })
     }
 }

@@ -1,4 +1,4 @@
-package import MigstatPQ
+import MigstatPQ
 
 /// A code-list file: CSV with header `dimension,code,label,parent,level,sort_order`
 /// (the shipped lists in `Schemas/codes/`), or `code,label` for one dimension given on the
@@ -61,34 +61,11 @@ package struct CodeListFile: Sendable {
         }
         return order.map { lists[$0]! }
     }
-
-    /// Loads a list through `migstat.load_codes` (administrators; ids stay stable for known codes).
-    /// - Parameter replace: deactivate codes of the dimension that the list no longer has.
-    package static func load(_ list: List, into connection: PQConnection, replace: Bool) throws {
-        _ = try connection.execute(
-            "SELECT migstat.load_codes($1, $2::text[], $3::text[], $4::text[], $5::smallint[], $6)",
-            [list.dimension, pgArray(list.codes), pgArray(list.labels), pgArray(list.parents),
-             pgArray(list.levels.map { String($0) }), replace ? "true" : "false"])
-    }
 }
 
-/// A PostgreSQL array literal of text values (every element quoted; nil = NULL). Sent as a bound
-/// parameter, never spliced into SQL.
-package func pgArray(_ values: [String?]) -> String {
-    "{" + values.map { value in
-        guard let value else { return "NULL" }
-        // By Unicode scalar, not Character: a `\\` or `"` followed by a combining mark is one
-        // Character in Swift, and would go out unescaped.
-        var quoted = String.UnicodeScalarView()
-        quoted.append("\"")
-        for scalar in value.unicodeScalars {
-            if scalar == "\\" || scalar == "\"" { quoted.append("\\") }
-            quoted.append(scalar)
-        }
-        quoted.append("\"")
-        return String(quoted)
-    }.joined(separator: ",") + "}"
-}
+/// A PostgreSQL array literal of text values (every element quoted; nil = NULL), as `PQQuery` binds it.
+/// Sent as a bound parameter, never spliced into SQL.
+package func pgArray(_ values: [String?]) -> String { PQQuery.arrayLiteral(values) }
 
 /// Same, for non-optional strings.
 package func pgArray(_ values: [String]) -> String { pgArray(values.map { Optional($0) }) }

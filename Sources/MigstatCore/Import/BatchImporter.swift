@@ -1,4 +1,5 @@
 import Crypto
+package import Logging
 package import MigstatPQ
 
 #if canImport(Glibc)
@@ -18,14 +19,20 @@ package struct BatchImporter {
     package typealias Progress = (_ rows: Int, _ bytes: Int, _ totalBytes: Int?) -> Void
 
     private let connection: PQConnection
+    private let store: ImportStore
+    private let logger: Logger
     private let now: @Sendable () -> (year: Int, month: Int, day: Int)
 
     /// Creates an importer over a connection (one task at a time).
     /// - Parameters:
     ///   - connection: a connection as the loader.
+    ///   - logger: where phase timings and row counts go, at `.debug` (never a record value).
     ///   - today: the current date, injectable for tests.
-    package init(connection: PQConnection, today: @escaping @Sendable () -> (year: Int, month: Int, day: Int) = BatchImporter.systemToday) {
+    package init(connection: PQConnection, logger: Logger = Logger(label: "migstat.import"),
+                 today: @escaping @Sendable () -> (year: Int, month: Int, day: Int) = BatchImporter.systemToday) {
         self.connection = connection
+        self.store = ImportStore(connection: connection)
+        self.logger = logger
         self.now = today
     }
 
@@ -60,7 +67,9 @@ package struct BatchImporter {
         } catch let error as CSVError {
             throw MigstatError(.malformedCSV, error.message, file: file, line: error.line)
         }
+        logger.debug("header checked", metadata: ["columns": "\(record.count)"])
         let sha256 = try Self.sha256(ofFile: file)
+        logger.debug("file hashed", metadata: ["ms": milliseconds(since: started)])
         let (year, month, day) = now()
         let today = year * 10000 + month * 100 + day
 
@@ -71,27 +80,25 @@ package struct BatchImporter {
         var rejectedRows = 0
         var batchID: Int?
         var summary = ImportSummary(
-            outcome: "rolled back", batch: nil, file: file, source: options.source, purpose: options.purpose,
+            outcome: .rolledBack, batch: nil, file: file, source: options.source, purpose: options.purpose,
             sha256: sha256, rows: 0, accepted: 0, rejected: 0, rejectsFile: nil, seconds: 0, rowsPerSecond: 0)
 
         struct Rollback: Error {}
         do {
             try connection.transaction {
-                let begun = try connection.execute(
-                    "SELECT batch_id, table_name, key_id FROM migstat.begin_batch($1, $2, $3, $4)",
-                    [options.source, options.purpose, baseName(file), sha256])
-                let id = try begun.int(0, 0)
-                batchID = id
-                let key = try options.keyStore.key(forKeyID: try begun.string(0, 2))
+                let begun = try store.begin(source: options.source, purpose: options.purpose, fileName: baseName(file),
+                                            sha256: sha256)
+                batchID = begun.id
+                logger.debug("batch begun", metadata: ["batch": "\(begun.id)"])
+                let key = try options.keyStore.key(forKeyID: begun.keyID)
                 // The code lists as begin_batch fixed them (it holds a SHARE lock on migstat.code until
                 // the end of the import): the same the batch table's CHECK constraints enforce.
-                let codes = try CodeBook.load(from: connection)
+                let codes = try CodeStore(connection: connection).codeBook()
                 let duplicates = DuplicateCandidates()
                 var encoder = RecordEncoder(layout: layout, codes: codes, pseudonymizer: Pseudonymizer(key: key),
                                             today: today)
-                let columns = RecordEncoder.copyColumns.joined(separator: ", ")
-                let copy = "COPY \(try begun.string(0, 1)) (\(columns)) FROM STDIN \(RecordEncoder.copyOptions)"
-                _ = try connection.copyFrom(copy) { writer in
+                let copyStarted = monotonicSeconds()
+                _ = try store.copy(into: begun) { writer in
                     // Binary COPY: the header once, before any tuple (even when the first rows are rejected).
                     try RecordEncoder.copyHeader.withUnsafeBytes { try writer.write($0) }
                     while true {
@@ -122,33 +129,40 @@ package struct BatchImporter {
                     try RecordEncoder.copyTrailer.withUnsafeBytes { try writer.write($0) }
                     progress?(rows, reader.bytesRead, reader.totalBytes)
                 }
+                logger.debug("rows copied", metadata: [
+                    "rows": "\(rows)", "rejected": "\(rejectedRows)",
+                    "ms": milliseconds(since: copyStarted),
+                ])
                 guard rows > 0 else {
                     throw MigstatError(.badHeader, "the file has a header but no records", file: file)
                 }
                 // Duplicates in the database (codes were checked by COPY itself): the lines it
                 // rejects are removed there, and listed here.
-                rejectedRows += try checkInDatabase(batch: id, candidates: duplicates.candidates, into: rejects)
+                let checkStarted = monotonicSeconds()
+                let removed = try checkInDatabase(batch: begun.id, candidates: duplicates.candidates, into: rejects)
+                rejectedRows += removed
+                logger.debug("database checks done", metadata: [
+                    "rejected": "\(removed)", "ms": milliseconds(since: checkStarted),
+                ])
                 guard options.maxRejects.allows(rejected: rejectedRows, of: rows) else { throw Rollback() }
-                let finished = try connection.execute(
-                    "SELECT accepted FROM migstat.finish_batch($1, $2, $3)", [String(id), String(rows), String(rejectedRows)])
-                summary.accepted = try finished.int(0, 0)
+                summary.accepted = try store.finish(batch: begun.id, rowsRead: rows, rejected: rejectedRows)
                 if options.dryRun { throw Rollback() }
             }
-            summary.outcome = "committed"
+            summary.outcome = .committed
         } catch is Rollback {
             summary.outcome = options.dryRun && options.maxRejects.allows(rejected: rejectedRows, of: rows)
-                ? "dry run" : "rolled back"
-            if summary.outcome == "rolled back" { summary.accepted = 0 }
+                ? .dryRun : .rolledBack
+            if summary.outcome == .rolledBack { summary.accepted = 0 }
         } catch let error as PQError {
             if error.sqlState == "MS409" {
                 throw MigstatError(.duplicateBatch, error.message, file: file, underlying: error)
             }
             throw MigstatError(database: error)
         }
-        summary.batch = summary.isCommitted || summary.outcome == "dry run" ? batchID : nil
+        summary.batch = summary.isCommitted || summary.outcome == .dryRun ? batchID : nil
         summary.rows = rows
         summary.rejected = rejectedRows
-        if summary.outcome == "rolled back" {
+        if summary.outcome == .rolledBack {
             // Nothing stored: every row is accounted as not accepted; those that were valid are not
             // "rejected", so report accepted 0 and rejected = rows with problems; the rest were valid
             // but not committed.
@@ -157,6 +171,10 @@ package struct BatchImporter {
         summary.rejectsFile = try rejects.finish()
         summary.seconds = monotonicSeconds() - started
         summary.rowsPerSecond = summary.seconds > 0 ? Int(Double(rows) / summary.seconds) : 0
+        logger.debug("import finished", metadata: [
+            "outcome": "\(summary.outcome)", "rows": "\(rows)", "accepted": "\(summary.accepted)",
+            "rejected": "\(rejectedRows)", "ms": milliseconds(since: started),
+        ])
         return summary
     }
 
@@ -189,16 +207,12 @@ package struct BatchImporter {
     private func checkInDatabase(batch id: Int, candidates: [String]?, into rejects: RejectsFile) throws -> Int {
         var lastLine = -1
         var rows = 0
-        try connection.stream(
-            "SELECT line_no, column_name, reason FROM migstat.check_batch($1, $2) ORDER BY line_no",
-            [String(id), candidates.map(pgArray)]
-        ) { row in
-            let line = try row.int(0, 0)
-            try rejects.addFromDatabase(Reject(line: line, column: CanonicalColumn(rawValue: try row.string(0, 1)),
-                                               reason: RejectReason(databaseReason: try row.string(0, 2))))
-            if line != lastLine {
+        try store.check(batch: id, candidates: candidates) { reject in
+            try rejects.addFromDatabase(Reject(line: reject.line, column: reject.column.flatMap(CanonicalColumn.init),
+                                               reason: reject.reason))
+            if reject.line != lastLine {
                 rows += 1
-                lastLine = line
+                lastLine = reject.line
             }
         }
         return rows
@@ -226,6 +240,11 @@ extension BatchLayout {
     func column(atField field: Int) -> CanonicalColumn? {
         CanonicalColumn.allCases.first { index(of: $0) == field }
     }
+}
+
+/// Milliseconds since a `monotonicSeconds()` reading, as log metadata.
+private func milliseconds(since start: Double) -> Logger.MetadataValue {
+    "\(Int(((monotonicSeconds() - start) * 1000).rounded()))"
 }
 
 func baseName(_ path: String) -> String {

@@ -64,10 +64,22 @@ package struct ImportOptions: Sendable {
     }
 }
 
+/// How an import ended.
+package enum ImportOutcome: String, Sendable, Codable, Equatable, CustomStringConvertible {
+    /// The batch is stored.
+    case committed
+    /// More rows were rejected than allowed: nothing is stored.
+    case rolledBack = "rolled back"
+    /// A dry run within the limit: everything was checked and loaded, then rolled back.
+    case dryRun = "dry run"
+
+    /// As shown in the summary: `committed`, `rolled back`, `dry run`.
+    package var description: String { rawValue }
+}
+
 /// What an import did. Always: `accepted + rejected == rows`.
 package struct ImportSummary: Sendable, Codable, Equatable {
-    /// `committed`, `rolled back` (rejects over the limit), or `dry run`.
-    package var outcome: String
+    package var outcome: ImportOutcome
     package var batch: Int?
     package var file: String
     package var source: String
@@ -81,5 +93,5 @@ package struct ImportSummary: Sendable, Codable, Equatable {
     package var rowsPerSecond: Int
 
     /// Whether the batch is now stored.
-    package var isCommitted: Bool { outcome == "committed" }
+    package var isCommitted: Bool { outcome == .committed }
 }

@@ -41,12 +41,12 @@ package enum RejectReason: UInt8, Sendable, CaseIterable {
         }
     }
 
-    /// Maps the reason text `migstat.check_batch` returns.
-    package init(databaseReason: String) {
-        switch databaseReason {
-        case "duplicate record_id within the batch": self = .duplicateInBatch
-        case "record_id already stored for this source": self = .alreadyStored
-        case "not in the code list": self = .notInCodeList
+    /// Maps the machine code `migstat.check_batch` returns in its `reason` column (`duplicate_in_batch`,
+    /// `already_stored`); an unknown code is `rejectedByDatabase`.
+    package init(databaseReason code: String) {
+        switch code {
+        case "duplicate_in_batch": self = .duplicateInBatch
+        case "already_stored": self = .alreadyStored
         default: self = .rejectedByDatabase
         }
     }

@@ -5,7 +5,7 @@ package import MigstatPQ
 ///
 /// Columns: `period_from`, `period_to`, `value` and `method` are required; `lower_bound`, `upper_bound` and
 /// `source_reference` are optional; every other column is a dimension (`sex`, `age`, `nationality`, ... see
-/// `dimensions`), whose empty cell means the total over it. Errors name the file, the line and the column,
+/// `dimensions`, from `DimensionCatalog`), whose empty cell means the total over it. Errors name the file, the line and the column,
 /// never a value.
 package struct EstimatesFile: Sendable {
     /// One estimate, as read.
@@ -30,11 +30,8 @@ package struct EstimatesFile: Sendable {
         package var sourceReference: String?
     }
 
-    /// The dimensions an estimate may have (`migstat.estimates_import`).
-    package static let dimensions = [
-        "direction", "sex", "age", "nationality", "country", "region", "reason", "occupation", "worker_category",
-        "ethnicity", "migration_status", "disability",
-    ]
+    /// The dimensions an estimate may have (`migstat.estimates_import`): the record dimensions of the catalogue.
+    package static let dimensions = DimensionCatalog.record.map(\.name)
     /// The columns that are not dimensions.
     package static let required = ["period_from", "period_to", "value", "method"]
     /// Optional columns that are not dimensions.
@@ -169,39 +166,32 @@ package struct EstimatesFile: Sendable {
         }.joined(separator: ",\n ") + "]"
     }
 
-    /// Stores the estimates for `purpose` from `source` (loaders of the purpose's compartment): all rows or none.
-    /// - Returns: the number of estimates stored.
-    /// - Throws: `MigstatError` naming this file's line and column when the database refuses a row
-    ///   (`estimates row N: field F: ...`), else with the database error as `underlying`.
-    package func importRows(into connection: PQConnection, source: String, purpose: String) throws -> Int {
-        do {
-            let result = try connection.execute("SELECT migstat.estimates_import($1, $2, $3::jsonb)",
-                                                [source, purpose, json])
-            return try result.int(0, 0)
-        } catch let error as PQError {
-            throw located(error)
-        }
-    }
-
-    /// Maps a database error `estimates row N: field F: message` to this file's line and column (other
-    /// errors are wrapped as they are).
+    /// Maps a row error of `migstat.estimates_import` to this file's line and column: SQLSTATE 22023 with
+    /// `DETAIL 'row=<1-based index>'` and `COLUMN` the field (`period_from`, `value`, `dims.age`, …). The line
+    /// and column come from those fields only; the message is the database's (redacted), without the
+    /// `estimates row N: field F: ` it starts with for psql users, which the location now says. Other errors
+    /// are wrapped as they are.
     package func located(_ error: PQError) -> MigstatError {
-        let message = error.redactedMessage
-        let prefix = "estimates row "
-        guard message.hasPrefix(prefix) else { return MigstatError(database: error) }
-        let rest = message.dropFirst(prefix.count)
-        guard let colon = rest.firstIndex(of: ":"), let n = Int(rest[..<colon]), rows.indices.contains(n - 1) else {
+        guard error.sqlState == .invalidParameterValue, let n = Self.rowIndex(detail: error.detail),
+              rows.indices.contains(n - 1) else {
             return MigstatError(database: error)
         }
-        var detail = rest[rest.index(after: colon)...].drop { $0 == " " }
-        var column: String?
-        if detail.hasPrefix("field "), let end = detail.firstIndex(of: ":") {
-            let field = String(detail.dropFirst("field ".count)[..<end])
-            column = field.hasPrefix("dims.") ? String(field.dropFirst(5)) : field
-            detail = detail[detail.index(after: end)...].drop { $0 == " " }
-        }
-        return MigstatError(.rowsRejected, String(detail), file: path, line: rows[n - 1].line, column: column,
+        let column = error.column.map { $0.hasPrefix("dims.") ? String($0.dropFirst("dims.".count)) : $0 }
+        var message = Substring(error.redactedMessage)
+        // The location as the function writes it into its message (rebuilt from the fields, not parsed).
+        let location = "estimates row \(n): " + (error.column.map { "field \($0): " } ?? "")
+        if message.hasPrefix(location) { message = message.dropFirst(location.count) }
+        return MigstatError(.rowsRejected, String(message), file: path, line: rows[n - 1].line, column: column,
                             underlying: error)
+    }
+
+    /// The `n` of a `row=<n>` item of a DETAIL (items separated by spaces, commas or semicolons).
+    private static func rowIndex(detail: String?) -> Int? {
+        guard let detail else { return nil }
+        for item in detail.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" }) where item.hasPrefix("row=") {
+            return Int(item.dropFirst("row=".count))
+        }
+        return nil
     }
 
     /// Compares two plain decimal numbers (as accepted by `ReportEscape.isJSONNumber`): -1, 0 or 1.

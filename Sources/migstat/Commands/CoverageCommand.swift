@@ -1,12 +1,12 @@
 import ArgumentParser
 import MigstatCore
-import MigstatPQ
 
-struct CoverageCommand: ParsableCommand {
+struct CoverageCommand: DatabaseCommand {
     static let configuration = CommandConfiguration(
         commandName: "coverage",
         abstract: "How many records state each dimension of the Committee's paragraph 20(a), per source and year.",
         discussion: """
+            Dimensions: \(DimensionCatalog.record.filter(\.isParagraph20).map(\.name).joined(separator: ", ")).
             records: records of the source and year; stated: how many state a value (not NULL and not an
             explicit unknown code); share = stated / records. Counts below the threshold are suppressed
             (empty) by the database.
@@ -21,17 +21,9 @@ struct CoverageCommand: ParsableCommand {
         if let period { guard ReportPeriod(period) != nil else { throw ValidationError("bad --period \(period)") } }
     }
 
-    func run() throws {
-        try ExitStatus.run(verbose: output.verbose) {
-            let range = period.flatMap(ReportPeriod.init)
-            let db = try connection.connect()
-            let result = try db.execute(
-                """
-                SELECT source, period, dimension, records, stated, share
-                  FROM migstat.coverage($1::date, $2::date, $3)
-                """,
-                [range?.from, range?.to, source])
-            ResultPrinter.print(result, format: output.format)
-        }
+    func run(in session: CommandSession) throws {
+        let rows = try CoverageStore(connection: session.database())
+            .coverage(period: period.flatMap(ReportPeriod.init), source: source)
+        ResultPrinter.print(TextTable(coverage: rows), format: output.format)
     }
 }

@@ -1,17 +1,20 @@
 import ArgumentParser
 import MigstatCore
-import MigstatPQ
 
-struct ExtractCommand: ParsableCommand {
+struct ExtractCommand: DatabaseCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
         abstract: "Audited extract of record-level data of one purpose (stewards of that compartment).",
         discussion: """
             The only way to record-level data. The database checks the compartment (and the
-            special-category clearance for ethnicity, disability, migration_status), requires a
-            reason, and writes an audit row with who, purpose, reason, columns, filters and row count
-            in the same transaction.
+            special-category clearance for \(specialCategories)), requires a reason, and writes an audit
+            row with who, purpose, reason, columns, filters and row count in the same transaction.
+            Columns: \(ExtractStore.columns.joined(separator: ", ")).
             """)
+
+    private static var specialCategories: String {
+        DimensionCatalog.record.filter(\.isSpecialCategory).map(\.name).joined(separator: ", ")
+    }
 
     @Option(help: "The purpose (compartment).") var purpose: String
     @Option(help: "Why the records are needed (recorded in the audit log).") var reason: String
@@ -21,44 +24,27 @@ struct ExtractCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        try ExitStatus.run(verbose: output.verbose) {
-            let db = try connection.connect()
-            let columnList = columns.map { pgArray($0.split(separator: ",").map { String($0).trimmingSpaces() }) }
-            let result = try db.execute(
-                "SELECT * FROM migstat.extract($1, $2, $3::text[], $4::jsonb)",
-                [purpose, reason, columnList, try FilterArgument.json(filter, listValued: true)])
-            let keep: [Int]
-            if let columns {
-                let wanted = Set(columns.split(separator: ",").map { String($0).trimmingSpaces() })
-                keep = result.columnNames.indices.filter { wanted.contains(result.columnNames[$0]) }
-            } else {
-                keep = Array(result.columnNames.indices)
-            }
-            let rows = (0..<result.rowCount).map { row in keep.map { result[row, $0] } }
-            ResultPrinter.print(names: keep.map { result.columnNames[$0] }, rows: rows, format: output.format)
-        }
-    }
-}
+    /// The requested columns, as given.
+    var columnList: [String]? { columns.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } } }
 
-/// `--filter DIM=A,B` arguments as a JSON object ({"dim": ["A","B"]}); range keys keep a scalar.
-enum FilterArgument {
-    static func json(_ filters: [String], listValued: Bool) throws -> String {
-        var parts: [String] = []
-        for filter in filters {
-            guard let eq = filter.firstIndex(of: "="), eq != filter.startIndex else {
-                throw ValidationError("--filter takes DIM=CODE[,CODE...]")
-            }
-            let key = String(filter[..<eq]).trimmingSpaces()
-            let value = String(filter[filter.index(after: eq)...])
-            let scalar = key.hasSuffix("_from") || key.hasSuffix("_to")
-            if scalar {
-                parts.append("\(ReportEscape.json(key)): \(Int(value).map(String.init) ?? ReportEscape.json(value))")
-            } else {
-                let codes = value.split(separator: ",").map { ReportEscape.json(String($0).trimmingSpaces()) }
-                parts.append("\(ReportEscape.json(key)): [\(codes.joined(separator: ", "))]")
-            }
+    func validate() throws {
+        _ = try request()
+    }
+
+    /// The extract's parameters.
+    func request() throws -> ExtractRequest {
+        var request = ExtractRequest(purpose: purpose, reason: reason, columns: columnList)
+        do {
+            for argument in filter { try request.addFilter(argument) }
+        } catch let error as MigstatError {
+            throw ValidationError(error.message)
         }
-        return "{" + parts.joined(separator: ", ") + "}"
+        return request
+    }
+
+    func run(in session: CommandSession) throws {
+        let records = try ExtractStore(connection: session.database()).extract(try request())
+        let shown = columnList.map { wanted in ExtractStore.columns.filter(Set(wanted).contains) } ?? ExtractStore.columns
+        ResultPrinter.print(TextTable(records: records, columns: shown), format: output.format)
     }
 }

@@ -1,12 +1,16 @@
 import ArgumentParser
 import MigstatPQ
 
-/// How to reach the database.
+/// How to reach the database, and how much to say when something goes wrong: every command that connects
+/// takes these (`DatabaseCommand`).
 struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "libpq connection string or postgresql:// URI. Empty: libpq's PG* environment variables and ~/.pgpass.",
         valueName: "conninfo"))
     var dsn: String = ""
+
+    @Flag(help: "Show the database's detail and hint with errors, and debug logs (timings, row counts) on stderr.")
+    var verbose = false
 
     /// Opens the connection.
     func connect() throws -> PQConnection {
@@ -22,7 +26,4 @@ struct OutputOptions: ParsableArguments {
 
     @Option(help: "Output format.")
     var format: Format = .table
-
-    @Flag(help: "Show the database's detail and hint with errors.")
-    var verbose = false
 }

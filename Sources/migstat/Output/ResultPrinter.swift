@@ -1,18 +1,17 @@
 import MigstatCore
-import MigstatPQ
 
-/// Prints query results as an aligned table, CSV or JSON (to stdout: report data only).
+/// Prints a list as an aligned table, CSV or JSON (to stdout: data only).
 enum ResultPrinter {
     private static func emit(_ line: String) {
         Swift.print(line)
     }
 
-    static func print(_ result: PQResult, format: OutputOptions.Format) {
-        let names = result.columnNames
-        let rows = (0..<result.rowCount).map { row in (0..<result.columnCount).map { result[row, $0] } }
-        print(names: names, rows: rows, format: format)
+    /// Prints `table` in `format`.
+    static func print(_ table: TextTable, format: OutputOptions.Format) {
+        print(names: table.names, rows: table.rows, format: format)
     }
 
+    /// Prints rows of text values (nil: NULL, empty in a table or CSV, `null` in JSON) under `names`.
     static func print(names: [String], rows: [[String?]], format: OutputOptions.Format) {
         switch format {
         case .csv:

@@ -1,0 +1,93 @@
+import MigstatCore
+
+/// Column names and rows of text, as the listing commands print them (`ResultPrinter`). The names and the
+/// text of every value are those the database's own output had (`t`/`f` for booleans, PostgreSQL's
+/// `timestamptz` text), so scripts reading migstat's CSV or JSON see the same columns as before.
+struct TextTable: Equatable {
+    var names: [String]
+    var rows: [[String?]]
+}
+
+/// `t` or `f`, as PostgreSQL prints a boolean.
+private func text(_ value: Bool) -> String { value ? "t" : "f" }
+
+extension TextTable {
+    /// `purpose add`: the declared purpose.
+    init(declared purpose: Purpose) {
+        names = ["name", "description", "retain_until", "retention_rule", "key_id"]
+        rows = [[purpose.name, purpose.description, purpose.retainUntil, purpose.retentionRule, purpose.keyID]]
+    }
+
+    /// `purpose list`.
+    init(purposes: [PurposeListing]) {
+        names = ["name", "description", "retain_until", "retention_rule", "status", "created", "batches"]
+        rows = purposes.map { listing in
+            let p = listing.purpose
+            return [p.name, p.description, p.retainUntil, p.retentionRule, p.status, p.createdOn,
+                    String(listing.loadedBatches)]
+        }
+    }
+
+    /// `batches list`.
+    init(batches: [Batch]) {
+        names = ["id", "source", "purpose", "file_name", "sha256", "rows", "accepted", "rejected", "status",
+                 "imported_at", "imported_by"]
+        rows = batches.map { b in
+            [String(b.id), b.source, b.purpose, b.fileName, b.sha256, b.rowsRead.map { String($0) },
+             b.accepted.map { String($0) }, b.rejected.map { String($0) }, b.status, b.importedAt, b.importedBy]
+        }
+    }
+
+    /// `batches show`: every field of one batch.
+    init(batch b: Batch) {
+        names = ["id", "source", "purpose", "file_name", "sha256", "rows_read", "accepted", "rejected", "status",
+                 "imported_at", "imported_by", "withdrawn_at", "withdrawn_by", "withdraw_reason"]
+        rows = [[String(b.id), b.source, b.purpose, b.fileName, b.sha256, b.rowsRead.map { String($0) },
+                 b.accepted.map { String($0) }, b.rejected.map { String($0) }, b.status, b.importedAt, b.importedBy,
+                 b.withdrawnAt, b.withdrawnBy, b.withdrawReason]]
+    }
+
+    /// `batches withdraw`.
+    init(withdrawal w: BatchWithdrawal) {
+        names = ["id", "status", "records_removed", "withdrawn_at", "withdrawn_by"]
+        rows = [[String(w.id), w.status, w.recordsRemoved.map { String($0) }, w.withdrawnAt, w.withdrawnBy]]
+    }
+
+    /// `access list`.
+    init(access: [AccessEntry]) {
+        names = ["login", "role", "purpose", "access"]
+        rows = access.map { [$0.login, $0.role, $0.purpose, $0.access] }
+    }
+
+    /// `audit list`.
+    init(audit: [AuditEntry]) {
+        names = ["seq", "at", "actor", "action", "details"]
+        rows = audit.map { [String($0.seq), $0.at, $0.actor, $0.action, $0.details] }
+    }
+
+    /// `codes list DIMENSION`.
+    init(codes: [CodeEntry]) {
+        names = ["code", "label", "parent", "active"]
+        rows = codes.map { [$0.code, $0.label, $0.parent, text($0.isActive)] }
+    }
+
+    /// `codes list`.
+    init(codeLists: [CodeListSize]) {
+        names = ["dimension", "codes"]
+        rows = codeLists.map { [$0.dimension, String($0.activeCodes)] }
+    }
+
+    /// `coverage`.
+    init(coverage: [CoverageRow]) {
+        names = ["source", "period", "dimension", "records", "stated", "share"]
+        rows = coverage.map {
+            [$0.source, $0.period, $0.dimension, $0.records.map { String($0) }, $0.stated.map { String($0) }, $0.share]
+        }
+    }
+
+    /// `extract`: the given columns of the records.
+    init(records: [ExtractRecord], columns: [String]) {
+        names = columns
+        rows = records.map { record in columns.map { record.value(of: $0) } }
+    }
+}
