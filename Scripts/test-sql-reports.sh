@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# Tests of Schemas/0006_reports.sql (migstat.report, estimates, coverage) against the private
-# PostgreSQL (Scripts/pg.sh). Creates its own database with a random name, applies every
-# Schemas/0*.sql in order, loads the code lists, builds test data with known counts, runs
-# Tests/sql/reports/[0-9]*.sql and drops everything it created (database, login roles, the
-# database's compartment roles).
+# Tests of migstat.report, estimates and coverage against the private PostgreSQL (Scripts/pg.sh),
+# in pgTAP run by pg_prove. Creates its own database with a random name and builds it with the real
+# installer (`migstat db init`: schema and shipped code lists), installs pgTAP in its own schema
+# `tap`, builds test data with known counts (Tests/sql/reports/fixture.sql, with psql as the
+# superuser), runs the pgTAP files Tests/sql/reports/[0-9]*.sql and drops everything it created
+# (database, login roles, the database's compartment roles). See Tests/sql/README.md.
 #
-#   Scripts/test-sql-reports.sh              run the checks; prints "ok - name" / "not ok - name"
-#                                            and "N passed, M failed"; exit 1 on any failure
+#   Scripts/test-sql-reports.sh              run the checks; prints one line per check
+#                                            ("ok N - name" / "not ok N - name") and last
+#                                            "N passed, M failed"; exit 1 on any failure
 #   Scripts/test-sql-reports.sh --bench N    also generate N synthetic records and print the
 #                                            benchmark timings (no assertions)
 #   Scripts/test-sql-reports.sh --bench-only N   only the benchmark
 #   Scripts/test-sql-reports.sh --keep       keep the database and roles (prints their names)
 #
-# Check files print lines "ok - ..." / "not ok - ..." (psql -At); a file that stops on an SQL
-# error counts as one failure. Files named *_as_analyst.sql run as a login granted only
-# migstat_analyst, *_as_loader.sql as a loader of purpose "flows", others as the superuser.
+# Files named *_as_analyst.sql run connected as a login granted only migstat_analyst,
+# *_as_loader.sql as a loader of purpose "flows", *_as_auditor.sql as an auditor (pg_prove -U,
+# never SET ROLE), the others as the superuser. A file that dies half-way or does not run its
+# planned number of checks counts as one more failure.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+ensure_base_packages
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
@@ -66,32 +71,26 @@ cleanup() {
 }
 trap cleanup EXIT
 
+bin_init=${MIGSTAT_INIT_BIN:-$(swift build --show-bin-path)/migstat}
+if [ ! -x "$bin_init" ]; then
+    swift build --product migstat >&2
+fi
 createdb "$DB"
-for f in Schemas/0[0-9][0-9][0-9]_*.sql; do
-    psql_su -1 -f "$f" >/dev/null
-done
+"$bin_init" db init --dsn "dbname=$DB" >"$OUT/db-init.log" 2>&1 || {
+    cat "$OUT/db-init.log" >&2
+    echo "not ok - migstat db init"
+    echo "0 passed, 1 failed"
+    exit 1
+}
+psql_su -c "CREATE SCHEMA tap; CREATE EXTENSION pgtap SCHEMA tap; GRANT USAGE ON SCHEMA tap TO PUBLIC" >/dev/null
 tag=$(psql -X -At -d "$DB" -c "SELECT value FROM migstat.setting WHERE key = 'instance_tag'")
-
-# Code lists: ids 1..n per dimension in sort_order.
-psql_su >/dev/null <<'SQL'
-CREATE TEMP TABLE code_csv (dimension text, code text, label text, parent text, level smallint, sort_order integer);
-\copy code_csv FROM 'Schemas/codes/spec.csv' CSV HEADER
-\copy code_csv FROM 'Schemas/codes/country.csv' CSV HEADER
-\copy code_csv FROM 'Schemas/codes/region.csv' CSV HEADER
-\copy code_csv FROM 'Schemas/codes/isco08.csv' CSV HEADER
-\copy code_csv FROM 'Schemas/codes/ethnicity-kg.csv' CSV HEADER
-INSERT INTO migstat.code (dimension, id, code, label, parent, level, sort_order)
-SELECT dimension, row_number() OVER (PARTITION BY dimension ORDER BY sort_order), code, label, nullif(parent, ''),
-       level, sort_order
-  FROM code_csv;
-SQL
 
 # Login roles; fixture.sql grants them their roles (and CONNECT) with migstat.access_grant.
 psql -X -q -d "$DB" -c "CREATE ROLE $ANALYST LOGIN; CREATE ROLE $LOADER LOGIN; CREATE ROLE $AUDITOR LOGIN;" >/dev/null
 
 passed=0
 failed=0
-record() { # $1 = file, reads the file's output on stdin
+record() { # reads "ok - ..." / "not ok - ..." lines of a check the script makes itself on stdin
     local line
     while IFS= read -r line; do
         case "$line" in
@@ -100,6 +99,28 @@ record() { # $1 = file, reads the file's output on stdin
             "#"*) echo "$line" ;;
         esac
     done
+}
+# run_tap USER FILE: the pgTAP file run by pg_prove connected as USER; its check lines are printed
+# and counted, and a file that dies, exits non-zero or misses its plan is one more failure.
+run_tap() {
+    local user=$1 f=$2 name rc=0 p n
+    name=$(basename "$f" .sql)
+    pg_prove --verbose --nocolor --norc -U "$user" -d "$DB" --set analyst="$ANALYST" --set loader="$LOADER" \
+        --set auditor="$AUDITOR" "$f" >"$OUT/$name.out" 2>"$OUT/$name.err" || rc=$?
+    echo "# $name as $user"
+    grep -E '^(not )?ok [0-9]+|^#' "$OUT/$name.out" || true
+    p=$(grep -cE '^ok [0-9]+' "$OUT/$name.out" || true)
+    n=$(grep -cE '^not ok [0-9]+' "$OUT/$name.out" || true)
+    passed=$((passed + p))
+    failed=$((failed + n))
+    if grep -qE '^ *(Parse errors|Non-zero exit status|Dubious|No subtests run)' "$OUT/$name.out" || { [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; }; then
+        failed=$((failed + 1))
+        echo "not ok - $name ran to completion with its plan (pg_prove exit $rc):"
+        grep -E '^ *(Parse errors|Non-zero exit status|Dubious|No subtests run)' "$OUT/$name.out" | sed 's/^ */#   /' || true
+        sed 's/^/#   /' "$OUT/$name.err"
+    elif [ "$n" -gt 0 ] && [ -s "$OUT/$name.err" ]; then
+        sed 's/^/#   /' "$OUT/$name.err"
+    fi
 }
 
 if [ "$bench_only" = 0 ]; then
@@ -111,24 +132,13 @@ if [ "$bench_only" = 0 ]; then
         exit 1
     }
     for f in Tests/sql/reports/[0-9]*.sql; do
-        name=$(basename "$f" .sql)
         user=postgres
-        case "$name" in
+        case "$(basename "$f" .sql)" in
             *_as_analyst) user=$ANALYST ;;
             *_as_loader) user=$LOADER ;;
+            *_as_auditor) user=$AUDITOR ;;
         esac
-        if psql -X -At -v ON_ERROR_STOP=1 -U "$user" -d "$DB" -v analyst="$ANALYST" -v loader="$LOADER" \
-                -v auditor="$AUDITOR" -f "$f" >"$OUT/$name.out" 2>"$OUT/$name.err"; then
-            record "$f" <"$OUT/$name.out"
-        else
-            record "$f" <"$OUT/$name.out"
-            echo "not ok - $name stopped on an error:"
-            sed 's/^/#   /' "$OUT/$name.err"
-            failed=$((failed + 1))
-        fi
-        if grep -q '^not ok' "$OUT/$name.out" && [ -s "$OUT/$name.err" ]; then
-            sed 's/^/#   /' "$OUT/$name.err"
-        fi
+        run_tap "$user" "$f"
     done
     # The fine GROUP BY inside migstat.report (CREATE TEMP TABLE ... AS from PL/pgSQL) runs in
     # parallel: auto_explain's plan of that statement, with parallel plans made cheap so that the

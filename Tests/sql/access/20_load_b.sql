@@ -1,8 +1,8 @@
 -- As the loader of purpose B: import one batch into B (begin_batch -> COPY -> check_batch ->
 -- finish_batch). Same source as A's batches, so A's loader later meets these record_ids.
-\set ON_ERROR_ROLLBACK on
-\set who loader_b
-\ir lib/loader_prelude.sql
+\ir ../helpers/tap.sql
+\ir ../helpers/loader.sql
+SELECT plan(4);
 INSERT INTO rows_in VALUES
  (1, 'B1', '2024-01-20', 'IN',  'F', 30, 'UZB', 'UZB', 'KG-GB', 'OCC',  '9',  'SEASONAL',   'UZBEK',   'IRR',      'NODIS', 'person-b1'),
  (2, 'B2', '2024-02-21', 'OUT', 'M', 45, 'KGZ', 'RUS', 'KG-C',  'OCC',  '7',  'OTHER',      'KYRGYZ',  'REG',      'DIS',   'person-b2'),
@@ -10,21 +10,13 @@ INSERT INTO rows_in VALUES
  (4, 'B4', '2024-04-23', 'IN',  'M', 60, 'AFG', 'AFG', 'KG-O',  'ASY',  NULL, 'NOT_WORKER', 'OTH',     'REF',      'UNK',   NULL);
 
 BEGIN;
-\set d 'loader_b: begin_batch in B'
-\o :out
 SELECT batch_id AS b1_id, 'batch_' || batch_id AS copy_table
   FROM migstat.begin_batch('acc-border', :'pb', 'b1.csv', encode(sha256(convert_to(:'run' || '/b1', 'UTF8')), 'hex')) \gset
-\set want 00000
-\ir lib/state.sql
-\set d 'loader_b: COPY rows into its batch table'
-\ir lib/copy_rows.sql
-\ir lib/state.sql
-\set d 'loader_b: check_batch finds nothing to reject'
-SELECT count(*) = 0 AS pass, count(*) || ' rows' AS info FROM migstat.check_batch(:b1_id) \gset
-\ir lib/result.sql
-\set d 'loader_b: finish_batch seals the batch (4 accepted)'
-SELECT accepted = 4 AND status = 'loaded' AS pass, 'accepted ' || accepted AS info
-  FROM migstat.finish_batch(:b1_id, 4, 0) \gset
-\ir lib/result.sql
+SELECT ok(:b1_id > 0, 'loader_b: begin_batch in B');
+\ir ../helpers/copy_rows.sql
+SELECT is(:ROW_COUNT, 4, 'loader_b: COPY rows into its batch table');
+SELECT is_empty(format('SELECT * FROM migstat.check_batch(%s)', :b1_id), 'loader_b: check_batch finds nothing to reject');
+SELECT ok(accepted = 4 AND status = 'loaded', 'loader_b: finish_batch seals the batch (4 accepted)') FROM migstat.finish_batch(:b1_id, 4, 0);
 COMMIT;
-\echo __end__
+
+SELECT * FROM finish();

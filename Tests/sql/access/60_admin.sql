@@ -1,61 +1,29 @@
 -- As the administrator: declares and grants, never reads records.
-\set ON_ERROR_ROLLBACK on
+\ir ../helpers/tap.sql
+SELECT plan(14);
 \set who admin
 \set grp migstat_admin
-\ir lib/visible.sql
+\ir ../helpers/visible.sql
 
-\set d 'admin: declares a third purpose C'
-\o :out
-SELECT * FROM migstat.purpose_add(:'pc', 'Access-control test purpose C', '1 year');
-\set want 00000
-\ir lib/state.sql
-\set d 'admin: grants the loader the load compartment of C'
-\o :out
-SELECT migstat.access_grant(:'u_loader', 'loader', ARRAY[:'pc']);
-\ir lib/state.sql
-\set d 'admin: reads migstat.access (who has what)'
-SELECT count(*) > 0 AS pass, count(*) || ' rows' AS info FROM migstat.access \gset
-\ir lib/result.sql
-\set d 'admin: reads batch metadata'
-SELECT count(*) >= 3 AS pass FROM migstat.batches \gset
-\ir lib/result.sql
+SELECT lives_ok(format($$SELECT * FROM migstat.purpose_add(%L, 'Access-control test purpose C', '1 year')$$, :'pc'), 'admin: declares a third purpose C');
+SELECT lives_ok(format($$SELECT migstat.access_grant(%L, 'loader', ARRAY[%L])$$, :'u_loader', :'pc'), 'admin: grants the loader the load compartment of C');
+SELECT ok(count(*) > 0, format('admin: reads migstat.access (who has what; %s rows)', count(*))) FROM migstat.access;
+SELECT ok(count(*) >= 3, 'admin: reads batch metadata') FROM migstat.batches;
 
-\set want 42710
-\set d 'admin: purpose_add refuses to adopt an existing role as a compartment role (F6)'
-\o :out
-SELECT * FROM migstat.purpose_add(:'ptrap', 'Purpose whose load role name is already taken', '1 year');
-\ir lib/state.sql
+SELECT throws_ok(format($$SELECT * FROM migstat.purpose_add(%L, 'Purpose whose load role name is already taken', '1 year')$$, :'ptrap'), '42710', NULL, 'admin: purpose_add refuses to adopt an existing role as a compartment role (F6)');
 
-\set want 42501
-\set d 'admin: cannot call extract'
-\o :out
-SELECT * FROM migstat.extract(:'pa', 'administrator wants record-level rows');
-\ir lib/state.sql
-\set d 'admin: cannot read migstat.audit_log'
-\o :out
-SELECT * FROM migstat.audit_log;
-\ir lib/state.sql
-\set d 'admin: cannot call begin_batch'
-\o :out
-SELECT * FROM migstat.begin_batch('acc-border', :'pa', 'ad.csv', repeat('d', 64));
-\ir lib/state.sql
-\set d 'admin: cannot call migstat.audit directly'
-\o :out
-SELECT migstat.audit('access.grant', '{}');
-\ir lib/state.sql
+SELECT throws_ok(format($$SELECT * FROM migstat.extract(%L, 'administrator wants record-level rows')$$, :'pa'), '42501', NULL, 'admin: cannot call extract');
+SELECT throws_ok('SELECT * FROM migstat.audit_log', '42501', NULL, 'admin: cannot read migstat.audit_log');
+SELECT throws_ok(format($$SELECT * FROM migstat.begin_batch('acc-border', %L, 'ad.csv', repeat('d', 64))$$, :'pa'), '42501', NULL, 'admin: cannot call begin_batch');
+SELECT throws_ok($$SELECT migstat.audit('access.grant', '{}')$$, '42501', NULL, 'admin: cannot call migstat.audit directly');
 
 -- Separation of duties. An administrator grants compartments; granting them to itself is the
 -- shortest way from "no record-level data" to record-level data.
-\set d 'admin: access_grant refuses to grant to the caller itself (self-grant of steward + read A)'
-\o :out
-SELECT migstat.access_grant(session_user, 'steward', ARRAY[:'pa'], true);
-\ir lib/state.sql
-\set d 'admin: even holding steward + read A (if a self-grant got through), extract refuses an administrator'
-\o :out
-SELECT * FROM migstat.extract(:'pa', 'administrator holding a self-granted steward role');
-\ir lib/state.sql
+SELECT throws_ok(format($$SELECT migstat.access_grant(session_user, 'steward', ARRAY[%L], true)$$, :'pa'), '42501', NULL, 'admin: access_grant refuses to grant to the caller itself (self-grant of steward + read A)');
+SELECT throws_ok(format($$SELECT * FROM migstat.extract(%L, 'administrator holding a self-granted steward role')$$, :'pa'), '42501', NULL, 'admin: even holding steward + read A (if a self-grant got through), extract refuses an administrator');
 -- Undo the self-grant if it got through (so later checks see the intended memberships).
-\o :out
+\o /dev/null
 SELECT migstat.access_revoke(session_user, 'steward') WHERE pg_has_role(session_user, 'migstat_steward', 'MEMBER');
 \o
-\echo __end__
+
+SELECT * FROM finish();

@@ -1,7 +1,7 @@
--- As a superuser: properties of the catalog that the access model rests on. Each query prints
--- one `ok - ` / `not ok - ` line. Needs :prefix (this run's login names start with it).
-\set ON_ERROR_ROLLBACK on
-\pset null ''
+-- As a superuser: properties of the catalog that the access model rests on. Each query is one pgTAP
+-- check (ok() on its pass column, its info column as the diagnostic when it fails). Needs :prefix (this run's login names start with it).
+\ir ../helpers/tap.sql
+SELECT plan(21);
 
 -- Every role that reaches a migstat role (group or compartment) through pg_auth_members, directly
 -- or not. (pg_has_role would count every superuser: they are implicitly members of every role.)
@@ -15,34 +15,34 @@ CREATE TEMP VIEW migstat_members AS
       FROM closure c JOIN pg_roles u ON u.oid = c.member JOIN pg_roles g ON g.oid = c.roleid
      WHERE g.rolname LIKE 'migstat\_%' AND u.rolname NOT LIKE 'migstat\_%';
 
-\set d 'catalog: no login role that is a member of a migstat role is superuser or BYPASSRLS'
+SELECT ok(x.pass, 'catalog: no login role that is a member of a migstat role is superuser or BYPASSRLS') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass, coalesce(string_agg(rolname, ', '), 'none') AS info
-  FROM migstat_members WHERE rolcanlogin AND (rolsuper OR rolbypassrls) \gset
-\ir lib/result.sql
-\set d 'catalog: the migstat group, compartment and owner roles are NOLOGIN, not superuser, not BYPASSRLS'
+  FROM migstat_members WHERE rolcanlogin AND (rolsuper OR rolbypassrls)
+) x;
+SELECT ok(x.pass, 'catalog: the migstat group, compartment and owner roles are NOLOGIN, not superuser, not BYPASSRLS') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass, coalesce(string_agg(rolname, ', '), 'none') AS info
-  FROM pg_roles WHERE rolname LIKE 'migstat\_%' AND (rolcanlogin OR rolsuper OR rolbypassrls) \gset
-\ir lib/result.sql
-\set d 'catalog: no role is a member of migstat_owner (its policy and ownership reach no one else)'
+  FROM pg_roles WHERE rolname LIKE 'migstat\_%' AND (rolcanlogin OR rolsuper OR rolbypassrls)
+) x;
+SELECT ok(x.pass, 'catalog: no role is a member of migstat_owner (its policy and ownership reach no one else)') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass, coalesce(string_agg(m.member::regrole::text, ', '), 'none') AS info
-  FROM pg_auth_members m WHERE m.roleid = 'migstat_owner'::regrole \gset
-\ir lib/result.sql
-\set d 'catalog: no role holds ADMIN OPTION on a migstat role (only migstat functions grant them)'
+  FROM pg_auth_members m WHERE m.roleid = 'migstat_owner'::regrole
+) x;
+SELECT ok(x.pass, 'catalog: no role holds ADMIN OPTION on a migstat role (only migstat functions grant them)') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass, coalesce(string_agg(m.member::regrole || ' on ' || m.roleid::regrole, ', '), 'none') AS info
   FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
- WHERE g.rolname LIKE 'migstat\_%' AND m.admin_option \gset
-\ir lib/result.sql
-\set d 'catalog: no non-superuser login has CREATEROLE (in PostgreSQL 15 it could grant itself any migstat role)'
+ WHERE g.rolname LIKE 'migstat\_%' AND m.admin_option
+) x;
+SELECT ok(x.pass, 'catalog: no non-superuser login has CREATEROLE (in PostgreSQL 15 it could grant itself any migstat role)') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass, coalesce(string_agg(rolname, ', '), 'none') AS info
-  FROM pg_roles WHERE rolcanlogin AND rolcreaterole AND NOT rolsuper \gset
-\ir lib/result.sql
-\set d 'catalog: no non-superuser login is a member of pg_read_all_data / pg_write_all_data'
+  FROM pg_roles WHERE rolcanlogin AND rolcreaterole AND NOT rolsuper
+) x;
+SELECT ok(x.pass, 'catalog: no non-superuser login is a member of pg_read_all_data / pg_write_all_data') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass, coalesce(string_agg(rolname, ', '), 'none') AS info
   FROM pg_roles u WHERE u.rolcanlogin AND NOT u.rolsuper
-   AND (pg_has_role(u.oid, 'pg_read_all_data', 'MEMBER') OR pg_has_role(u.oid, 'pg_write_all_data', 'MEMBER')) \gset
-\ir lib/result.sql
+   AND (pg_has_role(u.oid, 'pg_read_all_data', 'MEMBER') OR pg_has_role(u.oid, 'pg_write_all_data', 'MEMBER'))
+) x;
 
-\set d 'catalog: every object in schemas migstat and migstat_data (and the schemas) is owned by migstat_owner, none by a login role'
+SELECT ok(x.pass, 'catalog: every object in schemas migstat and migstat_data (and the schemas) is owned by migstat_owner, none by a login role') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass, coalesce(string_agg(kind || ' ' || name || ' (' || owner || ')', ', '), 'none') AS info
   FROM (SELECT 'schema' AS kind, n.nspname::text AS name, n.nspowner::regrole::text AS owner FROM pg_namespace n
          WHERE n.nspname IN ('migstat', 'migstat_data') AND n.nspowner <> 'migstat_owner'::regrole
@@ -54,16 +54,16 @@ SELECT count(*) = 0 AS pass, coalesce(string_agg(kind || ' ' || name || ' (' || 
          WHERE n.nspname IN ('migstat', 'migstat_data') AND p.proowner <> 'migstat_owner'::regrole
         UNION ALL
         SELECT 'type', t.oid::regtype::text, t.typowner::regrole::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-         WHERE n.nspname IN ('migstat', 'migstat_data') AND t.typowner <> 'migstat_owner'::regrole) x \gset
-\ir lib/result.sql
+         WHERE n.nspname IN ('migstat', 'migstat_data') AND t.typowner <> 'migstat_owner'::regrole) x
+) x;
 
 -- Record-level storage.
-\set d 'catalog: every partition of migstat.records (at any depth) lives in schema migstat_data'
+SELECT ok(x.pass, 'catalog: every partition of migstat.records (at any depth) lives in schema migstat_data') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass, coalesce(string_agg(relid::text, ', '), 'none') AS info
   FROM pg_partition_tree('migstat.records') t JOIN pg_class c ON c.oid = t.relid
- WHERE t.level > 0 AND c.relnamespace <> 'migstat_data'::regnamespace \gset
-\ir lib/result.sql
-\set d 'catalog: RLS enabled and forced on migstat.records and every table in migstat_data (except a batch still loading)'
+ WHERE t.level > 0 AND c.relnamespace <> 'migstat_data'::regnamespace
+) x;
+SELECT ok(x.pass, 'catalog: RLS enabled and forced on migstat.records and every table in migstat_data (except a batch still loading)') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass,
        coalesce(string_agg(c.oid::regclass::text, ', '), 'none of ' || (SELECT count(*) FROM pg_class c2
            WHERE c2.relnamespace = 'migstat_data'::regnamespace AND c2.relkind IN ('r', 'p')) + 1) AS info
@@ -71,15 +71,15 @@ SELECT count(*) = 0 AS pass,
  WHERE (c.oid = 'migstat.records'::regclass OR (c.relnamespace = 'migstat_data'::regnamespace AND c.relkind IN ('r', 'p')))
    AND NOT (c.relrowsecurity AND c.relforcerowsecurity)
    AND NOT EXISTS (SELECT 1 FROM migstat.batch b WHERE b.status = 'loading' AND c.relname = 'batch_' || b.id
-                      AND NOT c.relispartition) \gset
-\ir lib/result.sql
-\set d 'catalog: the only row-level policy is owner_only on migstat.records, for migstat_owner'
+                      AND NOT c.relispartition)
+) x;
+SELECT ok(x.pass, 'catalog: the only row-level policy is owner_only on migstat.records, for migstat_owner') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 1 AND bool_and(tablename = 'records' AND policyname = 'owner_only' AND roles = '{migstat_owner}'
                                  AND permissive = 'PERMISSIVE') AS pass,
        string_agg(schemaname || '.' || tablename || ':' || policyname || ':' || array_to_string(roles, '/'), ', ') AS info
-  FROM pg_policies WHERE schemaname IN ('migstat', 'migstat_data') \gset
-\ir lib/result.sql
-\set d 'catalog: no role but migstat_owner holds any privilege on migstat.records or a migstat_data table (a loading batch: INSERT for its importer only)'
+  FROM pg_policies WHERE schemaname IN ('migstat', 'migstat_data')
+) x;
+SELECT ok(x.pass, 'catalog: no role but migstat_owner holds any privilege on migstat.records or a migstat_data table (a loading batch: INSERT for its importer only)') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass,
        coalesce(string_agg(rel || ' ' || privilege_type || ' to ' || grantee, ', '), 'none') AS info
   FROM (SELECT c.oid::regclass::text AS rel, a.privilege_type,
@@ -89,38 +89,38 @@ SELECT count(*) = 0 AS pass,
            AND a.grantee <> 'migstat_owner'::regrole) x
  WHERE NOT (privilege_type = 'INSERT'
             AND EXISTS (SELECT 1 FROM migstat.batch b JOIN pg_roles r ON r.rolname = b.imported_by
-                         WHERE b.status = 'loading' AND x.relname = 'batch_' || b.id AND r.oid = x.g)) \gset
-\ir lib/result.sql
-\set d 'catalog: no column-level privilege on migstat.records or a migstat_data table'
+                         WHERE b.status = 'loading' AND x.relname = 'batch_' || b.id AND r.oid = x.g))
+) x;
+SELECT ok(x.pass, 'catalog: no column-level privilege on migstat.records or a migstat_data table') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass, coalesce(string_agg(c.oid::regclass || '.' || a.attname, ', '), 'none') AS info
   FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
- WHERE (c.oid = 'migstat.records'::regclass OR c.relnamespace = 'migstat_data'::regnamespace) AND a.attacl IS NOT NULL \gset
-\ir lib/result.sql
+ WHERE (c.oid = 'migstat.records'::regclass OR c.relnamespace = 'migstat_data'::regnamespace) AND a.attacl IS NOT NULL
+) x;
 
 -- Functions.
-\set d 'catalog: every SECURITY DEFINER function in migstat / migstat_data pins search_path, with pg_temp last'
+SELECT ok(x.pass, 'catalog: every SECURITY DEFINER function in migstat / migstat_data pins search_path, with pg_temp last') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass,
        coalesce(string_agg(p.oid::regprocedure::text, ', '),
                 'all ' || (SELECT count(*) FROM pg_proc p2 WHERE p2.prosecdef
                              AND p2.pronamespace IN ('migstat'::regnamespace, 'migstat_data'::regnamespace))) AS info
   FROM pg_proc p
  WHERE p.pronamespace IN ('migstat'::regnamespace, 'migstat_data'::regnamespace) AND p.prosecdef
-   AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c ~ '^search_path=' AND c ~ '(^search_path=|,\s*)pg_temp$') \gset
-\ir lib/result.sql
-\set d 'catalog: so does every other function there (helpers run inside SECURITY DEFINER calls)'
+   AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c ~ '^search_path=' AND c ~ '(^search_path=|,\s*)pg_temp$')
+) x;
+SELECT ok(x.pass, 'catalog: so does every other function there (helpers run inside SECURITY DEFINER calls)') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass, coalesce(string_agg(p.oid::regprocedure::text, ', '), 'none') AS info
   FROM pg_proc p
  WHERE p.pronamespace IN ('migstat'::regnamespace, 'migstat_data'::regnamespace) AND NOT p.prosecdef
-   AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c ~ '^search_path=' AND c ~ '(^search_path=|,\s*)pg_temp$') \gset
-\ir lib/result.sql
-\set d 'catalog: no function in migstat / migstat_data is executable by PUBLIC (has_function_privilege and ACL)'
+   AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c ~ '^search_path=' AND c ~ '(^search_path=|,\s*)pg_temp$')
+) x;
+SELECT ok(x.pass, 'catalog: no function in migstat / migstat_data is executable by PUBLIC (has_function_privilege and ACL)') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass, coalesce(string_agg(p.oid::regprocedure::text, ', '), 'none') AS info
   FROM pg_proc p
  WHERE p.pronamespace IN ('migstat'::regnamespace, 'migstat_data'::regnamespace)
    AND (has_function_privilege('public', p.oid, 'EXECUTE')
-        OR EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a WHERE a.grantee = 0)) \gset
-\ir lib/result.sql
-\set d 'catalog: functions, tables, views and sequences there are granted only to migstat roles (never to PUBLIC or a login)'
+        OR EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a WHERE a.grantee = 0))
+) x;
+SELECT ok(x.pass, 'catalog: functions, tables, views and sequences there are granted only to migstat roles (never to PUBLIC or a login)') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass, coalesce(string_agg(x.obj || ' to ' || g.grantee_name, ', '), 'none') AS info
   FROM (SELECT p.oid::regprocedure::text AS obj, a.grantee
           FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
@@ -132,9 +132,9 @@ SELECT count(*) = 0 AS pass, coalesce(string_agg(x.obj || ' to ' || g.grantee_na
            AND NOT EXISTS (SELECT 1 FROM migstat.batch b WHERE b.status = 'loading' AND c.relname = 'batch_' || b.id
                              AND c.relnamespace = 'migstat_data'::regnamespace)) x
   CROSS JOIN LATERAL (SELECT CASE x.grantee WHEN 0 THEN 'PUBLIC' ELSE x.grantee::regrole::text END AS grantee_name) g
- WHERE x.grantee = 0 OR NOT (x.grantee::regrole::text LIKE 'migstat\_%') \gset
-\ir lib/result.sql
-\set d 'catalog: record-level and role-changing functions are executable only by their role (privilege matrix)'
+ WHERE x.grantee = 0 OR NOT (x.grantee::regrole::text LIKE 'migstat\_%')
+) x;
+SELECT ok(x.pass, 'catalog: record-level and role-changing functions are executable only by their role (privilege matrix)') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 WITH expected(fn, roles) AS (VALUES
     ('migstat.extract(text,text,text[],jsonb)', '{migstat_steward}'),
     ('migstat.begin_batch(text,text,text,text)', '{migstat_loader}'),
@@ -158,9 +158,9 @@ actual AS (
 SELECT bool_and(expected = actual) AS pass,
        coalesce(string_agg(fn || ' -> ' || array_to_string(actual, '/'), ', ') FILTER (WHERE expected <> actual),
                 count(*) || ' functions as expected') AS info
-  FROM actual \gset
-\ir lib/result.sql
-\set d 'catalog: table privilege matrix (audit_log: SELECT for auditor only; records: nothing for anyone)'
+  FROM actual
+) x;
+SELECT ok(x.pass, 'catalog: table privilege matrix (audit_log: SELECT for auditor only; records: nothing for anyone)') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT bool_and(ok) AS pass, coalesce(string_agg(what, ', ') FILTER (WHERE NOT ok), 'as expected') AS info
   FROM (SELECT g || ' ' || p || ' migstat.audit_log' AS what,
                has_table_privilege(g, 'migstat.audit_log', p) = (g = 'migstat_auditor' AND p = 'SELECT') AS ok
@@ -169,11 +169,11 @@ SELECT bool_and(ok) AS pass, coalesce(string_agg(what, ', ') FILTER (WHERE NOT o
         UNION ALL
         SELECT g || ' ' || p || ' migstat.records', NOT has_table_privilege(g, 'migstat.records', p)
           FROM unnest(ARRAY['migstat_admin', 'migstat_analyst', 'migstat_auditor', 'migstat_loader', 'migstat_steward']) g,
-               unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) p) x \gset
-\ir lib/result.sql
+               unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) p) x
+) x;
 
 -- Views and the audit log.
-\set d 'catalog: every view in migstat / migstat_data that a migstat role can read is a security_barrier view'
+SELECT ok(x.pass, 'catalog: every view in migstat / migstat_data that a migstat role can read is a security_barrier view') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 0 AS pass,
        coalesce(string_agg(c.oid::regclass::text, ', '), 'all ' || (SELECT count(*) FROM pg_class v
            WHERE v.relkind = 'v' AND v.relnamespace IN ('migstat'::regnamespace, 'migstat_data'::regnamespace))) AS info
@@ -181,15 +181,15 @@ SELECT count(*) = 0 AS pass,
  WHERE c.relkind = 'v' AND c.relnamespace IN ('migstat'::regnamespace, 'migstat_data'::regnamespace)
    AND NOT coalesce('security_barrier=true' = ANY (c.reloptions), false)
    AND EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname LIKE 'migstat\_%' AND g.rolname <> 'migstat_owner'
-                  AND has_table_privilege(g.oid, c.oid, 'SELECT')) \gset
-\ir lib/result.sql
-\set d 'catalog: the audit_log triggers (no UPDATE/DELETE, no TRUNCATE, INSERT only as owner) exist and are enabled'
+                  AND has_table_privilege(g.oid, c.oid, 'SELECT'))
+) x;
+SELECT ok(x.pass, 'catalog: the audit_log triggers (no UPDATE/DELETE, no TRUNCATE, INSERT only as owner) exist and are enabled') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT count(*) = 3 AND bool_and(tgenabled = 'O') AS pass,
        string_agg(tgname::text || ':' || tgenabled::text, ', ') AS info
   FROM pg_trigger WHERE tgrelid = 'migstat.audit_log'::regclass AND NOT tgisinternal
-   AND tgname IN ('audit_log_no_update', 'audit_log_no_truncate', 'audit_log_insert_guard') \gset
-\ir lib/result.sql
-\set d 'catalog: this run''s logins hold exactly the memberships granted (pg_auth_members)'
+   AND tgname IN ('audit_log_no_update', 'audit_log_no_truncate', 'audit_log_insert_guard')
+) x;
+SELECT ok(x.pass, 'catalog: this run''s logins hold exactly the memberships granted (pg_auth_members)') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 SELECT array_agg(m ORDER BY m) = ARRAY(SELECT e FROM unnest(ARRAY[
         'admin>migstat_admin',
         'analyst>migstat_analyst',
@@ -208,6 +208,7 @@ SELECT array_agg(m ORDER BY m) = ARRAY(SELECT e FROM unnest(ARRAY[
        string_agg(m, ', ' ORDER BY m) AS info
   FROM (SELECT substr(u.rolname, length(:'prefix') + 1) || '>' || g.rolname AS m
           FROM pg_auth_members x JOIN pg_roles u ON u.oid = x.member JOIN pg_roles g ON g.oid = x.roleid
-         WHERE u.rolname LIKE :'prefix' || '%') s \gset
-\ir lib/result.sql
-\echo __end__
+         WHERE u.rolname LIKE :'prefix' || '%') s
+) x;
+
+SELECT * FROM finish();

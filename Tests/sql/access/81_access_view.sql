@@ -1,7 +1,9 @@
 -- As the auditor: migstat.access (read from the catalog) agrees with pg_auth_members for every
 -- login of this run. Needs :prefix, :tag, :pa, :pb, :pc.
-\set ON_ERROR_ROLLBACK on
-\set d 'auditor: migstat.access lists, for this run''s logins, exactly the memberships in pg_auth_members'
+\ir ../helpers/tap.sql
+SELECT plan(1);
+SELECT ok(x.pass, 'auditor: migstat.access lists, for this run''s logins, exactly the memberships in pg_auth_members')
+       || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
 WITH RECURSIVE closure(member, roleid) AS (
     SELECT m.member, m.roleid FROM pg_auth_members m
     UNION
@@ -25,6 +27,7 @@ WITH RECURSIVE closure(member, roleid) AS (
 )
 SELECT (SELECT count(*) FROM diff) = 0 AND (SELECT count(*) FROM from_view) > 0 AS pass,
        coalesce((SELECT string_agg(concat_ws(':', side, login, role, purpose, access), ', ') FROM diff),
-                (SELECT count(*) FROM from_view) || ' rows agree') AS info \gset
-\ir lib/result.sql
-\echo __end__
+                (SELECT count(*) FROM from_view) || ' rows agree') AS info
+) x;
+
+SELECT * FROM finish();

@@ -1,5 +1,7 @@
 -- Test data with known counts, and the helpers of the report tests (schema t). Run by
--- Scripts/test-sql-reports.sh as the superuser, with -v analyst=, loader=, auditor= <logins>.
+-- Scripts/test-sql-reports.sh with psql as the superuser (not a pgTAP file: it checks nothing), with
+-- -v analyst=, loader=, auditor= <logins>. The database was built by migstat db init (schema and
+-- code lists) and has pgTAP in schema tap, which t.check_report calls.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE SCHEMA t;
@@ -171,12 +173,13 @@ $$;
 --   * a suppressed cell is a non-empty reference cell; no published cell is in 1..K-1;
 --   * no additive relation (cells differing in one position) has exactly one suppressed cell;
 --   * status A exactly for the cells of 1..K-1, D only for cells >= K.
--- Returns 'ok - name' or 'not ok - name: what failed'.
-CREATE FUNCTION t.check_report(p_name text, p_k integer, p_dims text[], p_filters jsonb DEFAULT '{}',
+-- t.report_problems returns what failed (empty: nothing); t.check_report(name, ...) is the pgTAP
+-- check (ok, with the problems as its diagnostic).
+CREATE FUNCTION t.report_problems(p_k integer, p_dims text[], p_filters jsonb DEFAULT '{}',
                                p_from date DEFAULT NULL, p_to date DEFAULT NULL, p_unit text DEFAULT NULL,
                                p_bands text DEFAULT NULL, p_threshold integer DEFAULT NULL,
                                p_count text DEFAULT 'records', p_level integer DEFAULT 1)
-RETURNS text
+RETURNS text[]
 LANGUAGE plpgsql AS $$
 DECLARE
     v_problems text[] := '{}';
@@ -218,19 +221,27 @@ BEGIN
           FROM got g CROSS JOIN generate_series(1, v_d) j
          GROUP BY 1, 2 HAVING count(*) FILTER (WHERE g.obs_value IS NULL) = 1) x;
     IF v_n > 0 THEN v_problems := v_problems || format('%s relations with one suppressed cell', v_n); END IF;
-    IF cardinality(v_problems) = 0 THEN
-        RETURN 'ok - ' || p_name;
-    END IF;
-    RETURN 'not ok - ' || p_name || ': ' || array_to_string(v_problems, '; ');
+    RETURN v_problems;
 END
 $$;
 
--- 'ok - name' when got = want (IS NOT DISTINCT FROM), else 'not ok - name: got ..., want ...'.
-CREATE FUNCTION t.is(p_name text, p_got anyelement, p_want anyelement) RETURNS text
+-- One pgTAP check: passes when p_problems is empty, else fails with them as its diagnostic.
+CREATE FUNCTION t.tap_problems(p_name text, p_problems text[]) RETURNS text
 LANGUAGE sql AS $$
-    SELECT CASE WHEN p_got IS NOT DISTINCT FROM p_want THEN 'ok - ' || p_name
-                ELSE format('not ok - %s: got %s, want %s', p_name, coalesce(p_got::text, 'NULL'), coalesce(p_want::text, 'NULL')) END
+    SELECT tap.ok(cardinality(p_problems) = 0, p_name)
+           || CASE WHEN cardinality(p_problems) = 0 THEN '' ELSE E'\n' || tap.diag('    ' || array_to_string(p_problems, '; ')) END
 $$;
+
+CREATE FUNCTION t.check_report(p_name text, p_k integer, p_dims text[], p_filters jsonb DEFAULT '{}',
+                               p_from date DEFAULT NULL, p_to date DEFAULT NULL, p_unit text DEFAULT NULL,
+                               p_bands text DEFAULT NULL, p_threshold integer DEFAULT NULL,
+                               p_count text DEFAULT 'records', p_level integer DEFAULT 1)
+RETURNS text
+LANGUAGE sql AS $$
+    SELECT t.tap_problems(p_name, t.report_problems(p_k, p_dims, p_filters, p_from, p_to, p_unit, p_bands, p_threshold,
+                                                    p_count, p_level))
+$$;
+
 
 -- A report as text, in its row order: "{codes}=value" or "{codes}=A|D" for a suppressed cell,
 -- "{codes}=E:value" for an estimate.
