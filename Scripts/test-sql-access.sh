@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
         --keep) KEEP=1 ;;
         --verbose) VERBOSE=1 ;;
         --break) [ $# -ge 2 ] || fatal "--break needs an SQL statement"; BREAKS+=("$2"); shift ;;
-        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) fatal "unknown option $1 (see --help)" ;;
     esac
     shift
