@@ -61,6 +61,11 @@ check "after a second db init the database still matches the snapshot" Scripts/c
 ncat=$(sql "$FRESH" "SELECT count(*) FROM migstat.dimension")
 [ "$ncat" = 15 ] && ok "db init writes the dimension catalogue (15 dimensions)" \
     || not_ok "db init writes the dimension catalogue (15 dimensions)" "found $ncat"
+missing=$(sql "$FRESH" "SELECT coalesce(string_agg(d.name, ' '), '') FROM migstat.dimension d
+                        WHERE d.is_record_column AND NOT EXISTS (SELECT 1 FROM pg_attribute a
+                              WHERE a.attrelid = 'migstat.records'::regclass AND a.attname = d.name AND NOT a.attisdropped)")
+[ -z "$missing" ] && ok "every record dimension of the catalogue is a column of migstat.records" \
+    || not_ok "every record dimension of the catalogue is a column of migstat.records" "missing: $missing"
 nfiles=$(find Schemas/functions Schemas/views -name '*.sql' | wc -l)
 nrec=$(sql "$FRESH" "SELECT count(*) FROM migstat.schema_objects")
 [ "$nrec" = $((nfiles + 1)) ] && ok "every declarative file is recorded with its hash ($nrec)" \
