@@ -22,24 +22,20 @@ package enum CanonicalColumn: String, CaseIterable, Sendable {
     case wgSelfcare = "wg_selfcare"
     case wgCommunication = "wg_communication"
 
-    /// Whether every batch must have this column.
-    package var isRequired: Bool {
-        switch self {
-        case .recordID, .eventDate, .direction, .sex, .nationality, .migrationStatus: true
-        default: false
-        }
+    /// Whether every batch must have this column: `record_id`, `event_date` and the catalogue's required
+    /// dimensions.
+    package var isRequired: Bool { Self.required[ordinal] }
+
+    private static let required: [Bool] = allCases.map { column in
+        column == .recordID || column == .eventDate || DimensionCatalog.named(column.rawValue)?.isRequired == true
     }
 
-    /// The code list a coded column is checked against (nil for free or numeric columns).
-    package var codeList: String? {
-        switch self {
-        case .direction, .sex, .country, .region, .reason, .occupation, .ethnicity, .disability: rawValue
-        case .nationality: "country"
-        case .workerCategory: "worker_category"
-        case .migrationStatus: "migration_status"
-        default: nil
-        }
-    }
+    /// The code list a coded column is checked against, from the dimension catalogue (nil for free or numeric
+    /// columns).
+    package var codeList: String? { DimensionCatalog.named(rawValue)?.codeList }
+
+    /// The dimension columns, in the catalogue's order (`DimensionCatalog.record`; a test checks they match).
+    package static let dimensions: [CanonicalColumn] = DimensionCatalog.record.compactMap { CanonicalColumn(rawValue: $0.name) }
 
     /// Position in `allCases` (used for per-column arrays; a switch, so no search).
     package var ordinal: Int {

@@ -8,11 +8,8 @@
 /// `copyOptions`. COPY column order: see `RecordEncoder.copyColumns`.
 package struct RecordEncoder {
     /// The columns of `migstat_data.batch_<id>` the encoded lines fill, in order.
-    package static let copyColumns = [
-        "line_no", "event_date", "direction", "sex", "age", "nationality", "country", "region", "reason",
-        "occupation", "worker_category", "ethnicity", "migration_status", "disability", "record_id",
-        "person_pseudonym",
-    ]
+    package static let copyColumns = ["line_no", "event_date"] + DimensionCatalog.record.map(\.name)
+        + ["record_id", "person_pseudonym"]
 
     /// The options clause of the COPY statement the encoded tuples are sent with.
     package static let copyOptions = "WITH (FORMAT binary)"

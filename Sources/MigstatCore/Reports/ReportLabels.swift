@@ -9,35 +9,15 @@ package enum ReportLabels {
     package static let notClassifiable = "_X"
 
     /// Every report dimension, in `migstat.report`'s order.
-    package static let dimensions = [
-        "direction", "sex", "age", "nationality", "country", "region", "reason", "occupation", "worker_category",
-        "ethnicity", "migration_status", "disability", "source", "purpose", "period",
-    ]
+    package static let dimensions = DimensionCatalog.reportNames
 
     /// Dimensions whose reports use the special-category threshold.
-    package static let specialCategory: Set<String> = ["ethnicity", "disability", "migration_status"]
+    package static let specialCategory: Set<String> = DimensionCatalog.specialCategoryNames
 
     /// `migration_status` → `Migration status`; unknown names are shown with `_` as spaces.
     package static func dimensionName(_ dimension: String) -> String {
-        switch dimension {
-        case "direction": "Direction"
-        case "sex": "Sex"
-        case "age": "Age group"
-        case "nationality": "Nationality"
-        case "country": "Country of origin or destination"
-        case "region": "Region"
-        case "reason": "Reason for migration"
-        case "occupation": "Occupation (ISCO-08)"
-        case "worker_category": "Category of migrant worker"
-        case "ethnicity": "Ethnicity"
-        case "migration_status": "Migration status"
-        case "disability": "Disability"
-        case "source": "Source"
-        case "purpose": "Purpose"
-        case "period": "Period"
-        default:
-            String(dimension.prefix(1).uppercased() + dimension.dropFirst()).replacing("_", with: " ")
-        }
+        DimensionCatalog.named(dimension)?.label
+            ?? String(dimension.prefix(1).uppercased() + dimension.dropFirst()).replacing("_", with: " ")
     }
 
     /// A dimension's name within a sentence: `age group`, `occupation (ISCO-08)`.
@@ -48,7 +28,7 @@ package enum ReportLabels {
 
     /// The dimension's id in SDMX-CSV: its name in upper case, `TIME_PERIOD` for the period.
     package static func sdmxID(_ dimension: String) -> String {
-        dimension == "period" ? "TIME_PERIOD" : dimension.uppercased()
+        DimensionCatalog.named(dimension)?.sdmxID ?? dimension.uppercased()
     }
 
     /// A code as SDMX-CSV writes it: the age dimension's bands as SDMX CL_AGE codes (`sdmxAgeCode`), every
@@ -85,11 +65,7 @@ package enum ReportLabels {
     /// The code list in `migstat.code` that holds a dimension's codes (`nationality` uses `country`);
     /// `nil` for dimensions whose codes are not in it (age, period, source, purpose).
     package static func codeList(_ dimension: String) -> String? {
-        switch dimension {
-        case "age", "period", "source", "purpose": nil
-        case "nationality": "country"
-        default: dimension
-        }
+        DimensionCatalog.named(dimension)?.codeList
     }
 
     /// A label that does not come from `migstat.code`: `_T` Total, `_Z` Not stated, `_X`, age bands
