@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Compares a database's migstat schema with the committed snapshot, Schemas/snapshot.sql.
+# Compares a database's migstat schema with the committed snapshot, Tests/schema/snapshot.sql.
 #
 #   Scripts/check-schema.sh                 builds a fresh database with `migstat db init` and compares it
 #   Scripts/check-schema.sh --db NAME       compares an existing database (e.g. one upgraded by db init,
 #                                           or a production database before an upgrade)
-#   Scripts/check-schema.sh --update        rewrites Schemas/snapshot.sql from a fresh `migstat db init`
+#   Scripts/check-schema.sh --update        rewrites Tests/schema/snapshot.sql from a fresh `migstat db init`
 #                                           (run it after changing a migration, function, view or privilege,
 #                                           and commit the result with the change)
 #
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-SNAPSHOT=Schemas/snapshot.sql
+SNAPSHOT=Tests/schema/snapshot.sql
 eval "$(Scripts/pg.sh env)"
 BIN=${MIGSTAT_BIN:-$(swift build --show-bin-path)/migstat}
 
@@ -77,6 +77,6 @@ if diff -u "$SNAPSHOT" <(schema_of "$DB") >"${TMPDIR:-/tmp}/migstat-schema.diff"
 else
     cat "${TMPDIR:-/tmp}/migstat-schema.diff"
     log "database $DB differs from $SNAPSHOT (above: - snapshot, + database). After an intended schema change," \
-        "run Scripts/check-schema.sh --update and commit Schemas/snapshot.sql."
+        "run Scripts/check-schema.sh --update and commit Tests/schema/snapshot.sql."
     exit 1
 fi

@@ -50,7 +50,7 @@ trap cleanup EXIT
 # ---- fresh install ------------------------------------------------------------------------------------
 FRESH=$(new_db fresh)
 check "db init creates a database from scratch" "$BIN" db init --dsn "dbname=$FRESH"
-check "a fresh database matches Schemas/snapshot.sql" Scripts/check-schema.sh --db "$FRESH"
+check "a fresh database matches Tests/schema/snapshot.sql" Scripts/check-schema.sh --db "$FRESH"
 "$BIN" db init --dsn "dbname=$FRESH" >"$TMP/second" 2>&1 || true
 if grep -q "0 migration(s) applied" "$TMP/second" && ! grep -q "^applied\|^updated" "$TMP/second"; then
     ok "a second db init applies nothing"
