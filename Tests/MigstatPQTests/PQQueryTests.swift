@@ -29,6 +29,16 @@ import Testing
         #expect(query.description == query.sql)
     }
 
+    /// `PQQuery("…")` is a literal of the type too: its interpolations are bound, never spliced.
+    @Test func theInitialiserWithAnInterpolationBindsIt() {
+        let columns = "id, name"
+        let query = PQQuery("SELECT \(columns) FROM t")
+        #expect(query.sql == "SELECT $1 FROM t" && query.parameters == ["id, name"])
+        var spliced = PQQuery()
+        spliced.append("SELECT \(columns) FROM t")
+        #expect(spliced.sql == "SELECT id, name FROM t" && spliced.parameters.isEmpty)
+    }
+
     @Test func aStatementWithoutValuesHasNoParameters() {
         let query: PQQuery = "SELECT 1"
         #expect(query.sql == "SELECT 1" && query.parameters.isEmpty)

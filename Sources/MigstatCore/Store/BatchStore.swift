@@ -57,7 +57,8 @@ package struct BatchStore {
 
     /// One batch, or nil when there is none with this id (or the user may not see it).
     package func batch(id: Int) throws -> Batch? {
-        var query = PQQuery("SELECT \(Self.columns) FROM migstat.batches WHERE id = ")
+        var query = PQQuery()
+        query.append("SELECT \(Self.columns) FROM migstat.batches WHERE id = ")  // program text: spliced
         query.bind(id)
         let result = try connection.execute(query)
         return result.rowCount == 1 ? try Self.batch(result, 0) : nil
