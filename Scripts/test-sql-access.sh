@@ -110,7 +110,7 @@ init_db() {
 
 # Psql variables every file may use (pg_prove --set).
 SETS=(--set "run=$RUN" --set "pa=$PA" --set "pb=$PB" --set "pc=$PC" --set "prefix=$PREFIX"
-      --set "copyfile=$TMP/copy.sql")
+      --set "copyfile=$TMP/copy.sql" --set "copyout=$TMP/copy.out")
 for k in "${KINDS[@]}"; do
     SETS+=(--set "u_$k=$PREFIX$k")
 done

@@ -140,5 +140,5 @@ final class RejectsFile {
 
 /// The error for a rejects file (or one of its parts) that cannot be written: path and the system's reason.
 private func writeFailure(_ path: String) -> MigstatError {
-    MigstatError(.fileUnreadable, "cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
+    MigstatError(.writeFailed, "cannot write the rejects file \(path): \(String(cString: strerror(errno)))")
 }

@@ -43,7 +43,7 @@ package struct ReportTable: Sendable, Equatable {
 
     /// Reads the rows of `migstat.report` selected as
     /// `array_to_string(cell_dims, E'\x1f'), obs_value, obs_status, conf_status, lower_bound, upper_bound,
-    /// is_estimate` (see `ReportQuery.sql`).
+    /// is_estimate` (see `ReportStore.statement(for:)`).
     /// - Throws: `PQError` `unexpectedResult` when a row does not have one code per dimension or a value is
     ///   not an integer.
     package init(result: PQResult, dimensions: [String]) throws {
@@ -107,7 +107,7 @@ package struct ReportTable: Sendable, Equatable {
 }
 
 extension ReportCell {
-    /// A cell from one row of `ReportQuery.sql`: `array_to_string(cell_dims, E'\x1f'), obs_value, obs_status,
+    /// A cell from one row of the report statement (`ReportStore.statement(for:)`): `array_to_string(cell_dims, E'\x1f'), obs_value, obs_status,
     /// conf_status, lower_bound, upper_bound, is_estimate`.
     /// - Throws: `PQError` `unexpectedResult` when the row does not have one code per dimension, lacks a
     ///   column, or its value is not an integer.
