@@ -1,0 +1,45 @@
+-- migstat.report_cube: phase 4 of migstat.report. Every non-zero cell of the full cube -- the
+-- fine cells of migstat_rep_raw keyed by the plan's key_expr, then the margins one dimension
+-- at a time: for each dimension j, the cells with a category in j are summed over j and added
+-- with j = _T (d plain GROUP BYs over the small table, not 2^d) -- written to migstat_rep_sup
+-- (k = cell key, v = value, st = 'A' primary suppression for 1..K-1, else 'F'). Records add up,
+-- so a margin's status is final when it is inserted. Persons (plan.multi): the distinct (cell,
+-- person) pairs of migstat_rep_mraw are rolled up the same way, counted per cell and added to
+-- the single-cell persons' counts; the status is set again on the sums (migstat_rep_mraw is
+-- dropped).
+CREATE OR REPLACE FUNCTION migstat.report_cube(p_plan migstat.report_plan)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, migstat, pg_temp AS $fn$
+DECLARE
+    v_d  integer := coalesce(cardinality(p_plan.dims), 0);
+    v_k  integer := p_plan.threshold;
+    v_j  integer;
+BEGIN
+    EXECUTE format('CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS SELECT (%s)::bigint AS k, n AS v, '
+                   'CASE WHEN n BETWEEN 1 AND %s THEN ''A'' ELSE ''F'' END AS st FROM migstat_rep_raw WHERE n > 0',
+                   p_plan.key_expr, v_k - 1);
+    FOR v_j IN 1..v_d LOOP
+        EXECUTE 'INSERT INTO migstat_rep_sup (k, v, st) SELECT k & $1, sum(v), '
+                'CASE WHEN sum(v) BETWEEN 1 AND $3 THEN ''A'' ELSE ''F'' END FROM migstat_rep_sup WHERE k & $2 <> 0 GROUP BY 1'
+            USING ~p_plan.key_mask[v_j], p_plan.key_mask[v_j], v_k - 1;
+    END LOOP;
+    IF p_plan.multi THEN
+        -- Persons in several cells: distinct (cell, person) pairs at every margin level, added
+        -- to the single-cell persons' counts; the status is set again on the sums.
+        EXECUTE format('CREATE TEMP TABLE migstat_rep_pairs ON COMMIT DROP AS SELECT (%s)::bigint AS k, p FROM migstat_rep_mraw',
+                       p_plan.key_expr);
+        FOR v_j IN 1..v_d LOOP
+            EXECUTE 'INSERT INTO migstat_rep_pairs (k, p) SELECT k & $1, p FROM migstat_rep_pairs WHERE k & $2 <> 0 GROUP BY 1, 2'
+                USING ~p_plan.key_mask[v_j], p_plan.key_mask[v_j];
+        END LOOP;
+        ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_simple;
+        CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
+            SELECT c.k, c.v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st
+              FROM (SELECT u.k, sum(u.v)::bigint AS v
+                      FROM (SELECT x.k, x.v FROM migstat_rep_simple x
+                            UNION ALL SELECT y.k, count(*) FROM migstat_rep_pairs y GROUP BY y.k) u
+                     GROUP BY u.k) c;
+        DROP TABLE migstat_rep_simple, migstat_rep_pairs, migstat_rep_mraw;
+    END IF;
+END
+$fn$;

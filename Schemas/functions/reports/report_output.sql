@@ -1,0 +1,73 @@
+-- migstat.report_output: phase 6 of migstat.report. Returns the queries of the output, which
+-- migstat.report runs with RETURN QUERY EXECUTE (the table can have millions of rows: a
+-- set-returning phase would copy each of them once more); both yield (cell_dims text[],
+-- obs_value bigint, obs_status text, conf_status text, lower_bound numeric, upper_bound
+-- numeric, is_estimate boolean):
+--   [1] every cell of the cube, in key order (row number i -> index of each dimension; the rows
+--       are sorted narrow and labelled after the sort): cells without records appear as 0, a
+--       suppressed cell (migstat_rep_new) has obs_value NULL and conf_status A or D;
+--   [2] with plan.with_estimates (else NULL): the matching rows of migstat.estimate
+--       (obs_status E). An estimate matches when its dimensions are among the report's (the
+--       others are _T) or are filtered to a single code, it lies within the period range (with
+--       a period dimension: it covers exactly one period), its codes are categories of this
+--       report (age bands, occupation level) and it satisfies every filter (an estimate that
+--       is a total over a filtered dimension does not).
+CREATE OR REPLACE FUNCTION migstat.report_output(p_plan migstat.report_plan)
+RETURNS text[]
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, migstat, pg_temp AS $fn$
+DECLARE
+    v      migstat.report_plan := p_plan;
+    v_d    integer := coalesce(cardinality(p_plan.dims), 0);
+    v_sql  text;
+    v_n    bigint := 1;
+    v_i    integer;
+BEGIN
+    FOR v_i IN REVERSE v_d..1 LOOP
+        v_sql := concat_ws(', ', format('(s.i / %s) %% %s AS x%s', v_n, v.ncat[v_i] + 1, v_i), v_sql);
+        v_n := v_n * (v.ncat[v_i] + 1);
+    END LOOP;
+    RETURN ARRAY[format($q$
+        SELECT %1$s AS cell_dims,
+               CASE WHEN o.st IN ('A', 'D') THEN NULL ELSE coalesce(o.v, 0) END,
+               'A'::text, coalesce(o.st, 'F'), NULL::numeric, NULL::numeric, false
+          FROM (SELECT s.i, x.*, q.v, CASE WHEN n.pass = 0 THEN 'A' WHEN n.pass > 0 THEN 'D' END AS st
+                  FROM generate_series(0::bigint, %2$s - 1) s(i)
+                 CROSS JOIN LATERAL (SELECT %3$s) x
+                  LEFT JOIN migstat_rep_sup q ON q.k = %4$s
+                  LEFT JOIN migstat_rep_new n ON n.k = q.k
+                 ORDER BY s.i) o$q$,
+        coalesce('ARRAY[' || (SELECT string_agg(format('(%L::text[])[(o.x%s + 1)::integer]', v.labels[i], i), ', ' ORDER BY i)
+                                FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
+        v.cells, coalesce(v_sql, '0 AS x0'),
+        coalesce((SELECT string_agg(format('(x.x%s << %s)', i, v.key_offset[i]), ' + ' ORDER BY i) FROM generate_series(1, v_d) i), '0')),
+      CASE WHEN v.with_estimates THEN format($q$
+        SELECT %1$s, round(e.value)::bigint, 'E'::text, 'F'::text, e.lower_bound, e.upper_bound, true
+          FROM migstat.estimate e
+          JOIN migstat.source s ON s.id = e.source_id
+          JOIN migstat.purpose pu ON pu.id = e.purpose_id
+         WHERE ARRAY(SELECT jsonb_object_keys(e.dims)) <@ %2$L::text[]
+           AND (%4$L::date IS NULL OR e.period_from >= %4$L::date) AND (%5$L::date IS NULL OR e.period_to <= %5$L::date)
+           %3$s
+         ORDER BY 1, e.id$q$,
+        coalesce('ARRAY[' || (SELECT string_agg(CASE v.dims[i]
+                    WHEN 'source' THEN 's.name'
+                    WHEN 'purpose' THEN 'pu.name'
+                    WHEN 'period' THEN format('migstat.report_period_label(%L, migstat.report_period_ord(%1$L, e.period_from))', v.period_unit)
+                    ELSE format('coalesce(e.dims ->> %L, %L)', v.dims[i], '_T') END, ', ' ORDER BY i)
+                  FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
+        v.dims || ARRAY(SELECT f.key FROM jsonb_each(v.filter_codes) f WHERE jsonb_array_length(f.value) = 1),
+        concat(
+            CASE WHEN 'period' = ANY (v.dims) THEN format(
+                ' AND e.period_from = migstat.report_period_start(%1$L, migstat.report_period_ord(%1$L, e.period_from))'
+                ' AND e.period_to = migstat.report_period_end(%1$L, migstat.report_period_ord(%1$L, e.period_from))', v.period_unit) END,
+            CASE WHEN 'age' = ANY (v.dims) THEN format(' AND (NOT e.dims ? %L OR e.dims ->> %1$L = ANY (%2$L::text[]))', 'age', v.band_labels) END,
+            CASE WHEN 'occupation' = ANY (v.dims) THEN format(
+                ' AND (NOT e.dims ? %L OR length(e.dims ->> %1$L) = %2$s)', 'occupation', v.occupation_level) END,
+            (SELECT string_agg(CASE f.key
+                    WHEN 'source' THEN format(' AND s.name = ANY (%L::text[])', ARRAY(SELECT jsonb_array_elements_text(f.value)))
+                    WHEN 'purpose' THEN format(' AND pu.name = ANY (%L::text[])', ARRAY(SELECT jsonb_array_elements_text(f.value)))
+                    ELSE format(' AND e.dims ->> %L = ANY (%L::text[])', f.key, ARRAY(SELECT jsonb_array_elements_text(f.value))) END, '')
+               FROM jsonb_each(v.filter_codes) f)),
+        v.period_from, v.period_to) END];
+END
+$fn$;
