@@ -159,6 +159,14 @@ granted=$(sql "$FRESH" "SELECT has_function_privilege('migstat_auditor', 'migsta
 [ "$granted" = "t|f" ] && ok "db init restores the file's privileges and revokes a grant made by hand" \
     || not_ok "db init restores the file's privileges and revokes a grant made by hand" "$granted $(cat "$TMP/back")"
 check "after all that the database matches the snapshot again" Scripts/check-schema.sh --db "$FRESH"
+rm "$TMP/schemas/functions/reports/report_period_end.sql"
+"$BIN" db init --dsn "dbname=$FRESH" --schemas-dir "$TMP/schemas" >"$TMP/gone" 2>&1 || true
+gone=$(sql "$FRESH" "SELECT count(*) FROM migstat.schema_objects WHERE path = 'functions/reports/report_period_end.sql'")
+if grep -q "warning: functions/reports/report_period_end.sql was installed but no longer exists" "$TMP/gone" && [ "$gone" = 0 ]; then
+    ok "a deleted function file is reported (its object stays until a migration drops it) and unrecorded"
+else
+    not_ok "a deleted function file is reported (its object stays until a migration drops it) and unrecorded" "$(cat "$TMP/gone")"
+fi
 printf '\n-- edited\n' >>"$TMP/schemas/migrations/0002_declarative_layer.sql"
 if "$BIN" db init --dsn "dbname=$FRESH" --schemas-dir "$TMP/schemas" >"$TMP/mig" 2>&1; then
     not_ok "an applied migration that was edited is refused" "$(cat "$TMP/mig")"

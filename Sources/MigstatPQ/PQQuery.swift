@@ -192,6 +192,7 @@ package struct PQType: Sendable, Hashable, ExpressibleByStringLiteral {
     package static let integer: PQType = "integer"
     package static let smallint: PQType = "smallint"
     package static let smallintArray: PQType = "smallint[]"
+    package static let integerArray: PQType = "integer[]"
     package static let bigint: PQType = "bigint"
     package static let boolean: PQType = "boolean"
     package static let date: PQType = "date"

@@ -16,24 +16,21 @@ package struct DimensionCatalogInstaller {
     package func install() throws {
         for (index, dimension) in DimensionCatalog.report.enumerated() {
             let isRecordColumn = DimensionCatalog.record.contains(dimension)
-            _ = try connection.execute("""
+            try connection.execute("""
                 INSERT INTO migstat.dimension (name, ord, code_list, is_record_column, is_required,
                                                is_special_category, is_paragraph20, only_occurring_codes, sdmx_id,
                                                label, unknown_codes)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[])
+                VALUES (\(dimension.name), \(index + 1), \(dimension.codeList), \(isRecordColumn),
+                        \(dimension.isRequired), \(dimension.isSpecialCategory), \(dimension.isParagraph20),
+                        \(dimension.listsOnlyOccurringCodes), \(dimension.sdmxID), \(dimension.label),
+                        \(dimension.unknownCodes, as: .textArray))
                 ON CONFLICT (name) DO UPDATE
                    SET ord = EXCLUDED.ord, code_list = EXCLUDED.code_list, is_record_column = EXCLUDED.is_record_column,
                        is_required = EXCLUDED.is_required, is_special_category = EXCLUDED.is_special_category,
                        is_paragraph20 = EXCLUDED.is_paragraph20, only_occurring_codes = EXCLUDED.only_occurring_codes,
                        sdmx_id = EXCLUDED.sdmx_id, label = EXCLUDED.label, unknown_codes = EXCLUDED.unknown_codes
-                """, [
-                    dimension.name, String(index + 1), dimension.codeList, String(isRecordColumn),
-                    String(dimension.isRequired), String(dimension.isSpecialCategory), String(dimension.isParagraph20),
-                    String(dimension.listsOnlyOccurringCodes), dimension.sdmxID, dimension.label,
-                    "{" + dimension.unknownCodes.map(quotedArrayElement).joined(separator: ",") + "}",
-                ])
+                """ as PQQuery)
         }
-        _ = try connection.execute("DELETE FROM migstat.dimension WHERE NOT (name = ANY ($1::text[]))",
-                                   ["{" + DimensionCatalog.reportNames.map(quotedArrayElement).joined(separator: ",") + "}"])
+        try connection.execute("DELETE FROM migstat.dimension WHERE NOT (name = ANY (\(DimensionCatalog.reportNames, as: .textArray)))" as PQQuery)
     }
 }

@@ -63,9 +63,3 @@ package struct CodeListFile: Sendable {
     }
 }
 
-/// A PostgreSQL array literal of text values (every element quoted; nil = NULL), as `PQQuery` binds it.
-/// Sent as a bound parameter, never spliced into SQL.
-package func pgArray(_ values: [String?]) -> String { PQQuery.arrayLiteral(values) }
-
-/// Same, for non-optional strings.
-package func pgArray(_ values: [String]) -> String { pgArray(values.map { Optional($0) }) }

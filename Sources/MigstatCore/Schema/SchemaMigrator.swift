@@ -124,9 +124,7 @@ package struct SchemaMigrator {
                         upgrade it with the migstat that created it first, or create a new database
                         """)
                 }
-                _ = try connection.execute(
-                    "DELETE FROM migstat.schema_migrations WHERE version = ANY ($1::integer[])",
-                    ["{" + replaced.map(String.init).joined(separator: ",") + "}"])
+                try connection.execute("DELETE FROM migstat.schema_migrations WHERE version = ANY (\(replaced, as: .integerArray))" as PQQuery)
                 for version in replaced { applied[version] = nil }
                 outcome.squashed = replaced
             } else if let known = applied[migration.version] {
@@ -144,9 +142,10 @@ package struct SchemaMigrator {
     }
 
     private func record(_ migration: Migration) throws {
-        _ = try connection.execute(
-            "INSERT INTO migstat.schema_migrations (version, name, sha256) VALUES ($1, $2, $3)",
-            [String(migration.version), migration.name, migration.digest])
+        try connection.execute("""
+            INSERT INTO migstat.schema_migrations (version, name, sha256)
+            VALUES (\(migration.version), \(migration.name), \(migration.digest))
+            """ as PQQuery)
     }
 
     private func migrationFiles() throws -> [Migration] {
@@ -196,17 +195,16 @@ package struct SchemaMigrator {
         _ = try connection.execute("RESET ROLE")
         _ = try connection.execute("RESET check_function_bodies")
         for file in files where recorded[file.path] != file.digest {
-            _ = try connection.execute("""
-                INSERT INTO migstat.schema_objects (path, sha256) VALUES ($1, $2)
+            try connection.execute("""
+                INSERT INTO migstat.schema_objects (path, sha256) VALUES (\(file.path), \(file.digest))
                 ON CONFLICT (path) DO UPDATE SET sha256 = EXCLUDED.sha256, applied_at = now(),
                                                  applied_by = session_user
-                """, [file.path, file.digest])
+                """ as PQQuery)
         }
         let present = Set(files.map(\.path))
         outcome.objectsMissing = recorded.keys.filter { !present.contains($0) }.sorted()
         if !outcome.objectsMissing.isEmpty {
-            _ = try connection.execute("DELETE FROM migstat.schema_objects WHERE path = ANY ($1::text[])",
-                                       ["{" + outcome.objectsMissing.map(quotedArrayElement).joined(separator: ",") + "}"])
+            try connection.execute("DELETE FROM migstat.schema_objects WHERE path = ANY (\(outcome.objectsMissing, as: .textArray))" as PQQuery)
         }
     }
 
@@ -253,16 +251,6 @@ package struct SchemaMigrator {
         }
         return loaded
     }
-}
-
-/// A PostgreSQL array element, double-quoted with `"` and `\` escaped.
-func quotedArrayElement(_ value: String) -> String {
-    var out = "\""
-    for scalar in value.unicodeScalars {
-        if scalar == "\"" || scalar == "\\" { out.unicodeScalars.append("\\") }
-        out.unicodeScalars.append(scalar)
-    }
-    return out + "\""
 }
 
 private func sha256Hex(_ text: String) -> String {
