@@ -152,7 +152,6 @@ package struct BatchImporter {
         } catch is Rollback {
             summary.outcome = options.dryRun && options.maxRejects.allows(rejected: rejectedRows, of: rows)
                 ? .dryRun : .rolledBack
-            if summary.outcome == .rolledBack { summary.accepted = 0 }
         } catch let error as PQError {
             if error.sqlState == "MS409" {
                 throw MigstatError(.duplicateBatch, error.message, file: file, underlying: error)
@@ -163,9 +162,8 @@ package struct BatchImporter {
         summary.rows = rows
         summary.rejected = rejectedRows
         if summary.outcome == .rolledBack {
-            // Nothing stored: every row is accounted as not accepted; those that were valid are not
-            // "rejected", so report accepted 0 and rejected = rows with problems; the rest were valid
-            // but not committed.
+            // Nothing stored. `accepted` counts the rows that passed every check (they would have been
+            // stored), `rejected` those with a problem, so accepted + rejected = rows still holds.
             summary.accepted = rows - rejectedRows
         }
         summary.rejectsFile = try rejects.finish()

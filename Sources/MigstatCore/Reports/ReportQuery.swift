@@ -47,11 +47,9 @@ package struct ReportQuery: Sendable, Equatable {
     /// Adds a `DIM=CODE[,CODE...]` filter (codes of a repeated dimension are added to its list).
     /// - Throws: `MigstatError` `invalidArgument` when there is no `DIM=` or no code.
     package mutating func addFilter(_ argument: String) throws {
-        guard let eq = argument.firstIndex(of: "="), eq != argument.startIndex else {
-            throw MigstatError(.invalidArgument, "--filter takes DIM=CODE[,CODE...]")
-        }
-        let key = String(argument[..<eq]).trimmingSpaces().lowercased()
-        let codes = argument[argument.index(after: eq)...].split(separator: ",")
+        let (rawKey, value) = try splitFilterArgument(argument)
+        let key = rawKey.lowercased()
+        let codes = value.split(separator: ",")
             .map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
         guard !key.isEmpty, !codes.isEmpty else {
             throw MigstatError(.invalidArgument, "--filter \(key.isEmpty ? "DIM" : key)= needs at least one code")

@@ -22,10 +22,8 @@ package struct ExtractRequest: Sendable, Equatable {
     /// Adds a `DIM=CODE[,CODE...]` or `RANGE_KEY=VALUE` filter.
     /// - Throws: `MigstatError` `invalidArgument` when there is no `KEY=`.
     package mutating func addFilter(_ argument: String) throws {
-        guard let eq = argument.firstIndex(of: "="), eq != argument.startIndex else {
-            throw MigstatError(.invalidArgument, "--filter takes DIM=CODE[,CODE...]")
-        }
-        filters.append((String(argument[..<eq]).trimmingSpaces(), String(argument[argument.index(after: eq)...])))
+        let (key, value) = try splitFilterArgument(argument)
+        filters.append((key, String(value)))
     }
 
     /// The filters as the JSON object `migstat.extract` takes: `{"sex": ["F"], "age_from": 18}` (range keys keep

@@ -32,3 +32,12 @@ extension String {
         return String(s)
     }
 }
+
+/// A `--filter KEY=VALUE` argument split at its first `=`: the key without surrounding spaces, and the value.
+/// - Throws: `MigstatError` `invalidArgument` when there is no `=` or nothing before it.
+package func splitFilterArgument(_ argument: String) throws -> (key: String, value: Substring) {
+    guard let eq = argument.firstIndex(of: "="), eq != argument.startIndex else {
+        throw MigstatError(.invalidArgument, "--filter takes DIM=CODE[,CODE...]")
+    }
+    return (String(argument[..<eq]).trimmingSpaces(), argument[argument.index(after: eq)...])
+}
