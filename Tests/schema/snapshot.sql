@@ -447,12 +447,14 @@ BEGIN
     FOR v_row IN SELECT e FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS a(e, n) ORDER BY a.n LOOP
         v_i := v_i + 1;
         IF jsonb_typeof(v_row) <> 'object' THEN
-            RAISE EXCEPTION 'estimates row %: not a JSON object', v_i USING ERRCODE = 'invalid_parameter_value', DETAIL = format('row=%s', v_i);
+            RAISE EXCEPTION 'estimates row %: not a JSON object', v_i
+                USING ERRCODE = 'invalid_parameter_value', DETAIL = format('row=%s', v_i);
         END IF;
         FOR v_key IN SELECT k FROM jsonb_object_keys(v_row) k ORDER BY k LOOP
             IF NOT v_key = ANY (c_keys) THEN
                 RAISE EXCEPTION 'estimates row %: unknown field "%"', v_i, left(v_key, 40)
-                    USING ERRCODE = 'invalid_parameter_value', HINT = 'fields: ' || array_to_string(c_keys, ', '), COLUMN = left(v_key, 40), DETAIL = format('row=%s', v_i);
+                    USING ERRCODE = 'invalid_parameter_value', HINT = 'fields: ' || array_to_string(c_keys, ', '),
+                    COLUMN = left(v_key, 40), DETAIL = format('row=%s', v_i);
             END IF;
         END LOOP;
         -- period
@@ -470,7 +472,8 @@ BEGIN
             END;
         END LOOP;
         IF v_to < v_from THEN
-            RAISE EXCEPTION 'estimates row %: field period_to: before period_from', v_i USING ERRCODE = 'invalid_parameter_value', COLUMN = 'period_to', DETAIL = format('row=%s', v_i);
+            RAISE EXCEPTION 'estimates row %: field period_to: before period_from', v_i
+                USING ERRCODE = 'invalid_parameter_value', COLUMN = 'period_to', DETAIL = format('row=%s', v_i);
         END IF;
         -- value and bounds
         v_num := ARRAY[NULL, NULL, NULL]::numeric[];
@@ -484,7 +487,8 @@ BEGIN
             BEGIN
                 v_num[v_j] := (v_row ->> v_field)::numeric;
             EXCEPTION WHEN others THEN
-                RAISE EXCEPTION 'estimates row %: field %: not a number', v_i, v_field USING ERRCODE = 'invalid_parameter_value', COLUMN = v_field, DETAIL = format('row=%s', v_i);
+                RAISE EXCEPTION 'estimates row %: field %: not a number', v_i, v_field
+                    USING ERRCODE = 'invalid_parameter_value', COLUMN = v_field, DETAIL = format('row=%s', v_i);
             END;
             IF v_num[v_j] IN ('NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric) OR v_num[v_j] < 0 THEN
                 RAISE EXCEPTION 'estimates row %: field %: must be a finite number >= 0', v_i, v_field
@@ -492,17 +496,20 @@ BEGIN
             END IF;
         END LOOP;
         IF v_num[2] > v_num[1] THEN
-            RAISE EXCEPTION 'estimates row %: field lower_bound: greater than value', v_i USING ERRCODE = 'invalid_parameter_value', COLUMN = 'lower_bound', DETAIL = format('row=%s', v_i);
+            RAISE EXCEPTION 'estimates row %: field lower_bound: greater than value', v_i
+                USING ERRCODE = 'invalid_parameter_value', COLUMN = 'lower_bound', DETAIL = format('row=%s', v_i);
         END IF;
         IF v_num[3] < v_num[1] THEN
-            RAISE EXCEPTION 'estimates row %: field upper_bound: less than value', v_i USING ERRCODE = 'invalid_parameter_value', COLUMN = 'upper_bound', DETAIL = format('row=%s', v_i);
+            RAISE EXCEPTION 'estimates row %: field upper_bound: less than value', v_i
+                USING ERRCODE = 'invalid_parameter_value', COLUMN = 'upper_bound', DETAIL = format('row=%s', v_i);
         END IF;
         IF jsonb_typeof(v_row -> 'method') IS DISTINCT FROM 'string' OR btrim(v_row ->> 'method') = '' THEN
             RAISE EXCEPTION 'estimates row %: field method: a description of the method is required', v_i
                 USING ERRCODE = 'invalid_parameter_value', COLUMN = 'method', DETAIL = format('row=%s', v_i);
         END IF;
         IF coalesce(jsonb_typeof(v_row -> 'source_reference'), 'null') NOT IN ('null', 'string') THEN
-            RAISE EXCEPTION 'estimates row %: field source_reference: must be text', v_i USING ERRCODE = 'invalid_parameter_value', COLUMN = 'source_reference', DETAIL = format('row=%s', v_i);
+            RAISE EXCEPTION 'estimates row %: field source_reference: must be text', v_i
+                USING ERRCODE = 'invalid_parameter_value', COLUMN = 'source_reference', DETAIL = format('row=%s', v_i);
         END IF;
         -- dims: codes of their lists (stored in canonical upper case)
         IF coalesce(jsonb_typeof(v_row -> 'dims'), 'null') NOT IN ('null', 'object') THEN
@@ -514,11 +521,13 @@ BEGIN
                               FROM jsonb_each(coalesce(v_row -> 'dims', '{}')) d ORDER BY d.key LOOP
             IF NOT v_key = ANY (c_dims) THEN
                 RAISE EXCEPTION 'estimates row %: field dims: unknown dimension "%"', v_i, left(v_key, 40)
-                    USING ERRCODE = 'invalid_parameter_value', HINT = 'dimensions: ' || array_to_string(c_dims, ', '), COLUMN = 'dims', DETAIL = format('row=%s', v_i);
+                    USING ERRCODE = 'invalid_parameter_value', HINT = 'dimensions: ' || array_to_string(c_dims, ', '),
+                    COLUMN = 'dims', DETAIL = format('row=%s', v_i);
             END IF;
             IF v_txt IS NULL THEN
                 RAISE EXCEPTION 'estimates row %: field dims.%: a code (text) is required', v_i, v_key
-                    USING ERRCODE = 'invalid_parameter_value', COLUMN = 'dims.' || v_key, DETAIL = format('row=%s', v_i);
+                    USING ERRCODE = 'invalid_parameter_value',
+                    COLUMN = 'dims.' || v_key, DETAIL = format('row=%s', v_i);
             END IF;
             IF v_key = 'age' THEN
                 v_txt := upper(v_txt);
@@ -532,7 +541,8 @@ BEGIN
                                 WHERE dimension = (SELECT d.code_list FROM migstat.dimension d WHERE d.name = v_key)
                                   AND code = v_txt AND active) THEN
                     RAISE EXCEPTION 'estimates row %: field dims.%: not a code of the list', v_i, v_key
-                        USING ERRCODE = 'invalid_parameter_value', COLUMN = 'dims.' || v_key, DETAIL = format('row=%s', v_i);
+                        USING ERRCODE = 'invalid_parameter_value',
+                        COLUMN = 'dims.' || v_key, DETAIL = format('row=%s', v_i);
                 END IF;
             END IF;
             v_dims := v_dims || jsonb_build_object(v_key, v_txt);
