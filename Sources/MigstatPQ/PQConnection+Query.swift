@@ -4,7 +4,7 @@ extension PQConnection {
     /// - Throws: as ``execute(_:_:)``.
     @discardableResult
     package func execute(_ query: PQQuery) throws -> PQResult {
-        try execute(query.sql, query.parameters)
+        try execute(sql: query.sql, query.parameters)
     }
 
     /// Runs one ``PQQuery`` and hands its rows to `body` one at a time (single-row mode).
@@ -12,7 +12,7 @@ extension PQConnection {
     /// - Throws: as ``stream(_:_:row:)``.
     @discardableResult
     package func stream(_ query: PQQuery, row body: (PQResult) throws -> Void) throws -> Int {
-        try stream(query.sql, query.parameters, row: body)
+        try stream(sql: query.sql, query.parameters, row: body)
     }
 
     /// Runs `COPY (query) TO STDOUT` and hands its output to `onChunk` as it arrives (text format).

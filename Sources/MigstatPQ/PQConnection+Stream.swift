@@ -16,7 +16,7 @@ extension PQConnection {
     ///   were delivered), `.connectionLost`, `.invalidArgument` for a NUL byte, or `body`'s error. The connection
     ///   is idle afterwards unless it was lost.
     @discardableResult
-    package func stream(_ sql: String, _ parameters: [String?] = [], row body: (PQResult) throws -> Void) throws -> Int {
+    package func stream(sql: String, _ parameters: [String?] = [], row body: (PQResult) throws -> Void) throws -> Int {
         try checkNoNUL(sql, query: sql)
         for (index, parameter) in parameters.enumerated() where parameter?.utf8.contains(0) == true {
             throw PQError(code: .invalidArgument, message: "parameter $\(index + 1) contains a NUL byte", query: sql)

@@ -48,7 +48,7 @@ extension PQConnection {
     private func savepoint<T>(_ body: () throws -> T) throws -> T {
         savepointCounter += 1
         let name = "migstat_pq_savepoint_\(savepointCounter)"
-        try execute("SAVEPOINT \(name)")
+        try execute(sql: "SAVEPOINT \(name)")
         let value: T
         do {
             value = try body()
@@ -57,7 +57,7 @@ extension PQConnection {
             rollBackBestEffort("RELEASE SAVEPOINT \(name)")
             throw error
         }
-        try execute("RELEASE SAVEPOINT \(name)")
+        try execute(sql: "RELEASE SAVEPOINT \(name)")
         return value
     }
 
@@ -67,6 +67,6 @@ extension PQConnection {
         guard isConnected else {
             return
         }
-        _ = try? execute(sql)
+        _ = try? execute(sql: sql)
     }
 }

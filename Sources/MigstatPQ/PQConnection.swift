@@ -115,6 +115,9 @@ package final class PQConnection {
 
     /// Runs one SQL statement with text parameters (`PQexecParams`) and returns its rows.
     ///
+    /// The raw form, for SQL text the program builds itself (`sql:` is labelled on purpose: an unlabelled
+    /// `execute("… \(value) …")` is a ``PQQuery``, whose interpolations are bound parameters).
+    ///
     /// - Parameters:
     ///   - sql: exactly one statement, with `$1`, `$2`, … for the parameters. Not for `COPY`: see ``copyFrom(_:_:)``.
     ///   - parameters: the parameters' values in PostgreSQL text format; `nil` is SQL NULL. They never appear in
@@ -123,7 +126,7 @@ package final class PQConnection {
     /// - Throws: ``PQError`` `.queryFailed` with the server's SQLSTATE, `.connectionLost` if the connection broke,
     ///   `.invalidArgument` for a NUL byte in `sql` or a parameter, or for a `COPY` statement.
     @discardableResult
-    package func execute(_ sql: String, _ parameters: [String?] = []) throws -> PQResult {
+    package func execute(sql: String, _ parameters: [String?] = []) throws -> PQResult {
         try checkNoNUL(sql, query: sql)
         guard parameters.count <= Int(UInt16.max) else {
             throw PQError(code: .invalidArgument, message: "more than 65535 parameters", query: sql)

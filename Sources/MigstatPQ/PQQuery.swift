@@ -11,8 +11,10 @@
 ///
 /// or build it step by step with ``append(_:)`` and the `bind` methods. An interpolation never becomes SQL
 /// text: only the literal parts (and ``append(_:)``) do, and they are the program's own. That holds for
-/// `PQQuery("… \(x) …")` too, which Swift reads as a literal of this type: `x` is bound, not spliced. To
-/// write program text built with `String` interpolation (a constant column list), pass it to ``append(_:)``.
+/// `PQQuery("… \(x) …")` and `connection.execute("… \(x) …")` too, which Swift reads as literals of this type:
+/// `x` is bound, not spliced (the raw-text `execute(sql:_:)` needs its label, so an interpolation can never
+/// reach SQL text by overload resolution). To write program text built with `String` interpolation (a
+/// constant column list), pass it to ``append(_:)``.
 ///
 /// `COPY` takes no parameters; ``inlined()`` writes every parameter as a quoted literal (with its cast) in
 /// the one place it was bound, so text inserted for one value is never searched again for `$n`.

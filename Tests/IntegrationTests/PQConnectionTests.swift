@@ -12,7 +12,7 @@ struct PQConnectionTests {
     }
 
     private func count(_ connection: PQConnection, _ table: String) throws -> Int {
-        try connection.execute("SELECT count(*) FROM \(PQConnection.quoteIdentifier(table))").int(0, 0)
+        try connection.execute(sql: "SELECT count(*) FROM \(PQConnection.quoteIdentifier(table))").int(0, 0)
     }
 
     private struct BodyError: Error, Equatable {}
@@ -23,9 +23,9 @@ struct PQConnectionTests {
         #expect(!connection.isInTransaction)
         #expect(connection.serverVersion >= 100_000)
         #expect(connection.backendPID > 0)
-        #expect(try connection.execute("SELECT pg_backend_pid()").int(0, 0) == Int(connection.backendPID))
+        #expect(try connection.execute(sql: "SELECT pg_backend_pid()").int(0, 0) == Int(connection.backendPID))
         #expect(try connection.currentUser == connection.user)
-        #expect(try connection.execute("SHOW client_encoding").string(0, 0) == "UTF8")
+        #expect(try connection.execute(sql: "SHOW client_encoding").string(0, 0) == "UTF8")
     }
 
     @Test func connectFailureIsConnectionFailed() {
@@ -45,8 +45,8 @@ struct PQConnectionTests {
 
     @Test func parametersRoundTripLiterally() throws {
         let connection = try connect()
-        try connection.execute("CREATE TEMP TABLE pq_victim (id int)")
-        try connection.execute("CREATE TEMP TABLE pq_params (id int PRIMARY KEY, name text, note text)")
+        try connection.execute(sql: "CREATE TEMP TABLE pq_victim (id int)")
+        try connection.execute(sql: "CREATE TEMP TABLE pq_params (id int PRIMARY KEY, name text, note text)")
         let hostile = "'); DROP TABLE pq_victim; --"
         let rows: [[String?]] = [
             ["1", hostile, nil],
@@ -54,11 +54,11 @@ struct PQConnectionTests {
             ["3", "$1 $2 %s ?", "'"],
         ]
         for row in rows {
-            let insert = try connection.execute("INSERT INTO pq_params (id, name, note) VALUES ($1, $2, $3)", row)
+            let insert = try connection.execute(sql: "INSERT INTO pq_params (id, name, note) VALUES ($1, $2, $3)", row)
             #expect(insert.affectedRows == 1)
             #expect(insert.commandTag == "INSERT 0 1")
         }
-        let result = try connection.execute("SELECT id, name, note FROM pq_params ORDER BY id")
+        let result = try connection.execute(sql: "SELECT id, name, note FROM pq_params ORDER BY id")
         #expect(result.rowCount == 3)
         #expect(result.columnNames == ["id", "name", "note"])
         for (index, row) in rows.enumerated() {
@@ -70,28 +70,41 @@ struct PQConnectionTests {
         #expect(try count(connection, "pq_victim") == 0)
 
         let typed = try connection.execute(
-            "SELECT $1::int + 1 AS n, $2::bool AS b, $3::text IS NULL AS z", ["41", "t", nil])
+            sql: "SELECT $1::int + 1 AS n, $2::bool AS b, $3::text IS NULL AS z", ["41", "t", nil])
         #expect(try typed.int(0, "n") == 42)
         #expect(try typed.bool(0, "b") == true)
         #expect(try typed.bool(0, "z") == true)
     }
 
+    /// An interpolation in an unlabelled `execute("…")` is a bound parameter (the literal is a PQQuery), never
+    /// SQL text: a value written as SQL comes back as the value, and the statement is not changed by it.
+    @Test func interpolationsInExecuteAreBoundNeverSpliced() throws {
+        let connection = try connect()
+        let hostile = "x'); SELECT pg_sleep(10); --"
+        let number = 41
+        let result = try connection.execute("SELECT \(hostile)::text, \(number) + 1, \(nil as String?, as: .text) IS NULL")
+        #expect(result.rowCount == 1)
+        #expect(try result.string(0, 0) == hostile)
+        #expect(try result.int(0, 1) == 42)
+        #expect(try result.bool(0, 2))
+    }
+
     @Test func nulBytesAreRejectedBeforeSending() throws {
         let connection = try connect()
         let error = #expect(throws: PQError.self) {
-            try connection.execute("SELECT $1::text", ["a\u{0}secret"])
+            try connection.execute(sql: "SELECT $1::text", ["a\u{0}secret"])
         }
         #expect(error?.code == .invalidArgument)
         #expect(error.map { "\($0)".contains("secret") || $0.debugDescription.contains("secret") } == false)
-        #expect(try connection.execute("SELECT 1").int(0, 0) == 1)
+        #expect(try connection.execute(sql: "SELECT 1").int(0, 0) == 1)
     }
 
     @Test func transactionCommitsOnReturnAndRollsBackOnThrow() throws {
         let connection = try connect()
-        try connection.execute("CREATE TEMP TABLE pq_tx (id int)")
+        try connection.execute(sql: "CREATE TEMP TABLE pq_tx (id int)")
 
         let value = try connection.transaction {
-            try connection.execute("INSERT INTO pq_tx VALUES (1)")
+            try connection.execute(sql: "INSERT INTO pq_tx VALUES (1)")
             #expect(connection.isInTransaction)
             return "done"
         }
@@ -101,7 +114,7 @@ struct PQConnectionTests {
 
         #expect(throws: BodyError()) {
             try connection.transaction {
-                try connection.execute("INSERT INTO pq_tx VALUES (2)")
+                try connection.execute(sql: "INSERT INTO pq_tx VALUES (2)")
                 throw BodyError()
             }
         }
@@ -111,8 +124,8 @@ struct PQConnectionTests {
         // A failed statement inside also rolls back, and its PQError comes out unchanged.
         let error = #expect(throws: PQError.self) {
             try connection.transaction {
-                try connection.execute("INSERT INTO pq_tx VALUES (3)")
-                try connection.execute("INSERT INTO pq_tx VALUES ('not a number')")
+                try connection.execute(sql: "INSERT INTO pq_tx VALUES (3)")
+                try connection.execute(sql: "INSERT INTO pq_tx VALUES ('not a number')")
             }
         }
         #expect(error?.sqlState == .invalidTextRepresentation)
@@ -122,33 +135,33 @@ struct PQConnectionTests {
 
     @Test func nestedTransactionUsesASavepoint() throws {
         let connection = try connect()
-        try connection.execute("CREATE TEMP TABLE pq_nested (id int)")
+        try connection.execute(sql: "CREATE TEMP TABLE pq_nested (id int)")
         try connection.transaction {
-            try connection.execute("INSERT INTO pq_nested VALUES (1)")
+            try connection.execute(sql: "INSERT INTO pq_nested VALUES (1)")
             do {
                 try connection.transaction {
-                    try connection.execute("INSERT INTO pq_nested VALUES (2)")
-                    try connection.execute("SELECT 1/0")
+                    try connection.execute(sql: "INSERT INTO pq_nested VALUES (2)")
+                    try connection.execute(sql: "SELECT 1/0")
                 }
                 Issue.record("the nested transaction should have thrown")
             } catch {
                 #expect(SQLState("22012") ~= error)
             }
             try connection.transaction {
-                try connection.execute("INSERT INTO pq_nested VALUES (3)")
+                try connection.execute(sql: "INSERT INTO pq_nested VALUES (3)")
             }
         }
-        let ids = try connection.execute("SELECT id FROM pq_nested ORDER BY id")
+        let ids = try connection.execute(sql: "SELECT id FROM pq_nested ORDER BY id")
         #expect((0..<ids.rowCount).map { ids[$0, 0] } == ["1", "3"])
     }
 
     @Test func swallowedErrorMakesCommitThrow() throws {
         let connection = try connect()
-        try connection.execute("CREATE TEMP TABLE pq_swallow (id int)")
+        try connection.execute(sql: "CREATE TEMP TABLE pq_swallow (id int)")
         let error = #expect(throws: PQError.self) {
             try connection.transaction {
-                try connection.execute("INSERT INTO pq_swallow VALUES (1)")
-                _ = try? connection.execute("SELECT 1/0")
+                try connection.execute(sql: "INSERT INTO pq_swallow VALUES (1)")
+                _ = try? connection.execute(sql: "SELECT 1/0")
             }
         }
         #expect(error?.sqlState == .inFailedSQLTransaction)
@@ -158,7 +171,7 @@ struct PQConnectionTests {
 
     @Test func copyFromReturnsTheRowCount() throws {
         let connection = try connect()
-        try connection.execute("CREATE TEMP TABLE pq_copy (id int, name text, note text)")
+        try connection.execute(sql: "CREATE TEMP TABLE pq_copy (id int, name text, note text)")
         let rows = 50_000
         let copied = try connection.copyFrom("COPY pq_copy (id, name, note) FROM STDIN") { writer in
             for id in 1...rows {
@@ -176,7 +189,7 @@ struct PQConnectionTests {
         }
         #expect(copied == Int64(rows))
         let check = try connection.execute(
-            "SELECT count(*), sum(id), count(note), min(note) FROM pq_copy WHERE name = 'name-' || id"
+            sql: "SELECT count(*), sum(id), count(note), min(note) FROM pq_copy WHERE name = 'name-' || id"
         )
         #expect(try check.int(0, 0) == rows)
         #expect(try check.int(0, 1) == rows * (rows + 1) / 2)
@@ -186,7 +199,7 @@ struct PQConnectionTests {
 
     @Test func copyFromHandlesWritesLargerThanTheBuffer() throws {
         let connection = try connect()
-        try connection.execute("CREATE TEMP TABLE pq_big (id int, payload text)")
+        try connection.execute(sql: "CREATE TEMP TABLE pq_big (id int, payload text)")
         let payload = String(repeating: "x", count: 700_000)
         let copied = try connection.copyFrom("COPY pq_big FROM STDIN") { writer in
             try writer.write("1\t")
@@ -198,7 +211,7 @@ struct PQConnectionTests {
             try writer.write("3\tsmall\n")
         }
         #expect(copied == 3)
-        let lengths = try connection.execute("SELECT id, length(payload) FROM pq_big ORDER BY id")
+        let lengths = try connection.execute(sql: "SELECT id, length(payload) FROM pq_big ORDER BY id")
         #expect(try lengths.int(0, 1) == 700_000)
         #expect(try lengths.int(1, 1) == 700_000)
         #expect(try lengths.int(2, 1) == 5)
@@ -206,7 +219,7 @@ struct PQConnectionTests {
 
     @Test func copyFromBadDataSurfacesSQLStateAndKeepsTheConnection() throws {
         let connection = try connect()
-        try connection.execute("CREATE TEMP TABLE pq_bad (id int, name text)")
+        try connection.execute(sql: "CREATE TEMP TABLE pq_bad (id int, name text)")
         let error = #expect(throws: PQError.self) {
             try connection.copyFrom("COPY pq_bad (id, name) FROM STDIN") { writer in
                 try writer.write("1\tfine\n")
@@ -229,7 +242,7 @@ struct PQConnectionTests {
 
     @Test func copyFromBodyErrorAbortsTheCopy() throws {
         let connection = try connect()
-        try connection.execute("CREATE TEMP TABLE pq_abort (id int)")
+        try connection.execute(sql: "CREATE TEMP TABLE pq_abort (id int)")
         var escaped: PQCopyWriter?
         #expect(throws: BodyError()) {
             _ = try connection.copyFrom("COPY pq_abort FROM STDIN") { writer in
@@ -249,14 +262,14 @@ struct PQConnectionTests {
 
     @Test func copyFromWithTheWrongStatementThrowsInvalidArgument() throws {
         let connection = try connect()
-        try connection.execute("CREATE TEMP TABLE pq_wrong (id int)")
-        try connection.execute("INSERT INTO pq_wrong VALUES (1)")
+        try connection.execute(sql: "CREATE TEMP TABLE pq_wrong (id int)")
+        try connection.execute(sql: "INSERT INTO pq_wrong VALUES (1)")
         let wrongDirection = #expect(throws: PQError.self) {
             try connection.copyFrom("COPY pq_wrong TO STDOUT") { _ in }
         }
         #expect(wrongDirection?.code == .invalidArgument)
         let copyInExecute = #expect(throws: PQError.self) {
-            try connection.execute("COPY pq_wrong FROM STDIN")
+            try connection.execute(sql: "COPY pq_wrong FROM STDIN")
         }
         #expect(copyInExecute?.code == .invalidArgument)
         let syntax = #expect(throws: PQError.self) {
@@ -268,8 +281,8 @@ struct PQConnectionTests {
 
     @Test func copyToStreamsTheRows() throws {
         let connection = try connect()
-        try connection.execute("CREATE TEMP TABLE pq_out (id int, name text)")
-        try connection.execute("INSERT INTO pq_out SELECT g, 'n' || g FROM generate_series(1, 1000) g")
+        try connection.execute(sql: "CREATE TEMP TABLE pq_out (id int, name text)")
+        try connection.execute(sql: "INSERT INTO pq_out SELECT g, 'n' || g FROM generate_series(1, 1000) g")
         var bytes: [UInt8] = []
         var chunks = 0
         try connection.copyTo("COPY (SELECT id, name FROM pq_out ORDER BY id) TO STDOUT") { chunk in
@@ -291,14 +304,14 @@ struct PQConnectionTests {
         }
         #expect(seen == 10)
         #expect(connection.isConnected)
-        #expect(try connection.execute("SELECT 1").int(0, 0) == 1)
+        #expect(try connection.execute(sql: "SELECT 1").int(0, 0) == 1)
     }
 
     @Test func streamHandsOverRowsOneAtATimeWithParameters() throws {
         let connection = try connect()
         var seen: [String] = []
         let count = try connection.stream(
-            "SELECT g, $1 || g, CASE WHEN g % 2 = 0 THEN NULL ELSE 'x' END FROM generate_series(1, $2::int) g ORDER BY g",
+            sql: "SELECT g, $1 || g, CASE WHEN g % 2 = 0 THEN NULL ELSE 'x' END FROM generate_series(1, $2::int) g ORDER BY g",
             ["n'\"", "2000"]
         ) { row in
             #expect(row.rowCount == 1)
@@ -312,7 +325,7 @@ struct PQConnectionTests {
         // An error after some rows (division by zero at g = 1000) surfaces with its SQLSTATE.
         var before = 0
         #expect {
-            try connection.stream("SELECT 1 / (1000 - g) FROM generate_series(1, 2000) g") { _ in before += 1 }
+            try connection.stream(sql: "SELECT 1 / (1000 - g) FROM generate_series(1, 2000) g") { _ in before += 1 }
         } throws: { error in
             (error as? PQError)?.sqlState == "22012"
         }
@@ -321,14 +334,14 @@ struct PQConnectionTests {
         // A body error stops the delivery; the connection stays usable.
         var delivered = 0
         #expect(throws: BodyError()) {
-            try connection.stream("SELECT g FROM generate_series(1, 100000) g") { _ in
+            try connection.stream(sql: "SELECT g FROM generate_series(1, 100000) g") { _ in
                 delivered += 1
                 if delivered == 10 { throw BodyError() }
             }
         }
         #expect(delivered == 10)
         #expect(connection.isConnected && !connection.isInTransaction)
-        #expect(try connection.execute("SELECT 1").int(0, 0) == 1)
+        #expect(try connection.execute(sql: "SELECT 1").int(0, 0) == 1)
     }
 
     @Test func copyTextDecodesWhatTheServerEncodes() throws {
@@ -349,19 +362,19 @@ struct PQConnectionTests {
 
     @Test func uniqueViolationIsMatchableAndDescriptionHidesTheValue() throws {
         let connection = try connect()
-        try connection.execute("CREATE TEMP TABLE pq_unique (record_id text PRIMARY KEY)")
+        try connection.execute(sql: "CREATE TEMP TABLE pq_unique (record_id text PRIMARY KEY)")
         let value = "secret-record-4711"
-        try connection.execute("INSERT INTO pq_unique VALUES ($1)", [value])
+        try connection.execute(sql: "INSERT INTO pq_unique VALUES ($1)", [value])
         var matched = false
         do {
-            try connection.execute("INSERT INTO pq_unique VALUES ($1)", [value])
+            try connection.execute(sql: "INSERT INTO pq_unique VALUES ($1)", [value])
             Issue.record("the duplicate was accepted")
         } catch SQLState.uniqueViolation {
             matched = true
         }
         #expect(matched)
         let error = try #require(throws: PQError.self) {
-            try connection.execute("INSERT INTO pq_unique VALUES ($1)", [value])
+            try connection.execute(sql: "INSERT INTO pq_unique VALUES ($1)", [value])
         }
         #expect(error.code == .queryFailed)
         #expect(error.constraint == "pq_unique_pkey")
@@ -389,24 +402,24 @@ struct PQConnectionTests {
         #expect(error?.sqlState == .undefinedTable)
         #expect(try count(connection, "pq_script") == 3)
         let multiple = #expect(throws: PQError.self) {
-            try connection.execute("SELECT 1; SELECT 2")
+            try connection.execute(sql: "SELECT 1; SELECT 2")
         }
         #expect(multiple?.code == .queryFailed)
     }
 
     @Test func noticesGoToTheHandler() throws {
         let connection = try connect()
-        try connection.execute("DO $$ BEGIN RAISE NOTICE 'dropped silently'; END $$")
+        try connection.execute(sql: "DO $$ BEGIN RAISE NOTICE 'dropped silently'; END $$")
         var notices: [String] = []
         connection.noticeHandler = { notices.append($0) }
-        try connection.execute("DO $$ BEGIN RAISE NOTICE 'hello %', 42; RAISE WARNING 'careful'; END $$")
+        try connection.execute(sql: "DO $$ BEGIN RAISE NOTICE 'hello %', 42; RAISE WARNING 'careful'; END $$")
         #expect(notices == ["NOTICE: hello 42", "WARNING: careful"])
     }
 
     @Test func raiseExceptionCarriesHintAndSQLState() throws {
         let connection = try connect()
         let error = #expect(throws: PQError.self) {
-            try connection.execute("DO $$ BEGIN RAISE EXCEPTION 'not allowed' USING HINT = 'ask'; END $$")
+            try connection.execute(sql: "DO $$ BEGIN RAISE EXCEPTION 'not allowed' USING HINT = 'ask'; END $$")
         }
         #expect(error?.sqlState == .raiseException)
         #expect(error?.message == "not allowed")
@@ -421,28 +434,28 @@ struct PQConnectionTests {
             try? handle.cancel()
         }
         let error = #expect(throws: PQError.self) {
-            try connection.execute("SELECT pg_sleep(20)")
+            try connection.execute(sql: "SELECT pg_sleep(20)")
         }
         #expect(error?.sqlState == .queryCanceled)
-        #expect(try connection.execute("SELECT 1").int(0, 0) == 1)
+        #expect(try connection.execute(sql: "SELECT 1").int(0, 0) == 1)
     }
 
     @Test func terminatedBackendIsConnectionLost() throws {
         let victim = try connect()
         let killer = try connect()
-        let terminated = try killer.execute("SELECT pg_terminate_backend($1)", [String(victim.backendPID)])
+        let terminated = try killer.execute(sql: "SELECT pg_terminate_backend($1)", [String(victim.backendPID)])
         #expect(try terminated.bool(0, 0))
         let error = #expect(throws: PQError.self) {
             // The server may need a moment to end the session; the first statement after that fails.
             for _ in 0..<50 {
-                try victim.execute("SELECT pg_sleep(0.1)")
+                try victim.execute(sql: "SELECT pg_sleep(0.1)")
             }
         }
         #expect(error?.code == .connectionLost)
         #expect(error?.sqlState != nil)
         #expect(!victim.isConnected)
         #expect(throws: PQError.self) {
-            try victim.execute("SELECT 1")
+            try victim.execute(sql: "SELECT 1")
         }
     }
 }

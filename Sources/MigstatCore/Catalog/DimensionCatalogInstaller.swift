@@ -29,8 +29,8 @@ package struct DimensionCatalogInstaller {
                        is_required = EXCLUDED.is_required, is_special_category = EXCLUDED.is_special_category,
                        is_paragraph20 = EXCLUDED.is_paragraph20, only_occurring_codes = EXCLUDED.only_occurring_codes,
                        sdmx_id = EXCLUDED.sdmx_id, label = EXCLUDED.label, unknown_codes = EXCLUDED.unknown_codes
-                """ as PQQuery)
+                """)
         }
-        try connection.execute("DELETE FROM migstat.dimension WHERE NOT (name = ANY (\(DimensionCatalog.reportNames, as: .textArray)))" as PQQuery)
+        try connection.execute("DELETE FROM migstat.dimension WHERE NOT (name = ANY (\(DimensionCatalog.reportNames, as: .textArray)))")
     }
 }

@@ -124,7 +124,7 @@ package struct SchemaMigrator {
                         upgrade it with the migstat that created it first, or create a new database
                         """)
                 }
-                try connection.execute("DELETE FROM migstat.schema_migrations WHERE version = ANY (\(replaced, as: .integerArray))" as PQQuery)
+                try connection.execute("DELETE FROM migstat.schema_migrations WHERE version = ANY (\(replaced, as: .integerArray))")
                 for version in replaced { applied[version] = nil }
                 outcome.squashed = replaced
             } else if let known = applied[migration.version] {
@@ -145,7 +145,7 @@ package struct SchemaMigrator {
         try connection.execute("""
             INSERT INTO migstat.schema_migrations (version, name, sha256)
             VALUES (\(migration.version), \(migration.name), \(migration.digest))
-            """ as PQQuery)
+            """)
     }
 
     private func migrationFiles() throws -> [Migration] {
@@ -199,12 +199,12 @@ package struct SchemaMigrator {
                 INSERT INTO migstat.schema_objects (path, sha256) VALUES (\(file.path), \(file.digest))
                 ON CONFLICT (path) DO UPDATE SET sha256 = EXCLUDED.sha256, applied_at = now(),
                                                  applied_by = session_user
-                """ as PQQuery)
+                """)
         }
         let present = Set(files.map(\.path))
         outcome.objectsMissing = recorded.keys.filter { !present.contains($0) }.sorted()
         if !outcome.objectsMissing.isEmpty {
-            try connection.execute("DELETE FROM migstat.schema_objects WHERE path = ANY (\(outcome.objectsMissing, as: .textArray))" as PQQuery)
+            try connection.execute("DELETE FROM migstat.schema_objects WHERE path = ANY (\(outcome.objectsMissing, as: .textArray))")
         }
     }
 

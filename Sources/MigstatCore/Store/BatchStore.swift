@@ -51,7 +51,7 @@ package struct BatchStore {
 
     /// Every batch the user may see, by id.
     package func list() throws -> [Batch] {
-        let result = try connection.execute("SELECT \(Self.columns) FROM migstat.batches ORDER BY id")
+        let result = try connection.execute(sql: "SELECT \(Self.columns) FROM migstat.batches ORDER BY id")
         return try (0..<result.rowCount).map { try Self.batch(result, $0) }
     }
 

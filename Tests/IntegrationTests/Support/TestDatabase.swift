@@ -101,10 +101,10 @@ final class TestDatabase {
 
     func setUp() throws {
         let maintenance = try PQConnection(conninfo: server.conninfo(database: "postgres", user: nil))
-        try maintenance.execute("CREATE DATABASE \(PQConnection.quoteIdentifier(name))")
+        try maintenance.execute(sql: "CREATE DATABASE \(PQConnection.quoteIdentifier(name))")
         databaseCreated = true
         for user in loginUsers {
-            try maintenance.execute("CREATE ROLE \(PQConnection.quoteIdentifier(user)) LOGIN")
+            try maintenance.execute(sql: "CREATE ROLE \(PQConnection.quoteIdentifier(user)) LOGIN")
             createdUsers.append(user)
         }
         try initialise()
@@ -150,21 +150,21 @@ final class TestDatabase {
             if databaseCreated {
                 if let db = try? PQConnection(conninfo: server.conninfo(database: name, user: nil)),
                     let result = try? db.execute(
-                        "SELECT value FROM migstat.setting WHERE key = 'instance_tag'"), result.rowCount == 1
+                        sql: "SELECT value FROM migstat.setting WHERE key = 'instance_tag'"), result.rowCount == 1
                 {
                     tag = result[0, 0]
                 }
-                try maintenance.execute("DROP DATABASE IF EXISTS \(PQConnection.quoteIdentifier(name)) WITH (FORCE)")
+                try maintenance.execute(sql: "DROP DATABASE IF EXISTS \(PQConnection.quoteIdentifier(name)) WITH (FORCE)")
             }
             var roles = createdUsers
             if let tag {
                 let compartments = try maintenance.execute(
-                    "SELECT rolname FROM pg_roles WHERE rolname LIKE 'migstat\\_' || $1 || '\\_%' ORDER BY rolname",
+                    sql: "SELECT rolname FROM pg_roles WHERE rolname LIKE 'migstat\\_' || $1 || '\\_%' ORDER BY rolname",
                     [tag])
                 roles += (0..<compartments.rowCount).compactMap { compartments[$0, 0] }
             }
             for role in roles {
-                try maintenance.execute("DROP ROLE IF EXISTS \(PQConnection.quoteIdentifier(role))")
+                try maintenance.execute(sql: "DROP ROLE IF EXISTS \(PQConnection.quoteIdentifier(role))")
             }
         } catch {
             Issue.record("cleanup of test database \(name) failed: \(error)")
@@ -256,7 +256,7 @@ final class TestDatabase {
 
     @discardableResult
     func query(_ sql: String, _ parameters: [String?] = []) throws -> PQResult {
-        try superuser().execute(sql, parameters)
+        try superuser().execute(sql: sql, parameters)
     }
 
     func int(_ sql: String, _ parameters: [String?] = []) throws -> Int {

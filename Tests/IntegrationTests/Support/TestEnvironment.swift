@@ -83,7 +83,7 @@ struct TestServer: Sendable {
         } catch {
             throw IntegrationFailure("no PostgreSQL server answers (\(error)); start it with Scripts/pg.sh start")
         }
-        let superuser = try connection.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        let superuser = try connection.execute(sql: "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         guard superuser.rowCount == 1, try superuser.bool(0, 0) else {
             throw IntegrationFailure(
                 "the PG* user is not a superuser; the integration tests need one (PGUSER=postgres)")
