@@ -62,6 +62,14 @@ GRANT EXECUTE ON FUNCTION migstat.withdraw_batch(integer, text) TO migstat_loade
 GRANT EXECUTE ON FUNCTION migstat.report(text[], jsonb, date, date, text, text, integer, text, integer, boolean),
     migstat.coverage(date, date, text)
     TO migstat_analyst, migstat_steward, migstat_admin;
+-- The output programme: declared tables (Schemas/functions/programme/).
+GRANT EXECUTE ON FUNCTION migstat.declared_report(text, text) TO migstat_analyst, migstat_steward, migstat_admin;
+GRANT EXECUTE ON FUNCTION migstat.declared_tables(text)
+    TO migstat_analyst, migstat_steward, migstat_admin, migstat_auditor;
+GRANT EXECUTE ON FUNCTION migstat.declare_table(text, text, text, text[], jsonb, text, text), migstat.retire_table(text, text)
+    TO migstat_steward, migstat_admin;
+GRANT EXECUTE ON FUNCTION migstat.table_audit(text, text) TO migstat_steward, migstat_auditor;
+GRANT EXECUTE ON FUNCTION migstat.programme_info_loss(text) TO migstat_steward, migstat_auditor, migstat_admin;
 -- Stewards: audited record-level extracts.
 GRANT EXECUTE ON FUNCTION migstat.extract(text, text, text[], jsonb) TO migstat_steward;
 -- Administrators.
