@@ -106,7 +106,7 @@ BEGIN
     IF ('age' = ANY (v_dims) OR v_filters ? 'age') THEN
         SELECT * INTO v_other FROM migstat.declared_table d
          WHERE d.purpose_id = v_p.id AND d.retired_at IS NULL AND ('age' = ANY (d.dims) OR d.filters ? 'age')
-           AND d.age_bands IS DISTINCT FROM v_bands LIMIT 1;
+           AND d.age_bands IS DISTINCT FROM v_bands ORDER BY d.id LIMIT 1;
         IF FOUND THEN
             RAISE EXCEPTION 'table "%" would use other age bands than table "%" of purpose "%"', p_name, v_other.name, p_purpose
                 USING ERRCODE = 'invalid_parameter_value',
@@ -115,7 +115,7 @@ BEGIN
     END IF;
     IF v_unit IS NOT NULL THEN
         SELECT * INTO v_other FROM migstat.declared_table d
-         WHERE d.purpose_id = v_p.id AND d.retired_at IS NULL AND d.period_unit IS NOT NULL AND d.period_unit <> v_unit LIMIT 1;
+         WHERE d.purpose_id = v_p.id AND d.retired_at IS NULL AND d.period_unit IS NOT NULL AND d.period_unit <> v_unit ORDER BY d.id LIMIT 1;
         IF FOUND THEN
             RAISE EXCEPTION 'table "%" would use period unit % but table "%" of purpose "%" uses %', p_name, v_unit,
                 v_other.name, p_purpose, v_other.period_unit USING ERRCODE = 'invalid_parameter_value',
