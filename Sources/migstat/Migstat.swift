@@ -15,7 +15,7 @@ struct Migstat: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             DBCommand.self, PurposeCommand.self, ImportCommand.self, BatchesCommand.self, ReportCommand.self,
-            ExtractCommand.self, CodesCommand.self, EstimatesCommand.self, CoverageCommand.self,
+            TablesCommand.self, ExtractCommand.self, CodesCommand.self, EstimatesCommand.self, CoverageCommand.self,
             AccessCommand.self, AuditCommand.self,
         ]
     )

@@ -44,6 +44,106 @@ import MigstatPQ
     }
 }
 
+@Suite struct ReportAndTablesParsingTests {
+    @Test func aFlexibleReportHasNoThresholdAnyMore() throws {
+        #expect(throws: (any Error).self) { try Migstat.parseAsRoot(["report", "--by", "sex", "--threshold", "10"]) }
+        let report = try #require(try Migstat.parseAsRoot(
+            ["report", "--by", "sex,Age", "--age-bands", "0-17,18+", "--filter", "nationality=UZB,TJK",
+             "--period", "2024", "--count", "persons"]) as? ReportCommand)
+        let query = try report.query()
+        #expect(query.dimensions == ["sex", "age"] && query.filters == ["nationality": ["UZB", "TJK"]])
+        #expect(query.count == .persons && query.occupationLevel == 1 && query.periodUnit == nil)
+        #expect(try (Migstat.parseAsRoot(["report", "--by", "period"]) as? ReportCommand)?.query().periodUnit == "year")
+        #expect(ReportCommand.helpMessage().contains("perturbed"))
+        #expect(!ReportCommand.helpMessage().contains("--threshold"))
+    }
+
+    @Test func aDeclaredTableIsRunByNameAndPurpose() throws {
+        let report = try #require(try Migstat.parseAsRoot(
+            ["report", "--table", "sex_age", "--purpose", "labour_2024", "--format", "sdmx-csv", "--output", "o.csv"])
+            as? ReportCommand)
+        #expect(report.table == "sex_age" && report.purpose == "labour_2024" && report.by == nil)
+        #expect(report.format == .sdmxCSV && report.output == "o.csv")
+    }
+
+    @Test(arguments: [
+        ["report"],                                                          // neither --by nor --table
+        ["report", "--by", "sex", "--table", "t", "--purpose", "p"],          // both
+        ["report", "--table", "t"],                                          // no purpose
+        ["report", "--by", "sex", "--purpose", "p"],                         // purpose without table
+        ["report", "--table", "t", "--purpose", "p", "--filter", "sex=F"],   // flexible options
+        ["report", "--table", "t", "--purpose", "p", "--age-bands", "0-17,18+"],
+        ["report", "--table", "t", "--purpose", "p", "--period", "2024"],
+        ["report", "--table", "t", "--purpose", "p", "--period-unit", "month"],
+        ["report", "--table", "t", "--purpose", "p", "--with-estimates"],
+        ["report", "--table", "t", "--purpose", "p", "--count", "persons"],
+        ["report", "--by", "sex", "--count", "people"],
+        ["tables", "declare", "t", "--purpose", "p", "--by", "sex"],         // no title
+        ["tables", "declare", "t", "--purpose", "p", "--title", " ", "--by", "sex"],
+        ["tables", "declare", "t", "--purpose", "p", "--title", "T", "--by", "sex,,age"],
+        ["tables", "declare", "t", "--purpose", "p", "--title", "T", "--by", "sex", "--period-unit", "week"],
+        ["tables", "declare", "t", "--purpose", "p", "--title", "T", "--by", "sex", "--filter", "nationality=UZB,TJK"],
+        ["tables", "declare", "t", "--purpose", "p", "--title", "T", "--by", "sex", "--filter", "nationality"],
+        ["tables", "declare", "t", "--purpose", "p", "--title", "T", "--by", "sex", "--filter", "a=X", "--filter", "a=Y"],
+        ["tables", "retire", "t"],
+        ["tables", "audit", "t"],
+        ["tables", "loss"],
+    ])
+    func badReportAndTablesArgumentsAreUsageErrors(arguments: [String]) {
+        #expect(throws: (any Error).self) { try Migstat.parseAsRoot(arguments) }
+    }
+
+    @Test func tablesDeclareBuildsTheDeclaration() throws {
+        let declare = try #require(try Migstat.parseAsRoot(
+            ["tables", "declare", "sex_age", "--purpose", "labour_2024", "--title", "Entries and exits by sex and age",
+             "--by", "sex, Age", "--age-bands", "0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+",
+             "--period-unit", "quarter", "--filter", "direction=IN", "--filter", "Nationality=UZB"])
+            as? TablesCommand.Declare)
+        let spec = try declare.spec()
+        #expect(spec == DeclaredTableSpec(purpose: "labour_2024", name: "sex_age",
+                                          title: "Entries and exits by sex and age", dimensions: ["sex", "age"],
+                                          filters: ["direction": "IN", "nationality": "UZB"],
+                                          ageBands: "0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+",
+                                          periodUnit: "quarter"))
+        #expect(spec.filtersJSON == "{\"direction\": [\"IN\"], \"nationality\": [\"UZB\"]}")
+        #expect(DeclaredTableSpec(purpose: "p", name: "t", title: "T", dimensions: ["sex"]).filtersJSON == "{}")
+        #expect(try Migstat.parseAsRoot(["tables"]) is TablesCommand.List)
+    }
+
+    @Test func theListingsHaveOneColumnPerField() {
+        let listing = TextTable(declaredTables: [
+            DeclaredTable(purpose: "p", name: "t", title: "T", dimensions: ["sex", "age"], periodUnit: "year",
+                          declaredAt: "2025-01-01 00:00:00+00", declaredBy: "alice", cells: 40, withheld: 3),
+        ])
+        #expect(listing.rows == [["p", "t", "T", "sex,age", "{}", nil, "year", "2025-01-01 00:00:00+00", "alice", nil,
+                                  "40", "3"]])
+        let audit = TextTable(withheld: [WithheldCell(codes: ["F", "Y5-9"], value: 2, status: "primary", lower: 0,
+                                                      upper: nil)], dimensions: ["sex", "age"])
+        #expect(audit.names == ["sex", "age", "value", "status", "lower_bound", "upper_bound"])
+        #expect(audit.rows == [["F", "Y5-9", "2", "primary", "0", nil]])
+        let loss = TextTable(infoLoss: [TableInfoLoss(name: "t", cells: 40, nonzero: 30, withheld: 3,
+                                                      withheldInterior: 2, withheldValue: 7, total: 500)])
+        #expect(loss.rows == [["t", "40", "30", "3", "2", "7", "500"]])
+    }
+
+    /// A refusal of the database's bounds is shown whole, with its hint, and exits 65.
+    @Test func aRefusalIsShownWithItsHint() {
+        let refusal = PQError(code: .queryFailed, message: "filter \"nationality\" lists 120 of 200 codes",
+                              sqlState: .invalidParameterValue, hint: "a filter lists at most half of a code list")
+        do {
+            try showingRefusals { throw refusal }
+            Issue.record("no error")
+        } catch {
+            let (code, message) = ExitStatus.describe(error, verbose: false)
+            #expect(code == 65)
+            #expect(message == "error: refused: filter \"nationality\" lists 120 of 200 codes\n"
+                    + "hint: a filter lists at most half of a code list")
+        }
+        let denied = PQError(code: .queryFailed, message: "permission denied", sqlState: .insufficientPrivilege)
+        #expect(throws: PQError.self) { try showingRefusals { throw denied } }
+    }
+}
+
 @Suite struct ExitStatusTests {
     func error(_ state: SQLState?, code: PQError.Code = .queryFailed) -> PQError {
         PQError(code: code, message: "m", sqlState: state)
@@ -94,7 +194,10 @@ import MigstatPQ
             ["extract", "--purpose", "p", "--reason", "r"], ["codes"], ["codes", "load", "ethnicity", "f.csv"],
             ["estimates", "import", "f.csv", "--source", "s", "--purpose", "p"], ["coverage"],
             ["access", "grant", "a", "loader"], ["access", "revoke", "a", "loader"], ["access"], ["audit"],
-            ["audit", "verify"],
+            ["audit", "verify"], ["report", "--table", "t", "--purpose", "p"],
+            ["tables", "declare", "t", "--purpose", "p", "--title", "T", "--by", "sex"], ["tables"],
+            ["tables", "list", "--purpose", "p"], ["tables", "retire", "t", "--purpose", "p"],
+            ["tables", "audit", "t", "--purpose", "p"], ["tables", "loss", "--purpose", "p"],
         ]
         for argument in arguments {
             let command = try Migstat.parseAsRoot(argument + ["--dsn", "dbname=x", "--verbose"])

@@ -14,7 +14,7 @@ import MigstatCore
         // The pyramid draws suppressed bars hatched and labelled, never as zero.
         let pyramid = try #require(ReportChart.pyramid(table, id: "p")).svg
         #expect(pyramid.contains("url(#p-hatch)"))
-        #expect(pyramid.contains("x (A)") && pyramid.contains("x (D)"))
+        #expect(pyramid.contains(">x<") && !pyramid.contains("(A)") && !pyramid.contains("(D)"))
         #expect(pyramid.contains("role=\"img\"") && pyramid.contains("<title>"))
     }
 
@@ -51,7 +51,7 @@ import MigstatCore
     @Test func aBarChartShowsTheLargestCategoriesWhenThereAreMany() throws {
         let codes = (1...40).map { "C\($0)" }
         let cells = [ReportCell(codes: ["_T"], value: 820)] + codes.enumerated().map { i, code in
-            ReportCell(codes: [code], value: i == 0 ? nil : i, confStatus: i == 0 ? "A" : "F")
+            ReportCell(codes: [code], value: i == 0 ? nil : i, confStatus: i == 0 ? "C" : "F")
         }
         let chart = try #require(ReportChart.bars(ReportTable(dimensions: ["country"], cells: cells), dimension: 0,
                                                   id: "c"))
@@ -84,18 +84,32 @@ import MigstatCore
 
     @Test func suppressedCellsTotalsAndEstimatesAreMarked() {
         let html = ReportHTMLRenderer.render(ReportTestTables.sexAge())
-        #expect(html.contains(
-            "<td class=\"sup\" title=\"Not published: small count (primary suppression)\">x<sup>A</sup>"))
-        #expect(html.contains("x<sup>D</sup>"))
+        #expect(html.contains("<td class=\"sup\" title=\"Not published (confidential)\">x<sup>C</sup>"))
         #expect(html.contains("<tr class=\"total grand\">"))
         #expect(html.contains("class=\"num total\">44</td>"))
-        // Legend for A, D, E, always.
-        #expect(html.contains("(CONF_STATUS A)") && html.contains("(CONF_STATUS D)") && html.contains("(OBS_STATUS E)"))
+        // Legend for C, E and totals, always; nothing tells a primary from a secondary cell.
+        #expect(html.contains("(CONF_STATUS C, confidential)") && html.contains("(OBS_STATUS E)"))
+        #expect(!html.contains("<sup>A</sup>") && !html.contains("<sup>D</sup>") && !html.contains("CONF_STATUS A")
+                && !html.contains("CONF_STATUS D") && !html.contains("primary") && !html.contains("secondary"))
+        // The declared table says so in its lead.
+        #expect(html.contains("<p class=\"lead disclosure\">Declared table sex_age of purpose labour_2024: exact counts"))
         // Estimates in their own table with bounds.
         #expect(html.contains("id=\"estimates-heading\""))
         #expect(html.contains("5,000<sup>E</sup></td><td>3,000</td><td>7000.5</td>"))
         // Parameters.
         #expect(html.contains("<dt>Dimensions</dt><dd>Sex \u{00D7} Age group</dd>"))
+    }
+
+    @Test func aFlexibleTableSaysItsValuesArePerturbedAndADeclaredOneShowsItsTitle() {
+        let flexible = ReportHTMLRenderer.render(ReportTestTables.nationalityPeriod())
+        #expect(flexible.contains("<p class=\"lead disclosure\">Values are perturbed (cell-key method): each differs "
+                                  + "from the true count by at most 3, and no 1s or 2s are published.</p>"))
+        var declared = ReportTestTables.sexAge()
+        declared.declaredTitle = "Entries and exits by sex and age"
+        let html = ReportHTMLRenderer.render(declared)
+        #expect(html.contains("<title>Entries and exits by sex and age</title>"))
+        #expect(html.contains("<h1>Entries and exits by sex and age</h1>"))
+        #expect(!html.contains("perturbed"))
     }
 
     @Test func sexBecomesTheColumnsOfTheCrossTable() {

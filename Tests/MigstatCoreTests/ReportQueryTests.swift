@@ -29,17 +29,30 @@ import MigstatPQ
         #expect(sql.contains("migstat.report('{\"sex\"}'::text[], '{\"nationality\": [\"$1\", \"$10\"]}'::jsonb, NULL::date, NULL::date, NULL, '$1''; DROP TABLE x; --', NULL::integer, 'records', '1'::integer, 'false')"), "\(sql)")
     }
 
+    @Test func aDeclaredTableIsRunByPurposeAndNameAndItsStatementIsCopyable() throws {
+        let table = DeclaredTable(purpose: "labour_2024", name: "it's", title: "T", dimensions: ["sex", "age"],
+                                  filtersJSON: "{}", ageBands: nil, periodUnit: "quarter", declaredAt: "",
+                                  declaredBy: "", retiredAt: nil, cells: nil, withheld: nil)
+        #expect(table.resultDimensions == ["sex", "age", "period"])
+        let statement = ReportStore.statement(declared: table)
+        #expect(statement.parameters == ["labour_2024", "it's"])
+        #expect(statement.sql.contains("FROM migstat.declared_report($1, $2)"), "\(statement.sql)")
+        let sql = try PQConnection.copyStatement(selecting: statement)
+        #expect(sql.contains("migstat.declared_report('labour_2024', 'it''s')"), "\(sql)")
+        #expect(sql.contains("array_to_string(cell_dims, E'\\x1f'), obs_value, obs_status, conf_status"))
+    }
+
+    /// The threshold parameter of migstat.report stays in its place and is always NULL (the database refuses one).
     @Test func parametersAreBoundInTheFunctionsOrder() {
         let query = ReportQuery(dimensions: ["sex", "period"], period: ReportPeriod("2024-Q2"), periodUnit: "month",
-                                ageBands: "0-17,18+", threshold: 10, count: .persons, occupationLevel: 2,
-                                withEstimates: true)
+                                ageBands: "0-17,18+", count: .persons, occupationLevel: 2, withEstimates: true)
         let statement = ReportStore.statement(for: query)
         #expect(statement.parameters == ["{\"sex\",\"period\"}", "{}", "2024-04-01", "2024-06-30", "month",
-                                         "0-17,18+", "10", "persons", "2", "true"])
+                                         "0-17,18+", "persons", "2", "true"])
         let plain = ReportStore.statement(for: ReportQuery(dimensions: ["sex"]))
-        #expect(plain.parameters == ["{\"sex\"}", "{}", nil, nil, nil, nil, nil, "records", "1", "false"])
+        #expect(plain.parameters == ["{\"sex\"}", "{}", nil, nil, nil, nil, "records", "1", "false"])
         #expect(statement.sql.contains(
-            "migstat.report($1::text[], $2::jsonb, $3::date, $4::date, $5, $6, $7::integer, $8, $9::integer, $10)"),
+            "migstat.report($1::text[], $2::jsonb, $3::date, $4::date, $5, $6, NULL::integer, $7, $8::integer, $9)"),
             "\(statement.sql)")
     }
 
@@ -49,20 +62,10 @@ import MigstatPQ
         #expect(ReportQuery(dimensions: ["sex"]).resultDimensions == ["sex"])
     }
 
-    @Test func theThresholdIsTheLargestOfSettingSpecialAndRequest() {
-        func k(_ query: ReportQuery) -> Int { query.effectiveThreshold(setting: 5, specialSetting: 10) }
-        #expect(k(ReportQuery(dimensions: ["sex"])) == 5)
-        #expect(k(ReportQuery(dimensions: ["sex", "migration_status"])) == 10)
-        #expect(k(ReportQuery(dimensions: ["sex"], filters: ["disability": ["DIS"]])) == 10)
-        #expect(k(ReportQuery(dimensions: ["sex"], threshold: 20)) == 20)
-        #expect(k(ReportQuery(dimensions: ["sex"], threshold: 2)) == 5)
-        #expect(ReportQuery(dimensions: ["sex"]).effectiveThreshold(setting: nil, specialSetting: nil) == 1)
-    }
-
     @Test func displayParametersDescribeTheReport() {
         var query = ReportQuery(dimensions: ["sex", "age"], period: ReportPeriod("2024"), count: .persons)
         query.filters = ["nationality": ["UZB"]]
-        let lines = query.displayParameters(threshold: 5, generated: "2025-01-01 10:00 UTC")
+        let lines = query.displayParameters(generated: "2025-01-01 10:00 UTC")
         let byName = Dictionary(uniqueKeysWithValues: lines.map { ($0.name, $0.value) })
         #expect(lines.first?.name == "Dimensions")
         #expect(byName["Dimensions"] == "Sex \u{00D7} Age group")
@@ -70,7 +73,9 @@ import MigstatPQ
         #expect(byName["Filters"] == "Nationality: UZB")
         #expect(byName["Age bands"] == "five-year bands (Eurostat)")
         #expect(byName["Count"]?.hasPrefix("persons") == true)
-        #expect(byName["Threshold"]?.hasPrefix("K = 5: counts of 1 to 4") == true)
+        #expect(byName["Threshold"] == nil)
+        #expect(byName["Disclosure control"] == "cell-key perturbation: every value within 3 of the true count, "
+                + "no 1s or 2s published")
         #expect(byName["Generated"] == "2025-01-01 10:00 UTC")
         #expect(byName["Estimates"] == nil && byName["Period unit"] == nil)
     }

@@ -109,15 +109,16 @@ import MigstatCore
         let conf = try #require(header.firstIndex(of: "CONF_STATUS"))
         let status = try #require(header.firstIndex(of: "OBS_STATUS"))
         let primary = try #require(rows.first { $0[3] == "F" && $0[4] == "Y5T9" })
-        #expect(primary[value] == "" && primary[conf] == "A" && primary[status] == "A")
+        #expect(primary[value] == "" && primary[conf] == "C" && primary[status] == "A")
         let secondary = try #require(rows.first { $0[3] == "F" && $0[4] == "_T" })
-        #expect(secondary[value] == "" && secondary[conf] == "D")
+        #expect(secondary[value] == "" && secondary[conf] == "C")
         let free = try #require(rows.first { $0[3] == "_T" && $0[4] == "_T" && $0[status] == "A" })
         #expect(free[value] == "44" && free[conf] == "F")
         let estimate = try #require(rows.first { $0[status] == "E" })
         #expect(estimate[value] == "5000" && estimate[header.firstIndex(of: "LOWER_BOUND")!] == "3000"
                 && estimate[header.firstIndex(of: "UPPER_BOUND")!] == "7000.5")
-        for row in rows.dropFirst() where row[value].isEmpty { #expect(["A", "D"].contains(row[conf])) }
+        for row in rows.dropFirst() where row[value].isEmpty { #expect(row[conf] == "C") }
+        for row in rows.dropFirst() { #expect(["F", "C"].contains(row[conf])) }
     }
 
     @Test func fieldsAreQuotedPerRFC4180() throws {

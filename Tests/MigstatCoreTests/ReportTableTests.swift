@@ -4,12 +4,13 @@ import MigstatPQ
 
 /// Small report tables shared by the report tests (no database).
 enum ReportTestTables {
-    /// Sex × age with totals, not stated, primary (A) and secondary (D) suppression, and one estimate.
+    /// Sex × age with totals, not stated, withheld cells (C, as the database sends them: never A or D), and
+    /// one estimate.
     static func sexAge(femaleLabel: String = "Female") -> ReportTable {
         let rows: [(String, String, Int?, String)] = [
-            ("_T", "_T", 44, "F"), ("_T", "Y_LT5", 32, "F"), ("_T", "Y5-9", 10, "F"), ("_T", "_Z", nil, "D"),
-            ("F", "_T", nil, "D"), ("F", "Y_LT5", 12, "F"), ("F", "Y5-9", nil, "A"), ("F", "_Z", 0, "F"),
-            ("M", "_T", 29, "F"), ("M", "Y_LT5", 20, "F"), ("M", "Y5-9", nil, "D"), ("M", "_Z", nil, "A"),
+            ("_T", "_T", 44, "F"), ("_T", "Y_LT5", 32, "F"), ("_T", "Y5-9", 10, "F"), ("_T", "_Z", nil, "C"),
+            ("F", "_T", nil, "C"), ("F", "Y_LT5", 12, "F"), ("F", "Y5-9", nil, "C"), ("F", "_Z", 0, "F"),
+            ("M", "_T", 29, "F"), ("M", "Y_LT5", 20, "F"), ("M", "Y5-9", nil, "C"), ("M", "_Z", nil, "C"),
         ]
         var cells = rows.map { ReportCell(codes: [$0.0, $0.1], value: $0.2, confStatus: $0.3) }
         cells.append(ReportCell(codes: ["_T", "_T"], value: 5000, obsStatus: "E", confStatus: "F", lower: "3000",
@@ -17,7 +18,7 @@ enum ReportTestTables {
         return ReportTable(dimensions: ["sex", "age"], cells: cells,
                            labels: ["sex": ["F": femaleLabel, "M": "Male"]],
                            parameters: [.init("Dimensions", "Sex \u{00D7} Age group"), .init("Count", "records")],
-                           threshold: 5)
+                           disclosure: .declared(purpose: "labour_2024", name: "sex_age"))
     }
 
     /// Nationality × period (quarters), no age or sex.
@@ -30,11 +31,12 @@ enum ReportTestTables {
                 let value = period == "_T" ? base : period == "2024-Q1" ? base / 2 : base - base / 2
                 let suppressed = nationality == "_Z" && period != "_T"
                 cells.append(ReportCell(codes: [nationality, period], value: suppressed ? nil : value,
-                                        confStatus: suppressed ? (period == "2024-Q1" ? "A" : "D") : "F"))
+                                        confStatus: suppressed ? "C" : "F"))
             }
         }
         return ReportTable(dimensions: ["nationality", "period"], cells: cells,
-                           labels: ["nationality": ["KGZ": "Kyrgyzstan", "UZB": "Uzbekistan"]], threshold: 5)
+                           labels: ["nationality": ["KGZ": "Kyrgyzstan", "UZB": "Uzbekistan"]],
+                           disclosure: .flexible)
     }
 }
 
@@ -98,10 +100,49 @@ enum ReportTestTables {
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("sex  age"))
         #expect(lines.contains { $0.hasPrefix("_T   _T") && $0.contains("44") })
-        #expect(lines.contains { $0.hasPrefix("F    Y5-9") && $0.contains("x (A)") })
-        #expect(lines.contains { $0.hasPrefix("F    _T") && $0.contains("x (D)") })
+        #expect(lines.contains { $0.hasPrefix("F    Y5-9") && $0.contains("x (C)") })
+        #expect(lines.contains { $0.hasPrefix("F    _T") && $0.contains("x (C)") })
         #expect(lines.contains { $0.contains("5000 (E)") && $0.contains("3000") && $0.contains("7000.5") })
         #expect(lines.contains("(13 cells)"))
-        #expect(text.contains("x (A) suppressed, small count (1 to 4)"))
+        #expect(text.contains("x (C) withheld (confidential)"))
+        #expect(text.contains("Declared table sex_age of purpose labour_2024: exact counts"))
+        // Nothing tells a primary from a secondary cell.
+        #expect(!text.contains("(A)") && !text.contains("(D)") && !text.contains("primary")
+                && !text.contains("secondary") && !text.contains("small count (1"))
+    }
+
+    @Test func aFlexibleTableSaysInOneLineThatItsValuesArePerturbed() {
+        let text = ReportTextRenderer.render(ReportTestTables.nationalityPeriod())
+        let notes = text.split(separator: "\n").filter { $0.contains("perturbed") }
+        #expect(notes == ["Values are perturbed (cell-key method): each differs from the true count by at most 3, "
+                          + "and no 1s or 2s are published."])
+        let plain = ReportTable(dimensions: ["sex"], cells: [ReportCell(codes: ["_T"], value: 3)])
+        #expect(!ReportTextRenderer.render(plain).contains("perturbed"))
+    }
+
+    /// Defence in depth: should a database ever send a primary (A) or secondary (D) flag, every renderer
+    /// publishes C, with no value.
+    @Test func primaryAndSecondaryFlagsAreNeverPublished() throws {
+        let table = ReportTable(dimensions: ["sex"], cells: [
+            ReportCell(codes: ["_T"], value: 30), ReportCell(codes: ["F"], value: nil, confStatus: "D"),
+            ReportCell(codes: ["M"], value: 2, confStatus: "A"), ReportCell(codes: ["_Z"], value: nil, confStatus: "C"),
+        ])
+        #expect(table.cells.map(\.publishedConfStatus) == ["F", "C", "C", "C"])
+        for format in [ReportFormat.table, .html] {
+            let text = format.render(table)
+            #expect(!text.contains("(A)") && !text.contains("(D)"), "\(format)")
+            #expect(!text.contains("<sup>A") && !text.contains("<sup>D"), "\(format)")
+        }
+        let json = ReportJSONRenderer.render(table)
+        #expect(!json.contains("\"conf_status\": \"A\"") && !json.contains("\"conf_status\": \"D\""))
+        let csv = ReportCSVRenderer.render(table).split(separator: "\n").map(String.init)
+        #expect(csv == ["sex,obs_value,obs_status,conf_status,lower_bound,upper_bound", "_T,30,A,F,,", "F,,A,C,,",
+                        "M,,A,C,,", "_Z,,A,C,,"])
+        let sdmx = try ReportSDMXTests.parse(ReportSDMXRenderer.render(table))
+        let conf = try #require(sdmx[0].firstIndex(of: "CONF_STATUS"))
+        let value = try #require(sdmx[0].firstIndex(of: "OBS_VALUE"))
+        #expect(sdmx.dropFirst().map { $0[conf] } == ["F", "C", "C", "C"])
+        #expect(sdmx.dropFirst().map { $0[value] } == ["30", "", "", ""])
+        #expect(ReportJSONRenderer.render(table).contains("{\"sex\": \"M\", \"obs_value\": null, \"obs_status\": \"A\", \"conf_status\": \"C\""))
     }
 }

@@ -1,5 +1,6 @@
 /// The `csv` format (RFC 4180, CRLF-free `\n` line ends): a header, then one row per cell with the dimension
-/// codes, `obs_value` (empty when suppressed), `obs_status`, `conf_status`, `lower_bound`, `upper_bound`.
+/// codes, `obs_value` (empty when withheld), `obs_status`, `conf_status` (`F`, or `C` when withheld), `lower_bound`,
+/// `upper_bound`.
 package enum ReportCSVRenderer {
     /// The value columns after the dimension codes.
     package static let valueColumns = ["obs_value", "obs_status", "conf_status", "lower_bound", "upper_bound"]
@@ -12,7 +13,8 @@ package enum ReportCSVRenderer {
     /// The format as header, one line per cell, footer (for `migstat report` to write as cells arrive).
     package static func stream(dimensions: [String]) -> ReportStream {
         ReportStream(header: (dimensions + valueColumns).map(ReportEscape.csv).joined(separator: ",") + "\n") { cell, _ in
-            let fields = cell.codes + [cell.value.map(String.init) ?? "", cell.obsStatus, cell.confStatus,
+            let fields = cell.codes + [cell.isSuppressed ? "" : cell.value.map(String.init) ?? "", cell.obsStatus,
+                                       cell.publishedConfStatus,
                                        cell.lower ?? "", cell.upper ?? ""]
             return fields.map(ReportEscape.csv).joined(separator: ",") + "\n"
         }

@@ -6,7 +6,8 @@ package struct ReportCell: Sendable, Hashable {
     package var value: Int?
     /// SDMX OBS_STATUS: `A` normal (counted), `E` estimate.
     package var obsStatus: String
-    /// SDMX CONF_STATUS: `F` free, `A` primary suppression (small count), `D` secondary suppression.
+    /// SDMX CONF_STATUS as the database sent it: `F` free (published), `C` confidential (withheld). Renderers
+    /// write `publishedConfStatus`, never this, so that no other flag could reach a reader.
     package var confStatus: String
     /// The lower bound of an estimate, as PostgreSQL prints the numeric.
     package var lower: String?
@@ -27,8 +28,17 @@ package struct ReportCell: Sendable, Hashable {
         self.isEstimate = isEstimate
     }
 
-    /// Whether the value is withheld by disclosure control (CONF_STATUS `A` or `D`).
-    package var isSuppressed: Bool { confStatus == "A" || confStatus == "D" || (value == nil && !isEstimate) }
+    /// Whether the value is withheld by disclosure control (CONF_STATUS other than `F`, or a counted cell
+    /// without a value).
+    package var isSuppressed: Bool { confStatus != "F" || (value == nil && !isEstimate) }
+
+    /// CONF_STATUS as published: `C` (confidential) for every withheld cell, `F` for every other. Public flags
+    /// reveal nothing about why a cell is withheld: even if a database sent a primary (`A`) or secondary (`D`)
+    /// flag, a reader gets `C`.
+    package var publishedConfStatus: String { isSuppressed ? Self.withheld : "F" }
+
+    /// CONF_STATUS of a withheld cell: `C` (confidential).
+    package static let withheld = "C"
 
     /// Whether any coordinate is a total.
     package var isTotal: Bool { codes.contains(ReportLabels.total) }

@@ -1,6 +1,6 @@
 /// Inline SVG charts of a report (no scripts, no external references): an age–sex pyramid and horizontal bar
 /// charts of a dimension's margin. Only counted cells are drawn, never estimates. A suppressed value is drawn as
-/// a short hatched bar labelled `x (A)` / `x (D)`, never as zero.
+/// a short hatched bar labelled `x`, never as zero.
 package enum ReportChart {
     /// Colours: men, women, other bars, suppressed hatching, grid.
     static let menColour = "#1f5f99"
@@ -21,7 +21,7 @@ package enum ReportChart {
         var isSuppressed: Bool { cell?.isSuppressed ?? false }
         var valueText: String {
             guard let cell else { return "" }
-            if cell.isSuppressed { return "x (\(cell.confStatus))" }
+            if cell.isSuppressed { return "x" }
             return cell.value.map(ReportEscape.grouped) ?? ""
         }
     }
@@ -93,7 +93,7 @@ package enum ReportChart {
             svg.text(men[i].label, x: leftAxis + centre / 2, y: textY, anchor: "middle")
             for (bar, sex, colour, isLeft) in [(men[i], "M", menColour, true), (women[i], "F", womenColour, false)] {
                 let name = "\(table.label("sex", sex)), \(bar.label): "
-                    + (bar.cell == nil ? "no cell" : bar.isSuppressed ? "not published (\(bar.cell!.confStatus))"
+                    + (bar.cell == nil ? "no cell" : bar.isSuppressed ? "not published"
                         : bar.valueText)
                 svg.open("g", tooltip: name)
                 let axis = isLeft ? leftAxis : rightAxis
@@ -130,7 +130,7 @@ package enum ReportChart {
         }
         var caption = "Counts by age group and sex"
         if table.dimensions.count > 2 { caption += ", all other dimensions at their totals" }
-        caption += ". Hatched bars are not published (x): A small count, D secondary suppression."
+        caption += ". Hatched bars (x) are not published (confidential)."
         if !notShown.isEmpty { caption += " Not shown: " + notShown.joined(separator: "; ") + "." }
         return (svg.finish(), caption)
     }
@@ -178,7 +178,7 @@ package enum ReportChart {
             let textY = y + barHeight - 3.5
             let isTotalLike = bar.code == ReportLabels.notStated || bar.code == ReportLabels.notClassifiable
             svg.open("g", tooltip: "\(bar.label) (\(bar.code)): "
-                     + (bar.isSuppressed ? "not published (\(bar.cell!.confStatus))" : bar.valueText))
+                     + (bar.isSuppressed ? "not published" : bar.valueText))
             svg.text(truncated(bar.label, maxChars), x: axis - 6, y: textY, anchor: "end",
                      className: isTotalLike ? "muted" : nil)
             let length = bar.isSuppressed ? 26 : bar.value.map(scaled) ?? 0
@@ -200,7 +200,7 @@ package enum ReportChart {
         caption += "."
         if all > bars.count { caption += " The \(bars.count) largest of \(all) categories; all are in the table." }
         if bars.contains(where: \.isSuppressed) {
-            caption += " Hatched bars are not published (x): A small count, D secondary suppression."
+            caption += " Hatched bars (x) are not published (confidential)."
         }
         return (svg.finish(), caption)
     }

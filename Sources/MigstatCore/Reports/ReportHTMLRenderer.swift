@@ -1,6 +1,6 @@
 /// The `html` format: ONE self-contained page (inline CSS and SVG, no scripts, no fonts, no URLs; a
-/// Content-Security-Policy forbids any fetch) with the title and parameters, charts, the table with totals and
-/// suppressed cells marked, a legend, and the estimates. Readable on paper (`@media print`); every text from
+/// Content-Security-Policy forbids any fetch) with the title and parameters, how the values are protected
+/// (perturbed, or a declared table), charts, the table with totals and withheld cells marked, a legend, and the estimates. Readable on paper (`@media print`); every text from
 /// the data is HTML-escaped.
 ///
 /// Charts: an age–sex pyramid when `age` and `sex` are both dimensions; a bar chart of the margin of every
@@ -29,7 +29,7 @@ package enum ReportHTMLRenderer {
             <header>
             <h1>\(escapedTitle)</h1>
             <p class="lead">Disaggregated statistics with statistical disclosure control applied in the database.</p>
-
+            \(table.disclosure.map { "<p class=\"lead disclosure\">\(ReportEscape.html($0.note))</p>\n" } ?? "")
             """
         if !table.parameters.isEmpty {
             html += "<dl class=\"params\">\n"
@@ -49,8 +49,8 @@ package enum ReportHTMLRenderer {
             </main>
             <footer>
             <p>Codes follow SDMX conventions: <code>_T</code> total, <code>_Z</code> not stated. Totals include the
-            not-stated category. Suppressed cells (x) are withheld by the database so that no count below the
-            threshold can be read or derived by subtraction.</p>
+            not-stated category. Cells marked x are withheld by the database (CONF_STATUS C) so that no small
+            count can be read or derived by subtraction.</p>
             </footer>
             </body>
             </html>
@@ -84,21 +84,18 @@ package enum ReportHTMLRenderer {
             + "<figcaption>\(ReportEscape.html(chart.caption))</figcaption>\n</figure>\n"
     }
 
-    /// The legend of the table's marks: A, D, E and totals (always all of them).
+    /// The legend of the table's marks: withheld (C), E and totals (always all of them).
     static func legend(_ table: ReportTable) -> String {
-        let range = table.threshold.map { $0 > 1 ? " (1 to \($0 - 1))" : "" } ?? ""
-        return """
-            <ul class="legend" aria-label="Legend">
-            <li><span class="key sup">x<sup>A</sup></span><span>Not published: small count\(range), primary \
-            suppression (CONF_STATUS A).</span></li>
-            <li><span class="key sup">x<sup>D</sup></span><span>Not published: secondary suppression, so that no small \
-            count can be derived from the totals (CONF_STATUS D).</span></li>
-            <li><span class="key est">123<sup>E</sup></span><span>Estimate from a study or other source \
-            (OBS_STATUS E), listed separately and never added into counted cells.</span></li>
-            <li><span class="key tot">Total</span><span>Totals (<code>_T</code>) are shaded.</span></li>
-            </ul>
+        """
+        <ul class="legend" aria-label="Legend">
+        <li><span class="key sup">x<sup>C</sup></span><span>Not published (CONF_STATUS C, confidential): withheld \
+        so that no small count can be read or derived.</span></li>
+        <li><span class="key est">123<sup>E</sup></span><span>Estimate from a study or other source \
+        (OBS_STATUS E), listed separately and never added into counted cells.</span></li>
+        <li><span class="key tot">Total</span><span>Totals (<code>_T</code>) are shaded.</span></li>
+        </ul>
 
-            """
+        """
     }
 
     /// The column dimension of the cross-tabulation: `sex` if it is small enough, else among the dimensions
@@ -225,10 +222,8 @@ package enum ReportHTMLRenderer {
         let total = columnIsTotal ? " total" : ""
         guard let cell else { return "<td class=\"none\(total)\"></td>" }
         if cell.isSuppressed {
-            let flag = cell.confStatus == "F" ? "?" : cell.confStatus
-            let why = flag == "A" ? "small count (primary suppression)" : "secondary suppression"
-            return "<td class=\"sup\(total)\" title=\"Not published: \(why)\">x<sup>\(ReportEscape.html(flag))</sup>"
-                + "<span class=\"visually-hidden\"> (not published: \(why))</span></td>"
+            return "<td class=\"sup\(total)\" title=\"Not published (confidential)\">x<sup>\(cell.publishedConfStatus)</sup>"
+                + "<span class=\"visually-hidden\"> (not published, confidential)</span></td>"
         }
         let value = cell.value ?? 0
         return "<td class=\"\(value == 0 ? "zero" : "num")\(total)\">\(ReportEscape.grouped(value))</td>"

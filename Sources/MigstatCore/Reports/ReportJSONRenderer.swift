@@ -1,6 +1,6 @@
 /// The `json` format: an array with one object per cell, e.g.
 /// `{"sex": "F", "age": "_T", "obs_value": 1026, "obs_status": "A", "conf_status": "F", "lower_bound": null,
-/// "upper_bound": null}`; a suppressed cell has `"obs_value": null`. Numbers are JSON numbers.
+/// "upper_bound": null}`; a withheld cell has `"obs_value": null, "conf_status": "C"`. Numbers are JSON numbers.
 package enum ReportJSONRenderer {
     /// Renders `table` (one object per line).
     package static func render(_ table: ReportTable) -> String {
@@ -11,9 +11,9 @@ package enum ReportJSONRenderer {
     package static func stream(dimensions: [String]) -> ReportStream {
         ReportStream(header: "[", footer: { $0 == 0 ? "]\n" : "\n]\n" }) { cell, index in
             var fields = zip(dimensions, cell.codes).map { "\(ReportEscape.json($0)): \(ReportEscape.json($1))" }
-            fields.append("\"obs_value\": \(cell.value.map(String.init) ?? "null")")
+            fields.append("\"obs_value\": \(cell.isSuppressed ? "null" : cell.value.map(String.init) ?? "null")")
             fields.append("\"obs_status\": \(ReportEscape.json(cell.obsStatus))")
-            fields.append("\"conf_status\": \(ReportEscape.json(cell.confStatus))")
+            fields.append("\"conf_status\": \(ReportEscape.json(cell.publishedConfStatus))")
             fields.append("\"lower_bound\": \(number(cell.lower))")
             fields.append("\"upper_bound\": \(number(cell.upper))")
             return (index == 0 ? "\n  {" : ",\n  {") + fields.joined(separator: ", ") + "}"

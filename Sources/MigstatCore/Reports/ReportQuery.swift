@@ -1,5 +1,6 @@
-/// The parameters of one report (`ReportStore` runs it: `migstat.report` in PostgreSQL does the counting and
-/// the disclosure control), and how they are described to a reader.
+/// The parameters of one flexible table (`ReportStore` runs it: `migstat.report` in PostgreSQL does the counting
+/// and perturbs every cell by the cell-key method), and how they are described to a reader. The database refuses
+/// a table outside its bounds (22023, with a message and a hint saying why).
 package struct ReportQuery: Sendable, Equatable {
     /// How cells count.
     package enum CountMode: String, Sendable, CaseIterable {
@@ -20,8 +21,6 @@ package struct ReportQuery: Sendable, Equatable {
     package var periodUnit: String?
     /// Age bands such as `0-14,15-17,18-24,...,65+`; `nil` = the Eurostat five-year bands.
     package var ageBands: String?
-    /// A threshold K above the database's setting (never below it); `nil` = the setting.
-    package var threshold: Int?
     /// Records or persons.
     package var count: CountMode
     /// ISCO-08 level (1-4) of the occupation categories.
@@ -31,14 +30,13 @@ package struct ReportQuery: Sendable, Equatable {
 
     /// Creates a query.
     package init(dimensions: [String], filters: [String: [String]] = [:], period: ReportPeriod? = nil,
-                 periodUnit: String? = nil, ageBands: String? = nil, threshold: Int? = nil,
+                 periodUnit: String? = nil, ageBands: String? = nil,
                  count: CountMode = .records, occupationLevel: Int = 1, withEstimates: Bool = false) {
         self.dimensions = dimensions.map { $0.trimmingSpaces().lowercased() }
         self.filters = filters
         self.period = period
         self.periodUnit = periodUnit
         self.ageBands = ageBands
-        self.threshold = threshold
         self.count = count
         self.occupationLevel = occupationLevel
         self.withEstimates = withEstimates
@@ -75,17 +73,9 @@ package struct ReportQuery: Sendable, Equatable {
             || !DimensionCatalog.specialCategoryNames.isDisjoint(with: filters.keys)
     }
 
-    /// The threshold `migstat.report` applies, from the settings (`threshold`, `threshold_special`) and the
-    /// requested one: the largest of them, at least 1.
-    package func effectiveThreshold(setting: Int?, specialSetting: Int?) -> Int {
-        max(threshold ?? 0, setting ?? 0, usesSpecialCategory ? specialSetting ?? 0 : 0, 1)
-    }
-
     /// The parameter lines shown with the table (HTML title block).
-    /// - Parameters:
-    ///   - threshold: the effective threshold, when known.
-    ///   - generated: when the report was made, when known.
-    package func displayParameters(threshold effective: Int?, generated: String?) -> [ReportTable.Parameter] {
+    /// - Parameter generated: when the report was made, when known.
+    package func displayParameters(generated: String?) -> [ReportTable.Parameter] {
         typealias P = ReportTable.Parameter
         let dims = resultDimensions
         var lines = [P("Dimensions", dims.isEmpty ? "none (grand total)" : dims.map(ReportLabels.dimensionName)
@@ -103,13 +93,8 @@ package struct ReportQuery: Sendable, Equatable {
         if dims.contains("occupation") { lines.append(P("Occupation level", "ISCO-08 level \(occupationLevel)")) }
         lines.append(P("Count", count == .records
             ? "records (events)" : "persons (distinct pseudonymised persons; margins are distinct counts)"))
-        if let effective {
-            lines.append(P("Threshold", effective > 1
-                ? "K = \(effective): counts of 1 to \(effective - 1) are suppressed (A), with secondary suppression (D)"
-                : "K = 1: no suppression"))
-        } else if let threshold {
-            lines.append(P("Threshold", "at least \(threshold) (requested)"))
-        }
+        lines.append(P("Disclosure control", "cell-key perturbation: every value within "
+            + "\(ReportDisclosure.maxDeviation) of the true count, no 1s or 2s published"))
         if withEstimates { lines.append(P("Estimates", "included, flagged E, never added into counted cells")) }
         if let generated { lines.append(P("Generated", generated)) }
         return lines

@@ -6,7 +6,7 @@
 /// counted cell with the same codes (with `--with-estimates` both have, e.g., the total); the column is always
 /// written, so the dataflow's structure does not depend on the option. Age bands are written as SDMX CL_AGE
 /// codes (`Y15-19` → `Y15T19`, `65+` → `Y_GE65`, see `ReportLabels.sdmxAgeCode`); other codes as reported.
-/// A suppressed cell has an empty OBS_VALUE and CONF_STATUS `A` or `D`. Fields are quoted per RFC 4180.
+/// A withheld cell has an empty OBS_VALUE and CONF_STATUS `C` (confidential), every other `F`. Fields are quoted per RFC 4180.
 package enum ReportSDMXRenderer {
     /// The default dataflow: `MIGSTAT:MIGRATION_FLOWS(1.0)`.
     package static let defaultStructureID = "MIGSTAT:MIGRATION_FLOWS(1.0)"
@@ -49,7 +49,7 @@ package enum ReportSDMXRenderer {
                 i < dimensions.count ? ReportLabels.sdmxCode(dimension: dimensions[i], code: cell.codes[i]) : cell.codes[i]
             }
             let fields = ["dataflow", structureID, "I"] + codes + [dataSourceType(cell)]
-                + [value, cell.obsStatus, cell.confStatus, cell.lower ?? "", cell.upper ?? ""]
+                + [value, cell.obsStatus, cell.publishedConfStatus, cell.lower ?? "", cell.upper ?? ""]
             return fields.map(ReportEscape.csv).joined(separator: ",") + "\n"
         }
     }

@@ -1,7 +1,36 @@
 package import MigstatPQ
 
-/// The result of one `migstat.report` call: the cube of cells with every margin, already protected by the
-/// database's disclosure control, plus what a reader needs to understand it (labels, parameters, threshold).
+/// How the values of a table were protected, for the reader (the database did the protecting).
+package enum ReportDisclosure: Sendable, Equatable {
+    /// A flexible table (`migstat.report`): every cell perturbed by the cell-key method, by at most
+    /// `maxDeviation`, and no 1s or 2s published (Docs/PTABLE.md).
+    case perturbed(maxDeviation: Int)
+    /// A declared table of a purpose's output programme (`migstat.declared_report`): exact counts, some cells
+    /// withheld (CONF_STATUS `C`) jointly over every table of the programme.
+    case declared(purpose: String, name: String)
+
+    /// The maximum deviation of the shipped p-table (Docs/PTABLE.md).
+    package static let maxDeviation = 3
+
+    /// A flexible table with the shipped p-table.
+    package static let flexible = ReportDisclosure.perturbed(maxDeviation: maxDeviation)
+
+    /// One sentence for the reader, e.g. under the text table or in the HTML page's lead.
+    package var note: String {
+        switch self {
+        case .perturbed(let deviation):
+            "Values are perturbed (cell-key method): each differs from the true count by at most \(deviation), "
+                + "and no 1s or 2s are published."
+        case .declared(let purpose, let name):
+            "Declared table \(name) of purpose \(purpose): exact counts; cells marked x are withheld (CONF_STATUS C) "
+                + "so that no small count can be read or derived from this or any other table of the programme."
+        }
+    }
+}
+
+/// The result of one `migstat.report` or `migstat.declared_report` call: the cube of cells with every margin,
+/// already protected by the database's disclosure control, plus what a reader needs to understand it (labels,
+/// parameters, how it was protected).
 ///
 /// Counted cells come first, in the database's order (every dimension's `_T` first, then its categories,
 /// `_Z` last); estimates (`isEstimate`, OBS_STATUS `E`) follow and may have the same codes as a counted cell.
@@ -28,17 +57,20 @@ package struct ReportTable: Sendable, Equatable {
     package var labels: [String: [String: String]]
     /// The parameters the table was made with, for display.
     package var parameters: [Parameter]
-    /// The effective suppression threshold K (cells 1..K-1 suppressed), when known.
-    package var threshold: Int?
+    /// How the values were protected, when known.
+    package var disclosure: ReportDisclosure?
+    /// The title of a declared table; nil: made from the dimensions (`title`).
+    package var declaredTitle: String?
 
     /// Creates a table.
     package init(dimensions: [String], cells: [ReportCell], labels: [String: [String: String]] = [:],
-                 parameters: [Parameter] = [], threshold: Int? = nil) {
+                 parameters: [Parameter] = [], disclosure: ReportDisclosure? = nil, declaredTitle: String? = nil) {
         self.dimensions = dimensions
         self.cells = cells
         self.labels = labels
         self.parameters = parameters
-        self.threshold = threshold
+        self.disclosure = disclosure
+        self.declaredTitle = declaredTitle
     }
 
     /// Reads the rows of `migstat.report` selected as
@@ -67,8 +99,9 @@ package struct ReportTable: Sendable, Equatable {
         labels[dimension]?[code] ?? ReportLabels.builtIn(dimension: dimension, code: code) ?? code
     }
 
-    /// A title such as `Migration statistics by sex and age group`.
+    /// The declared table's title, else one such as `Migration statistics by sex and age group`.
     package var title: String {
+        if let declaredTitle, !declaredTitle.isEmpty { return declaredTitle }
         let names = dimensions.map(ReportLabels.dimensionPhrase)
         switch names.count {
         case 0: return "Migration statistics: total"

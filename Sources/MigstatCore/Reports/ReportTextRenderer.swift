@@ -1,9 +1,13 @@
 /// The `table` format: aligned text for a terminal, one line per cell.
 ///
-/// Codes are shown as they are (`_T` total, `_Z` not stated); a suppressed cell's value is `x (A)` (primary)
-/// or `x (D)` (secondary); an estimate's is `1200 (E)` with its bounds in the last columns.
+/// Codes are shown as they are (`_T` total, `_Z` not stated); a withheld cell's value is `x (C)`, whatever the
+/// reason it is withheld; an estimate's is `1200 (E)` with its bounds in the last columns.
 package enum ReportTextRenderer {
-    /// Renders `table`, ending with a line count and a legend of the flags that occur.
+    /// The mark of a withheld cell.
+    package static let withheldMark = "x (C)"
+
+    /// Renders `table`, ending with a line count, a legend of the flags that occur and the table's disclosure
+    /// note (perturbed, or declared).
     package static func render(_ table: ReportTable) -> String {
         let hasBounds = table.cells.contains { $0.lower != nil || $0.upper != nil }
         let names = table.dimensions + ["value"] + (hasBounds ? ["lower", "upper"] : [])
@@ -27,20 +31,16 @@ package enum ReportTextRenderer {
         for row in rows { out += line(row) }
         out += "(\(rows.count) cell\(rows.count == 1 ? "" : "s"))\n"
         var legend: [String] = []
-        if table.cells.contains(where: { $0.confStatus == "A" }) {
-            legend.append("x (A) suppressed, small count" + (table.threshold.map { " (1 to \($0 - 1))" } ?? ""))
-        }
-        if table.cells.contains(where: { $0.confStatus == "D" }) {
-            legend.append("x (D) suppressed so that no small count can be derived")
-        }
+        if table.cells.contains(where: \.isSuppressed) { legend.append("\(withheldMark) withheld (confidential)") }
         if table.cells.contains(where: \.isEstimate) { legend.append("(E) estimate, not added into counted cells") }
         if !legend.isEmpty { out += legend.joined(separator: "; ") + "\n" }
+        if let disclosure = table.disclosure { out += disclosure.note + "\n" }
         return out
     }
 
-    /// `2803`, `x (A)`, `x (D)`, `1200 (E)`.
+    /// `2803`, `x (C)`, `1200 (E)`.
     package static func valueText(_ cell: ReportCell) -> String {
-        if cell.isSuppressed { return "x (\(cell.confStatus == "F" ? "?" : cell.confStatus))" }
+        if cell.isSuppressed { return withheldMark }
         let value = cell.value.map(String.init) ?? ""
         return cell.isEstimate || cell.obsStatus == "E" ? "\(value) (E)" : value
     }

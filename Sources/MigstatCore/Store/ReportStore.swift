@@ -1,7 +1,9 @@
 package import MigstatPQ
 
-/// Disaggregated tables: `migstat.report` (counting and disclosure control in the database), with the labels
-/// and thresholds a reader needs (`migstat.code`, `migstat.setting`).
+/// Disaggregated tables: flexible tables (`migstat.report`, every cell perturbed by the cell-key method) and
+/// declared tables of a purpose's output programme (`migstat.declared_report`, exact counts with cells withheld
+/// jointly over the programme), with the labels a reader needs (`migstat.code`). Counting and disclosure control
+/// are the database's.
 package struct ReportStore {
     private let connection: PQConnection
 
@@ -10,42 +12,75 @@ package struct ReportStore {
         self.connection = connection
     }
 
-    /// The `migstat.report` call for `query`; its first column is `cell_dims` joined with U+001F (codes never
-    /// contain it), then `obs_value, obs_status, conf_status, lower_bound, upper_bound, is_estimate`.
+    /// The `migstat.report` call for `query` (a flexible table). Its first column is `cell_dims` joined with
+    /// U+001F (codes never contain it), then `obs_value, obs_status, conf_status, lower_bound, upper_bound,
+    /// is_estimate`. The threshold parameter is always NULL: the database perturbs every cell and refuses one.
     package static func statement(for query: ReportQuery) -> PQQuery {
         """
         SELECT array_to_string(cell_dims, E'\\x1f'), obs_value, obs_status, conf_status, lower_bound, upper_bound,
                is_estimate
           FROM migstat.report(\(query.dimensions, as: .textArray), \(query.filtersJSON, as: .jsonb), \
         \(query.period?.from, as: .date), \(query.period?.to, as: .date), \(query.periodUnit), \(query.ageBands), \
-        \(query.threshold, as: .integer), \(query.count.rawValue), \(query.occupationLevel, as: .integer), \
-        \(query.withEstimates))
+        NULL::integer, \(query.count.rawValue), \(query.occupationLevel, as: .integer), \(query.withEstimates))
         """
     }
 
-    /// Runs the report and returns the whole table with its labels and parameters.
+    /// The `migstat.declared_report` call for a declared table of a purpose, with the columns of
+    /// `statement(for:)`.
+    package static func statement(declared table: DeclaredTable) -> PQQuery {
+        """
+        SELECT array_to_string(cell_dims, E'\\x1f'), obs_value, obs_status, conf_status, lower_bound, upper_bound,
+               is_estimate
+          FROM migstat.declared_report(\(table.purpose), \(table.name))
+        """
+    }
+
+    /// Runs a flexible table and returns it whole with its labels and parameters.
     ///
-    /// The labels and the thresholds are read after the report; a failure to read them leaves them out
-    /// rather than failing the report.
-    /// - Throws: `PQError` from the database (permission, invalid parameter, too many cells).
+    /// The labels are read after the report; a failure to read them leaves them out rather than failing the
+    /// report.
+    /// - Throws: `PQError` from the database (permission, a table outside the bounds: 22023 with message and hint).
     package func table(for query: ReportQuery) throws -> ReportTable {
         let result = try connection.execute(Self.statement(for: query))
         var table = try ReportTable(result: result, dimensions: query.resultDimensions)
         table.labels = (try? labels(for: table.dimensions)) ?? [:]
-        (table.threshold, table.parameters) = describe(query)
+        table.parameters = query.displayParameters(generated: now())
+        table.disclosure = .flexible
         return table
     }
 
-    /// Runs the report as `COPY (…) TO STDOUT` and hands over its cells one by one as they arrive, in the
+    /// Runs a declared table and returns it whole with its title, labels and parameters.
+    /// - Throws: `PQError` from the database (permission, a retired or unknown table).
+    package func table(declared declaredTable: DeclaredTable) throws -> ReportTable {
+        let result = try connection.execute(Self.statement(declared: declaredTable))
+        var table = try ReportTable(result: result, dimensions: declaredTable.resultDimensions)
+        table.labels = (try? labels(for: table.dimensions)) ?? [:]
+        table.parameters = Self.displayParameters(declaredTable, generated: now())
+        table.disclosure = .declared(purpose: declaredTable.purpose, name: declaredTable.name)
+        table.declaredTitle = declaredTable.title
+        return table
+    }
+
+    /// Runs a flexible table as `COPY (…) TO STDOUT` and hands over its cells one by one as they arrive, in the
     /// database's order, without holding the table in memory.
     /// - Returns: the number of cells.
-    /// - Throws: `PQError` from the database (permission, invalid parameter, too many cells), or `cell`'s error.
+    /// - Throws: `PQError` from the database (permission, a table outside the bounds), or `cell`'s error.
     @discardableResult
     package func stream(_ query: ReportQuery, cell: (ReportCell) throws -> Void) throws -> Int {
+        try stream(Self.statement(for: query), dimensionCount: query.resultDimensions.count, cell: cell)
+    }
+
+    /// Runs a declared table as `COPY (SELECT * FROM migstat.declared_report(…)) TO STDOUT`, cell by cell (as
+    /// `stream(_:cell:)`).
+    @discardableResult
+    package func stream(declared table: DeclaredTable, cell: (ReportCell) throws -> Void) throws -> Int {
+        try stream(Self.statement(declared: table), dimensionCount: table.resultDimensions.count, cell: cell)
+    }
+
+    private func stream(_ statement: PQQuery, dimensionCount: Int, cell: (ReportCell) throws -> Void) throws -> Int {
         var splitter = PQCopyText.RowSplitter()
         var count = 0
-        let dimensionCount = query.resultDimensions.count
-        try connection.copyTo(selecting: Self.statement(for: query)) { chunk in
+        try connection.copyTo(selecting: statement) { chunk in
             try splitter.feed(chunk) { row in
                 count += 1
                 try cell(try ReportCell(reportRow: row, dimensionCount: dimensionCount, rowNumber: count))
@@ -57,24 +92,27 @@ package struct ReportStore {
         return count
     }
 
-    /// The database's thresholds (`threshold`, `threshold_special`) and its clock, nil when they cannot be read.
-    package func settings() -> (threshold: Int?, specialThreshold: Int?, now: String?) {
-        guard let row = try? connection.execute("""
-            SELECT (SELECT value FROM migstat.setting WHERE key = 'threshold'),
-                   (SELECT value FROM migstat.setting WHERE key = 'threshold_special'),
-                   to_char(now(), 'YYYY-MM-DD HH24:MI TZ')
-            """), row.rowCount == 1 else { return (nil, nil, nil) }
-        return (row[0, 0].flatMap { Int($0) }, row[0, 1].flatMap { Int($0) }, row[0, 2])
+    /// The database's clock (`2025-01-31 10:15 UTC`), nil when it cannot be read.
+    package func now() -> String? {
+        guard let row = try? connection.execute("SELECT to_char(now(), 'YYYY-MM-DD HH24:MI TZ')"),
+              row.rowCount == 1 else { return nil }
+        return row[0, 0]
     }
 
-    /// The effective threshold and the parameter lines of `query`, from `settings()` (nil and the requested
-    /// threshold when the settings cannot be read).
-    package func describe(_ query: ReportQuery) -> (threshold: Int?, parameters: [ReportTable.Parameter]) {
-        let settings = settings()
-        let effective = settings.threshold.map {
-            query.effectiveThreshold(setting: $0, specialSetting: settings.specialThreshold)
-        }
-        return (effective, query.displayParameters(threshold: effective, generated: settings.now))
+    /// The parameter lines of a declared table (HTML title block).
+    package static func displayParameters(_ table: DeclaredTable, generated: String?) -> [ReportTable.Parameter] {
+        typealias P = ReportTable.Parameter
+        let dims = table.resultDimensions
+        var lines = [P("Declared table", "\(table.name) (purpose \(table.purpose))")]
+        lines.append(P("Dimensions", dims.isEmpty ? "none (grand total)" : dims.map(ReportLabels.dimensionName)
+            .joined(separator: " \u{00D7} ")))
+        if let unit = table.periodUnit { lines.append(P("Period unit", unit)) }
+        if table.filtersJSON != "{}" { lines.append(P("Filters", table.filtersJSON)) }
+        if dims.contains("age") { lines.append(P("Age bands", table.ageBands ?? "five-year bands (Eurostat)")) }
+        lines.append(P("Disclosure control",
+                       "exact counts; cells withheld (C) jointly over every declared table of the purpose"))
+        if let generated { lines.append(P("Generated", generated)) }
+        return lines
     }
 
     /// The labels of every code of the code lists `dimensions` use (all of them, not only those in a table:

@@ -1,17 +1,28 @@
 import ArgumentParser
 import MigstatCore
+import MigstatPQ
 
 struct ReportCommand: DatabaseCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Disaggregated table with all margins and disclosure control, computed in PostgreSQL.",
+        abstract: "A disaggregated table with all margins and disclosure control, computed in PostgreSQL.",
         discussion: """
-            Dimensions: \(dimensionList).
-            Totals are _T, "not stated" is _Z. Cells 1..K-1 are suppressed (CONF_STATUS A) and enough
-            others (D) that none can be recovered by subtraction; the database does it, so no role
-            can obtain an unprotected small count by any path.
-            Formats: table (terminal), csv and json (one row per cell), sdmx-csv (SDMX-CSV 2.0), html
-            (one self-contained page with an age-sex pyramid or bar charts, for printing or sharing).
+            Two kinds of table, and only these two.
+
+            --by DIMS: a flexible table, with any dimensions, filters, period and age bands within the \
+            database's bounds. Every cell, margins included, is perturbed by the cell-key method: each value \
+            is within 3 of the true count, and no 1s or 2s are published (Docs/PTABLE.md); the same records \
+            give the same value in every table. A table outside the bounds is refused with the reason and a hint.
+
+            --table NAME --purpose P: a declared table of the purpose's output programme (migstat tables), \
+            with exact counts. Cells are withheld (CONF_STATUS C) jointly over every declared table of the \
+            purpose, so that no small count can be read or derived from any of them.
+
+            Dimensions: \(dimensionList). Totals are _T, "not stated" is _Z. The database does the counting \
+            and the protecting, so no role obtains an unprotected small count by any path.
+
+            Formats: table (terminal), csv and json (one row per cell), sdmx-csv (SDMX-CSV 2.0), html (one \
+            self-contained page with an age-sex pyramid or bar charts, for printing or sharing).
             """)
 
     /// The report dimensions of the catalogue, for the help.
@@ -27,37 +38,70 @@ struct ReportCommand: DatabaseCommand {
         var reportFormat: ReportFormat { ReportFormat(rawValue: rawValue)! }
     }
 
-    @Option(help: "Comma-separated dimensions.") var by: String
-    @Option(help: "DIM=CODE[,CODE...]; repeatable.") var filter: [String] = []
-    @Option(help: "2024, 2024-Q1, 2024-01, 2024-01-15, or FROM..TO of those.") var period: String?
-    @Option(help: "Unit of the period dimension: year, quarter or month.") var periodUnit: String = "year"
-    @Option(help: "Age bands, e.g. 0-5,6-13,14,15,16,17,18-19,20-24,...,65+ (default: Eurostat 5-year bands).")
+    @Option(help: "Comma-separated dimensions of a flexible (perturbed) table.") var by: String?
+    @Option(help: "Run this declared table of --purpose (exact counts; see migstat tables list).") var table: String?
+    @Option(help: "The purpose whose declared table --table is.") var purpose: String?
+    @Option(help: "DIM=CODE[,CODE...]; repeatable (flexible tables).") var filter: [String] = []
+    @Option(help: "2024, 2024-Q1, 2024-01, or FROM..TO of those (flexible tables).") var period: String?
+    @Option(help: "Unit of the period dimension: year, quarter or month (flexible tables; default year).")
+    var periodUnit: String?
+    @Option(help: "Age bands, e.g. 0-14,15-17,18-24,...,65+ (flexible tables; default: Eurostat 5-year bands).")
     var ageBands: String?
-    @Option(help: "Suppression threshold K (can only be raised above the database's setting).") var threshold: Int?
-    @Option(help: "records or persons (distinct pseudonymised persons).") var count: String = "records"
-    @Option(help: "ISCO-08 level for occupation (1-4).") var occupationLevel: Int = 1
-    @Flag(help: "Add estimates (OBS_STATUS E), never added into counted cells.") var withEstimates = false
+    @Option(help: "records or persons (distinct pseudonymised persons; flexible tables).") var count: String?
+    @Option(help: "ISCO-08 level for occupation (1-4; flexible tables).") var occupationLevel: Int?
+    @Flag(help: "Add estimates (OBS_STATUS E), never added into counted cells (flexible tables).")
+    var withEstimates = false
     @Option(help: "Output format: table, csv, json, sdmx-csv or html.") var format: Format = .table
     @Option(help: "Write to this file instead of stdout.") var output: String?
     @OptionGroup var connection: ConnectionOptions
 
-    var dimensions: [String] { by.split(separator: ",").map { String($0).trimmingSpaces().lowercased() } }
-
-    func validate() throws {
-        guard !dimensions.isEmpty else { throw ValidationError("--by needs at least one dimension") }
-        guard ["records", "persons"].contains(count) else { throw ValidationError("--count is records or persons") }
-        guard (1...4).contains(occupationLevel) else { throw ValidationError("--occupation-level is 1 to 4") }
-        if let period { guard ReportPeriod(period) != nil else { throw ValidationError("bad --period \(period)") } }
-        _ = try query()
+    var dimensions: [String] {
+        (by ?? "").split(separator: ",").map { String($0).trimmingSpaces().lowercased() }
     }
 
-    /// The report's parameters.
+    /// The flexible-table options given on the command line (refused with --table).
+    var flexibleOptions: [String] {
+        var given: [String] = []
+        if !filter.isEmpty { given.append("--filter") }
+        if period != nil { given.append("--period") }
+        if periodUnit != nil { given.append("--period-unit") }
+        if ageBands != nil { given.append("--age-bands") }
+        if count != nil { given.append("--count") }
+        if occupationLevel != nil { given.append("--occupation-level") }
+        if withEstimates { given.append("--with-estimates") }
+        return given
+    }
+
+    func validate() throws {
+        switch (by, table) {
+        case (nil, nil): throw ValidationError("give --by DIMS (a flexible table) or --table NAME --purpose P")
+        case (.some, .some): throw ValidationError("--by and --table exclude each other")
+        case (nil, .some):
+            guard purpose != nil else { throw ValidationError("--table needs --purpose") }
+            if let option = flexibleOptions.first {
+                throw ValidationError("\(option) is for flexible tables (--by); a declared table has its own")
+            }
+        case (.some, nil):
+            guard purpose == nil else { throw ValidationError("--purpose goes with --table") }
+            guard !dimensions.isEmpty else { throw ValidationError("--by needs at least one dimension") }
+            if let count { guard ["records", "persons"].contains(count) else {
+                throw ValidationError("--count is records or persons")
+            } }
+            if let occupationLevel { guard (1...4).contains(occupationLevel) else {
+                throw ValidationError("--occupation-level is 1 to 4")
+            } }
+            if let period { guard ReportPeriod(period) != nil else { throw ValidationError("bad --period \(period)") } }
+            _ = try query()
+        }
+    }
+
+    /// The parameters of the flexible table.
     func query() throws -> ReportQuery {
         var query = ReportQuery(
             dimensions: dimensions, period: period.flatMap(ReportPeriod.init),
-            periodUnit: dimensions.contains("period") ? periodUnit : nil, ageBands: ageBands, threshold: threshold,
-            count: ReportQuery.CountMode(rawValue: count) ?? .records, occupationLevel: occupationLevel,
-            withEstimates: withEstimates)
+            periodUnit: dimensions.contains("period") ? periodUnit ?? "year" : nil,
+            ageBands: ageBands, count: count.flatMap(ReportQuery.CountMode.init(rawValue:)) ?? .records,
+            occupationLevel: occupationLevel ?? 1, withEstimates: withEstimates)
         do {
             for argument in filter { try query.addFilter(argument) }
         } catch let error as MigstatError {
@@ -67,18 +111,40 @@ struct ReportCommand: DatabaseCommand {
     }
 
     func run(in session: CommandSession) throws {
-        let query = try query()
-        let store = ReportStore(connection: try session.database())
-        guard let stream = format.reportFormat.stream(dimensions: query.resultDimensions) else {
-            // table and html look at the whole table first (column widths, charts).
-            try write(format.reportFormat.render(try store.table(for: query)))
+        try showingRefusals {
+            let connection = try session.database()
+            let store = ReportStore(connection: connection)
+            if let table, let purpose {
+                guard let declared = try DeclaredTableStore(connection: connection).table(purpose: purpose, name: table)
+                else {
+                    throw MigstatError(.notFound, "purpose \(purpose) has no declared table \(table) "
+                                           + "(migstat tables list --purpose \(purpose))")
+                }
+                try emit(dimensions: declared.resultDimensions, whole: { try store.table(declared: declared) },
+                         stream: { try store.stream(declared: declared, cell: $0) })
+            } else {
+                let query = try query()
+                try emit(dimensions: query.resultDimensions, whole: { try store.table(for: query) },
+                         stream: { try store.stream(query, cell: $0) })
+            }
+        }
+    }
+
+    /// Writes the table in `--format`: table and html are built whole (column widths, charts); csv, json and
+    /// sdmx-csv are written cell by cell as the database sends them, the header with the first cell (or at the
+    /// end), so a refused report writes nothing.
+    private func emit(dimensions: [String], whole: () throws -> ReportTable,
+                      stream run: ((ReportCell) throws -> Void) throws -> Int) throws {
+        guard let stream = format.reportFormat.stream(dimensions: dimensions) else {
+            let text = format.reportFormat.render(try whole())
+            let sink = OutputSink(path: output)
+            try sink.write(text)
+            try sink.close()
             return
         }
-        // csv, json, sdmx-csv: written cell by cell as the database sends them.
-        // The header goes out with the first cell (or at the end): a refused report writes nothing.
         let sink = OutputSink(path: output)
         var index = 0
-        try store.stream(query) { cell in
+        _ = try run { cell in
             if index == 0 { try sink.write(stream.header) }
             try sink.write(stream.cell(cell, index))
             index += 1
@@ -87,11 +153,18 @@ struct ReportCommand: DatabaseCommand {
         try sink.write(stream.footer(index))
         try sink.close()
     }
+}
 
-    /// Writes `text` to `--output` (created or truncated) or stdout.
-    func write(_ text: String) throws {
-        let sink = OutputSink(path: output)
-        try sink.write(text)
-        try sink.close()
+/// Runs `body`, showing a refusal of the database's (SQLSTATE 22023: a table outside the bounds, a bad
+/// declaration; or migstat's own MSxxx: no such purpose or table) as it comes, with its message and hint: these
+/// are migstat's own words about the caller's own parameters, not data. Exit status 65 as for any such error.
+func showingRefusals<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as PQError
+        where error.sqlState == .invalidParameterValue || error.sqlState?.rawValue.hasPrefix("MS") == true {
+        var text = "refused: \(error.message)"
+        if let hint = error.hint, !hint.isEmpty { text += "\nhint: \(hint)" }
+        throw MigstatError(.database, text, underlying: error)
     }
 }

@@ -90,4 +90,33 @@ extension TextTable {
         names = columns
         rows = records.map { record in columns.map { record.value(of: $0) } }
     }
+
+    /// `tables list`.
+    init(declaredTables tables: [DeclaredTable]) {
+        names = ["purpose", "name", "title", "dims", "filters", "age_bands", "period_unit", "declared_at",
+                 "declared_by", "retired_at", "cells", "withheld"]
+        rows = tables.map { t in
+            [t.purpose, t.name, t.title, t.dimensions.joined(separator: ","), t.filtersJSON, t.ageBands, t.periodUnit,
+             t.declaredAt, t.declaredBy, t.retiredAt, t.cells.map { String($0) }, t.withheld.map { String($0) }]
+        }
+    }
+
+    /// `tables audit`: one column per dimension, then the true value, why it is withheld and its interval
+    /// (an empty upper bound: unbounded).
+    init(withheld cells: [WithheldCell], dimensions: [String]) {
+        names = dimensions + ["value", "status", "lower_bound", "upper_bound"]
+        rows = cells.map { cell in
+            let codes: [String?] = dimensions.indices.map { $0 < cell.codes.count ? cell.codes[$0] : nil }
+            return codes + [String(cell.value), cell.status, cell.lower.map { String($0) }, cell.upper.map { String($0) }]
+        }
+    }
+
+    /// `tables loss`.
+    init(infoLoss: [TableInfoLoss]) {
+        names = ["name", "cells", "nonzero", "withheld", "withheld_interior", "withheld_value", "total"]
+        rows = infoLoss.map { l in
+            [l.name] + [l.cells, l.nonzero, l.withheld, l.withheldInterior, l.withheldValue, l.total]
+                .map { $0.map { String($0) } }
+        }
+    }
 }
