@@ -96,8 +96,9 @@ def json_key(filters):
     return tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items()))
 
 
-def literal_calls(att, a, c, s, d, m):
-    """The issue's 4 calls for one person; returns (estimate or None, [refusals])."""
+def literal_calls(att, a, c, s, d, m, extra=None):
+    """The issue's 4 calls for one person (with extra filters, e.g. {"migration_status": every code but
+    IRR}); returns (estimate or None, [refusals])."""
     others = [x for x in all_country_codes(att) if x != c]
     bands = "0-%d,%d,%d+" % (a - 1, a, a + 1)
     not_a = [("0-%d" % (a - 1)), ("%d+" % (a + 1))]
@@ -106,7 +107,7 @@ def literal_calls(att, a, c, s, d, m):
     vals, refusals = [], []
     for filters, b in calls:
         try:
-            res = att.report(["sex", "direction"], filters=filters, bands=b)
+            res = att.report(["sex", "direction"], filters=dict(filters, **(extra or {})), bands=b)
             vals.append(res.get((s, d, m), (0, None))[0])
         except Refused as e:
             refusals.append(e)
