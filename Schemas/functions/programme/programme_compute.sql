@@ -151,8 +151,9 @@ BEGIN
         ON COMMIT DROP;
     CREATE TEMP TABLE migstat_pg_cand (i integer, j bigint, s integer, r integer, y boolean NOT NULL DEFAULT false) ON COMMIT DROP;
 
-    -- 3. Hypercubes. Candidates per dimension: few enough that m^d * 2^d stays near 32k corners.
-    v_m := least(16, greatest(2, floor(power(32768.0 / (2 ^ v_d), 1.0 / v_d))::integer));
+    -- 3. Hypercubes. Candidates per dimension where c is a margin: staying, the child along the
+    -- largest finest cell and the best other child; where c is a category: the m best partners,
+    -- m such that the corners to look at stay near 256k (m^categories * 3^margins * 2^d).
     v_cube := format($q$
         WITH %1$s,
         cubes0 AS (SELECT %2$s, (%9$s) AS ym, (%10$s) AS sm FROM %3$s),
@@ -195,6 +196,8 @@ BEGIN
 
     FOR v_c IN SELECT c.k, c.v, c.kk FROM migstat_pg_cell c WHERE c.st = 'A' ORDER BY c.v, c.k LOOP
         TRUNCATE migstat_pg_cand;
+        v_i := (SELECT count(*) FROM generate_series(1, v_d) i WHERE v_c.k & v.key_mask[i] <> 0);
+        v_m := least(16, greatest(3, floor(power(262144.0 / ((2 ^ v_d) * (3 ^ (v_d - v_i))), 1.0 / greatest(v_i, 1)))::integer));
         -- The largest finest cell below c: its categories are the children of c's margins.
         v_fix := (SELECT coalesce(bit_or(v.key_mask[i]), 0) FROM generate_series(1, v_d) i WHERE v_c.k & v.key_mask[i] <> 0);
         EXECUTE format('SELECT k FROM migstat_pg_cell WHERE %s AND (k & $1) = ($2 & $1) ORDER BY v DESC, k LIMIT 1',
@@ -216,7 +219,7 @@ BEGIN
                                            (($4 <> 0 AND j = 0) OR ($4 = 0 AND j = $5)) AS must
                                       FROM generate_series(0::bigint, %4$s) j WHERE j <> $4) a
                               LEFT JOIN migstat_pg_cell x ON x.k = a.k1) g) z
-                 WHERE must OR (ok AND r <= $2)$q$,
+                 WHERE must OR (ok AND r <= CASE WHEN $4 = 0 THEN 2 ELSE $2 END)$q$,
                 v_i, v.key_mask[v_i], v.key_offset[v_i], v.ncat[v_i], format(v_interior, 'a.k1'))
                 USING v_c.k, v_m, v_c.kk, (v_c.k & v.key_mask[v_i]) >> v.key_offset[v_i],
                       (v_star & v.key_mask[v_i]) >> v.key_offset[v_i];
@@ -241,7 +244,7 @@ BEGIN
             jsonb_build_object(
                 'method', 'exact counts; primary suppression 1..K-1; secondary suppression by hypercubes over the programme cube',
                 'protection', 'every primary cell of value x: an attacker cannot exclude x .. x+K-1',
-                'threshold', v_k, 'threshold_special', v_ks, 'candidates_per_dimension', v_m,
+                'threshold', v_k, 'threshold_special', v_ks, 'corners_searched', 262144,
                 'cost', jsonb_build_object('residual', v_w_res, 'margin', v_w_mar, 'interior', v_w_int, 'of_value', 'w * (1 + ln(1 + value))'),
                 'certificates', coalesce((SELECT jsonb_object_agg(c.k::text, jsonb_build_object('x', c.x, 'down', c.down, 'up', c.up,
                                                                    'corners', to_jsonb(c.corners), 'signs', to_jsonb(c.signs)))
