@@ -1,5 +1,6 @@
 -- migstat.programme_current: the run of a purpose's output programme that matches its loaded
--- batches and active declared tables, computed now (migstat.programme_compute) if there is none
+-- batches, active declared tables and thresholds, computed now (migstat.programme_compute) if there
+-- is none
 -- (internal; runs as migstat_owner inside the definer functions that call it). Runs are kept: a
 -- published table can always be traced to the run, batches and method it came from.
 CREATE OR REPLACE FUNCTION migstat.programme_current(p_purpose_id smallint) RETURNS bigint
@@ -13,6 +14,8 @@ BEGIN
                              WHERE d.purpose_id = p_purpose_id AND d.retired_at IS NULL ORDER BY d.id)
        AND r.batches = ARRAY(SELECT b.id FROM migstat.batch b
                               WHERE b.purpose_id = p_purpose_id AND b.status = 'loaded' ORDER BY b.id)
+       AND r.threshold = (SELECT value::integer FROM migstat.setting WHERE key = 'threshold')
+       AND r.threshold_special = (SELECT value::integer FROM migstat.setting WHERE key = 'threshold_special')
      ORDER BY r.id DESC LIMIT 1;
     IF v_run IS NULL THEN
         v_run := migstat.programme_compute(p_purpose_id);
