@@ -1,8 +1,7 @@
 -- migstat.programme_current: the run of a purpose's output programme that matches its loaded
 -- batches, active declared tables and thresholds, computed now (migstat.programme_compute) if there
--- is none
--- (internal; runs as migstat_owner inside the definer functions that call it). Runs are kept: a
--- published table can always be traced to the run, batches and method it came from.
+-- is none (internal; runs as migstat_owner inside the definer functions that call it). Runs are
+-- kept: a published table can always be traced to the run, batches and method it came from.
 CREATE OR REPLACE FUNCTION migstat.programme_current(p_purpose_id smallint) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, migstat, pg_temp AS $fn$
 DECLARE
