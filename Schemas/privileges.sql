@@ -64,9 +64,10 @@ GRANT EXECUTE ON FUNCTION migstat.report(text[], jsonb, date, date, text, text, 
     TO migstat_analyst, migstat_steward, migstat_admin;
 -- The output programme: declared tables (Schemas/functions/programme/).
 GRANT EXECUTE ON FUNCTION migstat.declared_report(text, text) TO migstat_analyst, migstat_steward, migstat_admin;
-GRANT EXECUTE ON FUNCTION migstat.declared_tables(text)
+GRANT EXECUTE ON FUNCTION migstat.declared_tables(text), migstat.programme_releases(text)
     TO migstat_analyst, migstat_steward, migstat_admin, migstat_auditor;
-GRANT EXECUTE ON FUNCTION migstat.declare_table(text, text, text, text[], jsonb, text, text), migstat.retire_table(text, text)
+GRANT EXECUTE ON FUNCTION migstat.declare_table(text, text, text, text[], jsonb, text, text), migstat.retire_table(text, text),
+    migstat.programme_release(text)
     TO migstat_steward, migstat_admin;
 GRANT EXECUTE ON FUNCTION migstat.table_audit(text, text) TO migstat_steward, migstat_auditor;
 GRANT EXECUTE ON FUNCTION migstat.programme_info_loss(text) TO migstat_steward, migstat_auditor, migstat_admin;

@@ -1,7 +1,8 @@
 -- migstat.declared_report: one declared table of a purpose's output programme, with exact counts
--- (analysts, stewards, administrators; the same columns as migstat.report). The programme is
--- protected as a whole (migstat.programme_compute): the same cell has the same value and status in
--- every declared table of the purpose. A withheld cell has obs_value NULL and conf_status C,
+-- (analysts, stewards, administrators; the same columns as migstat.report), from the latest
+-- release of the purpose's programme that contains the table (migstat.programme_release). The
+-- programme is protected as a whole (migstat.programme_compute): the same cell has the same value
+-- and status in every declared table of a release. A withheld cell has obs_value NULL and conf_status C,
 -- whichever way it was withheld (primary or secondary: only stewards and auditors learn which,
 -- through migstat.table_audit). The dimensions are the table's, in declared order ('period' last).
 -- The call is a read: it draws a read number first (migstat.read_begin), and is refused in a
@@ -30,7 +31,7 @@ BEGIN
                                                WHERE d.purpose_id = v_p.id AND d.retired_at IS NULL),
                             'it has none: a steward or administrator declares them (migstat tables declare)');
     END IF;
-    v_run := migstat.programme_current(v_p.id);
+    v_run := migstat.programme_latest(v_p.id, v_t.id);
     RETURN QUERY
         SELECT c.cell_dims, CASE WHEN c.status = 'F' THEN c.v END, 'A'::text,
                CASE WHEN c.status = 'F' THEN 'F' ELSE 'C' END::text, NULL::numeric, NULL::numeric, false

@@ -1,5 +1,5 @@
 -- migstat.programme_compute: computes and stores one run of a purpose's output programme
--- (internal: called by migstat.programme_current as migstat_owner; never granted). Returns the
+-- (internal: called by migstat.programme_release as migstat_owner; never granted). Returns the
 -- run's id.
 --
 -- 1. The programme cube. The active declared tables of the purpose share one classification

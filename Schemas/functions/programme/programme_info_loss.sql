@@ -1,5 +1,5 @@
 -- migstat.programme_info_loss: what the protection of a purpose's output programme costs, per
--- active declared table, in the current run (stewards, auditors, administrators): cells (zero
+-- declared table of its latest release (stewards, auditors, administrators): cells (zero
 -- cells included), non-zero cells, withheld cells, withheld cells that are not margins and their
 -- total value, and the table's total.
 CREATE OR REPLACE FUNCTION migstat.programme_info_loss(p_purpose text)
@@ -19,7 +19,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
     END IF;
-    v_run := migstat.programme_current(v_p.id);
+    v_run := migstat.programme_latest(v_p.id);
     RETURN QUERY
         SELECT l.key, (l.value ->> 'cells')::bigint, (l.value ->> 'nonzero')::bigint, (l.value ->> 'withheld')::bigint,
                (l.value ->> 'withheld_interior')::bigint, (l.value ->> 'withheld_value')::bigint, (l.value ->> 'total')::bigint

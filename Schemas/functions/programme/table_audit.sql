@@ -1,4 +1,4 @@
--- migstat.table_audit: the withheld cells of a declared table in the current run of its programme
+-- migstat.table_audit: the withheld cells of a declared table in the latest release of its programme
 -- (stewards of the purpose and auditors only: which cells were primary is known nowhere else):
 -- true value, primary or secondary, and for a primary cell the interval its hypercube certificate
 -- proves (programme_compute): whoever knows every published cell of the programme, additivity,
@@ -27,7 +27,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'purpose "%" has no declared table "%"', p_purpose, p_table USING ERRCODE = 'MS404';
     END IF;
-    v_run := migstat.programme_current(v_p.id);
+    v_run := migstat.programme_latest(v_p.id, v_t.id);
     v_cert := (SELECT r.method -> 'certificates' FROM migstat.programme_run r WHERE r.id = v_run);
     RETURN QUERY
         SELECT c.cell_dims, c.v, CASE c.status WHEN 'A' THEN 'primary' ELSE 'secondary' END,

@@ -4,7 +4,7 @@
 -- runs kept and reused. Run as the superuser (the attacks as an analyst, with an LP, are in
 -- Tests/disclosure/).
 \ir ../helpers/tap.sql
-SELECT plan(32);
+SELECT plan(37);
 
 \set bands '''0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+'''
 
@@ -40,6 +40,10 @@ SELECT throws_ok($$SELECT migstat.declare_table('flows', 'sex_age', 'again', ARR
                  'purpose "flows" already has a table "sex_age"', 'a name is declared once');
 
 -- ---- exact counts ---------------------------------------------------------------------------
+SELECT throws_ok($$SELECT * FROM migstat.declared_report('flows', 'sex_age')$$, 'MS404',
+                 'table "sex_age" of purpose "flows" has not been released yet', 'nothing is published before a release');
+SELECT ok(migstat.programme_release('flows') > 0, 'release the programme');
+
 -- One statement per table: a report in a transaction that has written anything is refused.
 CREATE TEMP TABLE pr (name text, cell_dims text[], obs_value bigint, obs_status text, conf_status text, lower_bound numeric,
                       upper_bound numeric, is_estimate boolean);
@@ -111,6 +115,15 @@ SELECT is((SELECT sum(withheld)::bigint FROM migstat.programme_info_loss('flows'
           'information loss counts the withheld cells of every table');
 SELECT is((SELECT count(*) FROM migstat.programme_run r JOIN migstat.purpose p ON p.id = r.purpose_id WHERE p.name = 'flows'),
           1::bigint, 'the four tables and the audit came from one run');
+SELECT is((SELECT stale FROM migstat.programme_releases('flows')), false, 'the release covers the loaded batches');
+SELECT t.add_batch('border', 'flows', $$SELECT 1, 'late-1', date '2023-03-10', t.id('direction', 'IN'), t.id('sex', 'F'), 25,
+                                              t.id('nationality', 'UZB'), NULL::smallint, NULL::smallint, NULL::smallint,
+                                              NULL::smallint, NULL::smallint, NULL::smallint, t.id('migration_status', 'REG'),
+                                              NULL::smallint, NULL::bytea$$);
+SELECT is((SELECT stale FROM migstat.programme_releases('flows')), true, 'a batch loaded after the release makes it stale');
+SELECT is((SELECT obs_value FROM migstat.declared_report('flows', 'sex_age') WHERE cell_dims = ARRAY['F', '25-34']),
+          (SELECT obs_value FROM pr WHERE name = 'sex_age' AND cell_dims = ARRAY['F', '25-34']),
+          'analysts keep reading the release until a steward releases again (no table per batch to subtract)');
 SELECT lives_ok($$SELECT migstat.retire_table('flows', 'age_dir')$$, 'retire a table');
 SELECT throws_ok($$SELECT * FROM migstat.declared_report('flows', 'age_dir')$$, 'MS404',
                  'purpose "flows" has no declared table "age_dir"', 'a retired table is not published');

@@ -2,7 +2,7 @@
 -- fixture's purpose "flows" (declared by 90_programme.sql) are readable with exact counts and
 -- public flags only; nothing about how they are protected, and no way to change the programme.
 \ir ../helpers/tap.sql
-SELECT plan(11);
+SELECT plan(12);
 
 SELECT ok((SELECT count(*) FROM migstat.declared_report('flows', 'sex_age')) = 50, 'an analyst runs a declared table');
 SELECT is((SELECT array_agg(DISTINCT conf_status ORDER BY conf_status) FROM migstat.declared_report('flows', 'sex_age')),
@@ -12,6 +12,7 @@ SELECT ok((SELECT count(*) FROM migstat.declared_tables('flows') WHERE name = 's
 SELECT throws_ok($$SELECT migstat.declare_table('flows', 'mine', 'Mine', ARRAY['sex'])$$, '42501', NULL,
                  'an analyst may not declare tables');
 SELECT throws_ok($$SELECT migstat.retire_table('flows', 'sex_age')$$, '42501', NULL, 'an analyst may not retire tables');
+SELECT throws_ok($$SELECT migstat.programme_release('flows')$$, '42501', NULL, 'an analyst may not release a programme');
 SELECT throws_ok($$SELECT * FROM migstat.table_audit('flows', 'sex_age')$$, '42501', NULL,
                  'an analyst may not see primary cells or certificates');
 SELECT throws_ok($$SELECT * FROM migstat.programme_info_loss('flows')$$, '42501', NULL,
