@@ -20,6 +20,8 @@ import Darwin
 ///    file changed.
 /// 4. The dimension catalogue (`DimensionCatalog`) into `migstat.dimension`, and the shipped code lists
 ///    (`codes/*.csv`) into lists that are still empty.
+/// 5. The cell-key perturbation table (`ptable/ptable.csv`, `PTableInstaller`) into `migstat.ptable`, when its
+///    SHA-256 differs from setting `ptable_sha256`.
 ///
 /// Must run as a superuser (it creates cluster-wide roles and sets logging options on the database).
 package struct SchemaMigrator {
@@ -63,6 +65,8 @@ package struct SchemaMigrator {
         package var objectsMissing: [String] = []
         /// Code lists loaded, by dimension.
         package var codesLoaded: [String: Int] = [:]
+        /// Whether the p-table (`ptable/ptable.csv`) was (re)loaded because its SHA-256 changed.
+        package var ptableLoaded = false
     }
 
     /// Applies pending migrations and changed declarative files, the catalogue and missing code lists, in one
@@ -81,6 +85,7 @@ package struct SchemaMigrator {
             try applyObjects(objects, into: &outcome)
             try DimensionCatalogInstaller(connection: connection).install()
             outcome.codesLoaded = try loadShippedCodes()
+            outcome.ptableLoaded = try PTableInstaller(connection: connection, directory: directory).install()
             return outcome
         }
     }
