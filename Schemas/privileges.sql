@@ -83,3 +83,5 @@ GRANT EXECUTE ON FUNCTION migstat.purpose_add(text, text, text), migstat.access_
 GRANT EXECUTE ON FUNCTION migstat.compartment_role(text, text) TO migstat_admin, migstat_auditor;
 -- Auditors.
 GRANT EXECUTE ON FUNCTION migstat.audit_verify(), migstat.extract_gaps() TO migstat_auditor;
+-- Reads without a committed audit row (rolled back, cancelled, refused): migstat.read_gaps().
+GRANT EXECUTE ON FUNCTION migstat.read_gaps() TO migstat_auditor;

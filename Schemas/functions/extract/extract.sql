@@ -6,7 +6,12 @@
 -- row `extract` is written in the same transaction. A caller who rolls its transaction back after
 -- reading the rows also rolls the audit row back; so every extract that passed its checks draws a
 -- number from migstat.extract_seq (not transactional) and logs "migstat: extract #n ..." at LOG
--- level, and migstat.extract_gaps() lists the numbers with no committed audit row.
+-- level, and migstat.extract_gaps() lists the numbers with no committed audit row. Besides, like
+-- every read, each call draws a read number first thing after the role check (migstat.read_begin:
+-- server-log line "migstat read N: ..." with the purpose, columns and filters -- never the reason,
+-- free text that could name a person --; refused in a transaction that has written data), so a
+-- refused call (no reason, no compartment, bad filter) is recorded too; the audit row carries
+-- "read": N and migstat.read_gaps() lists the reads without one.
 --   p_purpose  the purpose's name
 --   p_reason   why (at least 10 characters, 5 of them letters); stored in the audit log
 --   p_columns  the columns wanted (names of the result columns); NULL = every column except
@@ -52,6 +57,7 @@ DECLARE
     v_no      bigint;
     v_rows    bigint;
     v_seq     bigint;
+    v_read    bigint;
 BEGIN
     -- Who: a steward, and not an administrator (who grants compartments, possibly to itself).
     PERFORM migstat.require_role('migstat_steward');
@@ -59,6 +65,8 @@ BEGIN
         RAISE EXCEPTION 'permission denied: administrators cannot extract record-level data (separation of duties)'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    v_read := migstat.read_begin('extract', jsonb_build_object('purpose', p_purpose, 'columns', to_jsonb(p_columns),
+                                                               'filters', p_filters));
     -- Why: no reason, no rows.
     IF p_reason IS NULL OR length(btrim(p_reason)) < 10
        OR length(regexp_replace(p_reason, '[^[:alpha:]]', '', 'g')) < 5 THEN
@@ -186,7 +194,7 @@ BEGIN
 
     v_seq := migstat.audit('extract', jsonb_build_object('purpose', v_p.name, 'reason', p_reason,
                            'columns', to_jsonb(v_cols), 'filters', v_filters, 'rows', v_rows,
-                           'extract_no', v_no, 'special_category', v_special), v_p.id);
+                           'extract_no', v_no, 'special_category', v_special, 'read', v_read), v_p.id);
     -- Non-transactional trace (no reason text: it is free text and could name a person).
     RAISE LOG 'migstat: extract #% by % of purpose % returned % rows (audit seq %)',
         v_no, session_user, v_p.name, v_rows, v_seq;

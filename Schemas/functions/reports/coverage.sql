@@ -3,9 +3,15 @@
 -- records and how many of them state a value. Not stated = NULL, or one of the dimension's
 -- unknown_codes in the catalogue (sex _U, nationality XXX -- XXA/XXB/XXC are stated --, reason,
 -- worker_category, ethnicity, migration_status, disability UNK); _O (sex other) and NOT_WORKER
--- are stated values. Disclosure control: records below the threshold K are suppressed together
--- with the row's stated and share; stated in 1..K-1 (K = threshold_special for the special
--- categories) is suppressed, and its share with it.
+-- are stated values.
+-- Disclosure control: protected like a flexible table (migstat.report). Records and stated are
+-- perturbed by the cell-key method (migstat.report_perturb: the records' cell key is the sum of
+-- their record keys mod 256, the stated count's that of the records with a stated value), so the
+-- "not stated" complement of a small group is as noisy as any other cell; share = stated /
+-- records of the perturbed numbers (at most 1; NULL when records is published as 0). Periods
+-- are whole months (migstat.report_bounds). Nothing is suppressed.
+-- Reads: a read number first (migstat.read_begin: log line, padding refused); the audit row
+-- "coverage.run" carries "read": N.
 CREATE OR REPLACE FUNCTION migstat.coverage(p_period_from date DEFAULT NULL, p_period_to date DEFAULT NULL,
                                  p_source text DEFAULT NULL)
 RETURNS TABLE (source text, period text, dimension text, records bigint, stated bigint, share numeric)
@@ -14,56 +20,61 @@ AS $$
 #variable_conflict use_column
 DECLARE
     v_src     smallint;
-    v_k       integer := migstat.report_threshold(false, NULL);
-    v_ks      integer := migstat.report_threshold(true, NULL);
     v_dims    text[];
-    v_special boolean[];
     v_counts  text;
+    v_keys    text;
+    v_read    bigint;
+    v_plan    migstat.report_plan;
 BEGIN
     PERFORM migstat.require_report_reader();
+    v_read := migstat.read_begin('coverage', jsonb_build_object('period_from', p_period_from, 'period_to', p_period_to,
+                                                                'source', p_source));
     IF p_period_from > p_period_to THEN
         RAISE EXCEPTION 'period_from is after period_to' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    v_plan.period_from := p_period_from;
+    v_plan.period_to := p_period_to;
+    PERFORM migstat.report_bounds(v_plan);
     IF p_source IS NOT NULL THEN
         SELECT id INTO v_src FROM migstat.source s WHERE s.name = p_source;
         IF NOT FOUND THEN
             RAISE EXCEPTION 'unknown source "%"', p_source USING ERRCODE = 'MS404', COLUMN = 'source';
         END IF;
     END IF;
-    -- One count per dimension: its stated values (not NULL, not an unknown code).
-    SELECT array_agg(d.name ORDER BY d.ord), array_agg(d.is_special_category ORDER BY d.ord),
-           string_agg(CASE WHEN u.ids IS NULL THEN format('count(r.%I)', d.name)
-                           ELSE format('count(*) FILTER (WHERE r.%I <> ALL (%L::smallint[]))', d.name, u.ids) END,
-                      ', ' ORDER BY d.ord)
-      INTO v_dims, v_special, v_counts
+    -- One count per dimension, its stated values (not NULL, not an unknown code), and the sum of
+    -- their record keys.
+    SELECT array_agg(d.name ORDER BY d.ord),
+           string_agg(format('count(*) FILTER (WHERE %s)', w.cond), ', ' ORDER BY d.ord),
+           string_agg(format('coalesce(sum(r.record_key) FILTER (WHERE %s), 0)', w.cond), ', ' ORDER BY d.ord)
+      INTO v_dims, v_counts, v_keys
       FROM migstat.dimension d
       LEFT JOIN LATERAL (SELECT array_agg(c.id) AS ids FROM migstat.code c
                           WHERE c.dimension = d.code_list AND c.code = ANY (d.unknown_codes)) u ON true
+     CROSS JOIN LATERAL (SELECT CASE WHEN u.ids IS NULL THEN format('r.%I IS NOT NULL', d.name)
+                                     ELSE format('r.%I <> ALL (%L::smallint[])', d.name, u.ids) END AS cond) w
      WHERE d.is_paragraph20;
     RETURN QUERY EXECUTE format($q$
     WITH c AS (
-        SELECT r.source_id, date_part('year', r.event_date)::integer AS y, count(*) AS n, ARRAY[%s] AS st
+        SELECT r.source_id, date_part('year', r.event_date)::integer AS y, count(*) AS n,
+               sum(r.record_key)::bigint AS ks, ARRAY[%s] AS st, ARRAY[%s]::bigint[] AS sks
           FROM migstat.records r
          WHERE ($1 IS NULL OR r.source_id = $1)
            AND ($2 IS NULL OR r.event_date >= $2)
            AND ($3 IS NULL OR r.event_date <= $3)
          GROUP BY 1, 2
     ), x AS (
-        SELECT s.name, c.y, d.ord, d.dim, c.n, c.st[d.ord] AS st,
-               c.n >= $4 AS n_ok,
-               c.n >= $4 AND (c.st[d.ord] = 0 OR c.st[d.ord] >= CASE WHEN d.special THEN $5 ELSE $4 END) AS st_ok
+        SELECT s.name, c.y, d.ord, d.dim, migstat.report_perturb(c.n, c.ks) AS n,
+               migstat.report_perturb(c.st[d.ord], c.sks[d.ord]) AS st
           FROM c
           JOIN migstat.source s ON s.id = c.source_id
-         CROSS JOIN unnest($6::text[], $7::boolean[]) WITH ORDINALITY AS d(dim, special, ord)
+         CROSS JOIN unnest($4::text[]) WITH ORDINALITY AS d(dim, ord)
     )
-    SELECT x.name::text, x.y::text, x.dim::text,
-           CASE WHEN x.n_ok THEN x.n END,
-           CASE WHEN x.st_ok THEN x.st END,
-           CASE WHEN x.st_ok THEN round(x.st::numeric / x.n, 4) END
+    SELECT x.name::text, x.y::text, x.dim::text, x.n, x.st,
+           CASE WHEN x.n > 0 THEN round(least(x.st, x.n)::numeric / x.n, 4) END
       FROM x
-     ORDER BY x.name, x.y, x.ord$q$, v_counts)
-    USING v_src, p_period_from, p_period_to, v_k, v_ks, v_dims, v_special;
+     ORDER BY x.name, x.y, x.ord$q$, v_counts, v_keys)
+    USING v_src, p_period_from, p_period_to, v_dims;
     PERFORM migstat.audit('coverage.run', jsonb_build_object('period_from', p_period_from, 'period_to', p_period_to,
-                          'source', p_source));
+                          'source', p_source, 'method', 'cell-key', 'read', v_read));
 END
 $$;

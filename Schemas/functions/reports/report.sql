@@ -9,7 +9,8 @@
 --                      "_Z" selects not stated). A filtered dimension that is also a report dimension
 --                      lists exactly the filter's categories.
 --   p_period_from/to   event_date range (inclusive).
---   p_threshold        raises K above the configured threshold; never lowers it.
+--   p_threshold        must be NULL: flexible tables are perturbed, not suppressed (22023);
+--                      thresholds apply to declared tables (the output programme).
 --   p_count            'records' (events) or 'persons': count(DISTINCT person_pseudonym) in every cell;
 --                      each record without a pseudonym counts as one person (it cannot be matched
 --                      to any other record, so it is counted as a distinct person: an upper bound).
@@ -27,13 +28,22 @@
 --   occur in the selected records (a zero row for every one of 253 codes would bury the table);
 --   a filtered dimension: the filter's codes; plus "_Z" (and "_X") when they occur, and any
 --   inactive code that occurs.
--- Disclosure control (K as above): a cell of 1..K-1 is suppressed (conf_status A, obs_value NULL);
--- 0 is published. Then, in every additive relation -- the cells along one dimension (its
--- categories and its _T) with every other coordinate fixed, _T included -- the number of
--- suppressed cells must be 0 or >= 2: wherever exactly one is suppressed, the smallest positive
--- unsuppressed cell of that relation is suppressed too (conf_status D; ties: a category before
--- the _T, then category order), relation by relation, dimension by dimension, until nothing
--- changes. The pattern depends only on the table's values, never on hash or scan order.
+-- Disclosure control: a flexible table, published by cell-key perturbation (Docs/PTABLE.md).
+-- Every cell, margins included, is published as its true count + pvalue(pcv, cell key) from
+-- migstat.ptable: pcv = the count (0..750; above: ((count - 1) % 250) + 501), cell key = the sum
+-- of the record keys of the cell's records mod 256 (persons: of the person keys, get_byte of the
+-- pseudonym, of each distinct person; a record without pseudonym uses its record key). So the
+-- same records give the same published value in every table, 0 stays 0, no cell is published as
+-- 1 or 2, and |published - true| <= 3. Nothing is suppressed: conf_status F, obs_status A. Margins
+-- are perturbed as cells of their own, so a table does not add up exactly. Record keys, cell keys
+-- and true counts never leave the database (the work tables belong to migstat_owner and are
+-- dropped before the function returns).
+-- Bounds (migstat.report_bounds, for every role): a filter lists at most flexible_filter_share of
+-- its code list, custom age bands span at least flexible_min_band_years (but an open last one),
+-- periods are whole months; a table whose PERTURBED grand total is below flexible_min_total is
+-- refused. All refusals: SQLSTATE 22023, saying why and what is allowed.
+-- Reads: the call first draws a read number (migstat.read_begin: server-log line "migstat read
+-- N: ...", refused in a transaction that has written data); the audit row carries "read": N.
 --
 -- Persons: distinct counts do not add up, so margins are not sums. Each person whose records
 -- all fall in one fine cell counts 1 in that cell and in each of its margins, which is additive;
@@ -49,8 +59,11 @@
 --                       report_filters for the filters and the period range;
 --   report_fine_cells   one parallel scan: a plain GROUP BY of the group values (migstat_rep_raw);
 --   report_categories   the categories of each dimension (migstat_rep_cat) and the cell-key layout;
---   report_cube         the non-zero cells and all margins, primary suppression (migstat_rep_sup);
---   report_suppression  secondary suppression (migstat_rep_new);
+--   report_bounds       the flexible-table bounds on the plan (here, not in report_parameters,
+--                       so the declared-table programme is not bounded by them);
+--   report_tables       report_fine_cells, report_categories, report_cube (with plan.perturb the
+--                       cube's cells are perturbed, migstat_rep_sup.v = published value) and
+--                       report_suppression (finds nothing to suppress: no cell has status A);
 --   report_output       the queries of the output rows, run here.
 -- From the categories on, everything works on small tables: JIT compilation (triggered by the
 -- planner's guesses for tables without statistics) would cost far more than it saves; sorts
@@ -76,19 +89,35 @@ DECLARE
     v_out   text[];
     v_jit   text := current_setting('jit');
     v_wm    text := current_setting('work_mem');
+    v_read  bigint;
+    v_total bigint;
+    v_min   bigint := coalesce((SELECT value::bigint FROM migstat.setting WHERE key = 'flexible_min_total'), 20);
 BEGIN
     PERFORM migstat.require_report_reader();
-    v_plan := migstat.report_parameters(p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands,
-                                        p_threshold, p_count, p_occupation_level, p_with_estimates);
-    v_plan := migstat.report_fine_cells(v_plan);
-
-    PERFORM set_config('jit', 'off', true);
-    IF pg_size_bytes(v_wm) < pg_size_bytes('256MB') THEN
-        PERFORM set_config('work_mem', '256MB', true);
+    -- Every call, refused ones included, gets its read number and server-log line first.
+    v_read := migstat.read_begin('report', jsonb_build_object(
+        'dims', to_jsonb(p_dims), 'filters', p_filters, 'period_from', p_period_from, 'period_to', p_period_to,
+        'period_unit', p_period_unit, 'age_bands', p_age_bands, 'threshold', p_threshold, 'count', p_count,
+        'occupation_level', p_occupation_level, 'with_estimates', p_with_estimates));
+    IF p_threshold IS NOT NULL THEN
+        RAISE EXCEPTION 'flexible tables are perturbed; thresholds apply to declared tables'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'leave the threshold out (NULL), or run a declared table of the output programme';
     END IF;
-    v_plan := migstat.report_categories(v_plan);
-    PERFORM migstat.report_cube(v_plan);
-    PERFORM migstat.report_suppression(v_plan);
+    v_plan := migstat.report_parameters(p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands,
+                                        NULL, p_count, p_occupation_level, p_with_estimates);
+    v_plan.perturb := true;
+    v_plan.read_no := v_read;
+    PERFORM migstat.report_bounds(v_plan);
+    v_plan := migstat.report_tables(v_plan);
+
+    -- The minimum population, decided on the published (perturbed) grand total, never the true one.
+    SELECT q.v INTO v_total FROM migstat_rep_sup q WHERE q.k = 0;
+    IF coalesce(v_total, 0) < v_min THEN
+        RAISE EXCEPTION 'the table''s total is below % (flexible_min_total): a flexible table covers at least % records or persons',
+            v_min, v_min USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'widen the filters or the period';
+    END IF;
 
     v_out := migstat.report_output(v_plan);
     RETURN QUERY EXECUTE v_out[1];
@@ -104,8 +133,9 @@ BEGIN
     PERFORM migstat.audit('report.run', jsonb_build_object(
         'dims', to_jsonb(v_plan.dims), 'filters', v_plan.filter_codes, 'period_from', p_period_from,
         'period_to', p_period_to, 'period_unit', v_plan.period_unit, 'age_bands', p_age_bands,
-        'threshold_requested', p_threshold, 'threshold', v_plan.threshold, 'count', v_plan.counting,
-        'occupation_level', v_plan.occupation_level, 'with_estimates', coalesce(p_with_estimates, false)));
+        'count', v_plan.counting, 'occupation_level', v_plan.occupation_level,
+        'with_estimates', coalesce(p_with_estimates, false), 'method', 'cell-key',
+        'ptable_sha256', (SELECT value FROM migstat.setting WHERE key = 'ptable_sha256'), 'read', v_read));
     RETURN;
 END
 $fn$;

@@ -2,11 +2,16 @@
 -- fine cells of migstat_rep_raw keyed by the plan's key_expr, then the margins one dimension
 -- at a time: for each dimension j, the cells with a category in j are summed over j and added
 -- with j = _T (d plain GROUP BYs over the small table, not 2^d) -- written to migstat_rep_sup
--- (k = cell key, v = value, st = 'A' primary suppression for 1..K-1, else 'F'). Records add up,
+-- (k = cell key, v = value, st = 'A' primary suppression for 1..K-1, else 'F', ks = sum of the
+-- cell's record or person keys, summed like v; NULL unless plan.perturb). Records add up,
 -- so a margin's status is final when it is inserted. Persons (plan.multi): the distinct (cell,
 -- person) pairs of migstat_rep_mraw are rolled up the same way, counted per cell and added to
 -- the single-cell persons' counts; the status is set again on the sums (migstat_rep_mraw is
 -- dropped).
+-- Flexible tables (plan.perturb): every cell is then replaced by its published value, v = true +
+-- pvalue(pcv(true), ks % 256) from migstat.ptable (Docs/PTABLE.md), status 'F' (nothing is
+-- suppressed); the true values are gone with the table they were in. Raises 55000 when the
+-- p-table is not loaded.
 CREATE OR REPLACE FUNCTION migstat.report_cube(p_plan migstat.report_plan)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, migstat, pg_temp AS $fn$
@@ -15,31 +20,47 @@ DECLARE
     v_k  integer := p_plan.threshold;
     v_j  integer;
 BEGIN
+    IF p_plan.perturb THEN
+        v_k := 1;   -- no primary suppression: the cells are perturbed below
+        IF (SELECT count(DISTINCT pcv) FROM migstat.ptable) <> 751 THEN
+            RAISE EXCEPTION 'the perturbation table migstat.ptable is not loaded (run migstat db init)'
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+    END IF;
     EXECUTE format('CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS SELECT (%s)::bigint AS k, n AS v, '
-                   'CASE WHEN n BETWEEN 1 AND %s THEN ''A'' ELSE ''F'' END AS st FROM migstat_rep_raw WHERE n > 0',
+                   'CASE WHEN n BETWEEN 1 AND %s THEN ''A'' ELSE ''F'' END AS st, ks FROM migstat_rep_raw WHERE n > 0',
                    p_plan.key_expr, v_k - 1);
     FOR v_j IN 1..v_d LOOP
-        EXECUTE 'INSERT INTO migstat_rep_sup (k, v, st) SELECT k & $1, sum(v), '
-                'CASE WHEN sum(v) BETWEEN 1 AND $3 THEN ''A'' ELSE ''F'' END FROM migstat_rep_sup WHERE k & $2 <> 0 GROUP BY 1'
+        EXECUTE 'INSERT INTO migstat_rep_sup (k, v, st, ks) SELECT k & $1, sum(v), '
+                'CASE WHEN sum(v) BETWEEN 1 AND $3 THEN ''A'' ELSE ''F'' END, sum(ks) FROM migstat_rep_sup WHERE k & $2 <> 0 GROUP BY 1'
             USING ~p_plan.key_mask[v_j], p_plan.key_mask[v_j], v_k - 1;
     END LOOP;
     IF p_plan.multi THEN
         -- Persons in several cells: distinct (cell, person) pairs at every margin level, added
         -- to the single-cell persons' counts; the status is set again on the sums.
-        EXECUTE format('CREATE TEMP TABLE migstat_rep_pairs ON COMMIT DROP AS SELECT (%s)::bigint AS k, p FROM migstat_rep_mraw',
+        EXECUTE format('CREATE TEMP TABLE migstat_rep_pairs ON COMMIT DROP AS SELECT (%s)::bigint AS k, p, pk FROM migstat_rep_mraw',
                        p_plan.key_expr);
         FOR v_j IN 1..v_d LOOP
-            EXECUTE 'INSERT INTO migstat_rep_pairs (k, p) SELECT k & $1, p FROM migstat_rep_pairs WHERE k & $2 <> 0 GROUP BY 1, 2'
+            EXECUTE 'INSERT INTO migstat_rep_pairs (k, p, pk) SELECT k & $1, p, min(pk) FROM migstat_rep_pairs WHERE k & $2 <> 0 GROUP BY 1, 2'
                 USING ~p_plan.key_mask[v_j], p_plan.key_mask[v_j];
         END LOOP;
         ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_simple;
         CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
-            SELECT c.k, c.v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st
-              FROM (SELECT u.k, sum(u.v)::bigint AS v
-                      FROM (SELECT x.k, x.v FROM migstat_rep_simple x
-                            UNION ALL SELECT y.k, count(*) FROM migstat_rep_pairs y GROUP BY y.k) u
+            SELECT c.k, c.v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st, c.ks
+              FROM (SELECT u.k, sum(u.v)::bigint AS v, sum(u.ks)::bigint AS ks
+                      FROM (SELECT x.k, x.v, x.ks FROM migstat_rep_simple x
+                            UNION ALL SELECT y.k, count(*), sum(y.pk) FROM migstat_rep_pairs y GROUP BY y.k) u
                      GROUP BY u.k) c;
         DROP TABLE migstat_rep_simple, migstat_rep_pairs, migstat_rep_mraw;
+    END IF;
+    IF p_plan.perturb THEN
+        ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_true;
+        CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
+            SELECT c.k, c.v + p.pvalue AS v, 'F'::text AS st, c.ks
+              FROM migstat_rep_true c
+              JOIN migstat.ptable p ON p.pcv = CASE WHEN c.v <= 750 THEN c.v ELSE (c.v - 1) % 250 + 501 END
+                                   AND c.ks % 256 BETWEEN p.ckey_lo AND p.ckey_hi;
+        DROP TABLE migstat_rep_true;
     END IF;
 END
 $fn$;

@@ -1,6 +1,6 @@
 -- As the auditor: reads the audit log and metadata, sees every extract, never records.
 \ir ../helpers/tap.sql
-SELECT plan(14);
+SELECT plan(16);
 \set who auditor
 \set grp migstat_auditor
 \ir ../helpers/visible.sql
@@ -24,6 +24,11 @@ SELECT is(count(*), 0::bigint, 'auditor: refused extracts returned no rows and l
 SELECT is(count(*), 0::bigint, 'auditor: the extract read and then rolled back left no audit row (the audit row shares its transaction)')
   FROM migstat.audit_log WHERE details ->> 'reason' LIKE 'rolled back probe ' || :'run' || '%';
 SELECT is(count(*), 1::bigint, 'auditor: but extract_gaps() shows exactly one extract number without audit row (the rolled-back one)') FROM migstat.extract_gaps();
+SELECT ok(count(*) >= 1 + 6, 'auditor: read_gaps() lists the rolled-back extract and the refused ones (reads without a committed audit row; see "migstat read N" in the server log)')
+  FROM migstat.read_gaps();
+SELECT is(count(*), 0::bigint, 'auditor: no committed extract audit row is listed by read_gaps() (each carries its read number)')
+  FROM migstat.audit_log a JOIN migstat.read_gaps() g ON a.details ->> 'read' = g.read_no::text
+ WHERE a.action = 'extract';
 SELECT ok(count(*) FILTER (WHERE details ->> 'purpose' = :'pa') = 2 AND count(*) FILTER (WHERE details ->> 'purpose' = :'pb') = 1,
           'auditor: the imports are audited (batch.import for A and B, with accepted counts)')
   FROM migstat.audit_log WHERE action = 'batch.import';

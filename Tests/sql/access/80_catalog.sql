@@ -148,6 +148,8 @@ WITH expected(fn, roles) AS (VALUES
     ('migstat.load_codes(text,text[],text[],text[],smallint[],boolean)', '{migstat_admin}'),
     ('migstat.audit_verify()', '{migstat_auditor}'),
     ('migstat.extract_gaps()', '{migstat_auditor}'),
+    ('migstat.read_gaps()', '{migstat_auditor}'),
+    ('migstat.read_begin(text,jsonb)', '{}'),
     ('migstat.audit(text,jsonb,smallint,integer)', '{}')),
 actual AS (
     SELECT e.fn, e.roles::text[] AS expected,

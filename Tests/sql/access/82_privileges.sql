@@ -39,6 +39,8 @@ INSERT INTO spec_relation VALUES
     ('migstat.purpose_id_seq',    '{}'),
     ('migstat.batch_id_seq',      '{}'),
     ('migstat.extract_seq',       '{}'),
+    ('migstat.read_seq',          '{}'),
+    ('migstat.ptable',            '{}'),
     ('migstat.estimate_id_seq',   '{}');
 
 -- Functions of schema migstat: who may EXECUTE. Every other function (helpers, trigger
@@ -58,6 +60,9 @@ INSERT INTO spec_function VALUES
     ('migstat.compartment_role(text, text)',                                     '{migstat_auditor,migstat_admin}'),
     ('migstat.audit_verify()',                                                   '{migstat_auditor}'),
     ('migstat.extract_gaps()',                                                   '{migstat_auditor}'),
+    ('migstat.read_gaps()',                                                      '{migstat_auditor}'),
+    ('migstat.read_begin(text, jsonb)',                                          '{}'),
+    ('migstat.report_exact(text[], jsonb, date, date, text, text, integer, text, integer, boolean)', '{}'),
     ('migstat.report(text[], jsonb, date, date, text, text, integer, text, integer, boolean)', '{migstat_analyst,migstat_steward,migstat_admin}'),
     ('migstat.coverage(date, date, text)',                                       '{migstat_analyst,migstat_steward,migstat_admin}'),
     ('migstat.my_access()',                                                      '{migstat_loader,migstat_analyst,migstat_steward,migstat_auditor,migstat_admin}'),

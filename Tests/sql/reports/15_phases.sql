@@ -319,11 +319,11 @@ SELECT results_eq((SELECT (migstat.report_output(p))[2] FROM plan_of WHERE name 
 SELECT pg_temp.drop_phase_tables() \g /dev/null
 -- all phases together = migstat.report
 SELECT results_eq($$SELECT * FROM pg_temp.phases(ARRAY['sex', 'age', 'nationality'])$$,
-                  $$SELECT * FROM migstat.report(ARRAY['sex', 'age', 'nationality'])$$,
-                  'phases in a row = migstat.report (records, fixture)');
+                  $$SELECT * FROM migstat.report_exact(ARRAY['sex', 'age', 'nationality'])$$,
+                  'phases in a row = migstat.report_exact (records, fixture)');
 SELECT results_eq($$SELECT * FROM pg_temp.phases(ARRAY['direction', 'age', 'sex'], p_count => 'persons')$$,
-                  $$SELECT * FROM migstat.report(ARRAY['direction', 'age', 'sex'], p_count => 'persons')$$,
-                  'phases in a row = migstat.report (persons in several cells)');
+                  $$SELECT * FROM migstat.report_exact(ARRAY['direction', 'age', 'sex'], p_count => 'persons')$$,
+                  'phases in a row = migstat.report_exact (persons in several cells)');
 
 -- ---- privileges ----------------------------------------------------------------------------------
 SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p

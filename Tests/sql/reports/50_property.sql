@@ -48,14 +48,14 @@ BEGIN
                           THEN ' filtered' ELSE '' END);
     v_check := t.report_problems(v_k, v_dims, v_filters, NULL, NULL, v_unit, v_bands, v_thr, v_count, v_level);
     v_first := (SELECT string_agg(r.cell_dims::text || '=' || coalesce(r.obs_value::text, r.conf_status), ' ' ORDER BY n)
-                  FROM migstat.report(v_dims, v_filters, NULL, NULL, v_unit, v_bands, v_thr, v_count, v_level)
+                  FROM migstat.report_exact(v_dims, v_filters, NULL, NULL, v_unit, v_bands, v_thr, v_count, v_level)
                        WITH ORDINALITY AS r(cell_dims, obs_value, obs_status, conf_status, lower_bound, upper_bound, is_estimate, n));
     PERFORM set_config('enable_hashagg', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
             set_config('work_mem', '64kB', true);
     -- and the other way of finding the relations (relation indexes or whole-table passes)
     UPDATE migstat.setting SET value = CASE value WHEN '0' THEN '50000' ELSE '0' END WHERE key = 'report_index_cells';
     v_second := (SELECT string_agg(r.cell_dims::text || '=' || coalesce(r.obs_value::text, r.conf_status), ' ' ORDER BY n)
-                   FROM migstat.report(v_dims, v_filters, NULL, NULL, v_unit, v_bands, v_thr, v_count, v_level)
+                   FROM migstat.report_exact(v_dims, v_filters, NULL, NULL, v_unit, v_bands, v_thr, v_count, v_level)
                         WITH ORDINALITY AS r(cell_dims, obs_value, obs_status, conf_status, lower_bound, upper_bound, is_estimate, n));
     PERFORM set_config('enable_hashagg', 'on', true), set_config('max_parallel_workers_per_gather', '2', true),
             set_config('work_mem', '64MB', true);

@@ -3,10 +3,14 @@
 -- Times (median of 3 runs; the direct CUBE on 5 dimensions once) of
 --   plain     SELECT ... GROUP BY <dims>              (parallel: the lower bound for any table)
 --   cube      SELECT ... GROUP BY CUBE (<dims>)       (never parallel in PostgreSQL 15)
---   report    SELECT * FROM migstat.report(<dims>)    (all margins, zero cells, suppression, audit)
+--   exact     SELECT * FROM migstat.report_exact(<dims>)  (all margins, zero cells, suppression, audit)
+--   report    SELECT * FROM migstat.report(<dims>)    (all margins, zero cells, cell-key perturbation, audit)
 --   persons   migstat.report(<dims>, p_count => 'persons')   (once; 3 dimensions only)
--- each wrapped in CREATE TEMP TABLE ... AS so that all of them may run in parallel and none is
--- limited by the client. The age band is the report's own expression.
+-- the GROUP BYs wrapped in CREATE TEMP TABLE ... AS so that all of them may run in parallel and
+-- none is limited by the client; the reports (which run their scan in parallel themselves) in
+-- SELECT count(*) FROM (...), each in a transaction of its own (a report in a transaction that
+-- has written is refused: the loop COMMITs before each run). The age band is the report's own
+-- expression.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 
@@ -15,11 +19,14 @@ DECLARE
     t0 timestamptz;
     t  numeric;
 BEGIN
-    DROP TABLE IF EXISTS pg_temp.bench_out;
     t0 := clock_timestamp();
-    EXECUTE 'CREATE TEMP TABLE bench_out AS ' || p_sql;
+    IF p_sql LIKE 'SELECT * FROM migstat.report%' THEN
+        EXECUTE 'SELECT count(*) FROM (' || p_sql || ') s';
+    ELSE
+        EXECUTE 'CREATE TEMP TABLE bench_out AS ' || p_sql;
+    END IF;
     t := round((extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric, 0);
-    DROP TABLE pg_temp.bench_out;
+    DROP TABLE IF EXISTS pg_temp.bench_out;
     RETURN t;
 END
 $$;
@@ -32,8 +39,9 @@ INSERT INTO bench_q VALUES
  ('sex, age, nationality', 'cube', 2,
   $$SELECT sex, CASE WHEN age IS NULL THEN 0 WHEN age >= 85 THEN 18 ELSE age / 5 + 1 END AS band, nationality, count(*)
       FROM migstat.records GROUP BY CUBE (1, 2, 3)$$, 3),
- ('sex, age, nationality', 'report', 3, $$SELECT * FROM migstat.report(ARRAY['sex', 'age', 'nationality'])$$, 3),
- ('sex, age, nationality', 'persons', 4,
+ ('sex, age, nationality', 'exact', 3, $$SELECT * FROM migstat.report_exact(ARRAY['sex', 'age', 'nationality'])$$, 3),
+ ('sex, age, nationality', 'report', 4, $$SELECT * FROM migstat.report(ARRAY['sex', 'age', 'nationality'])$$, 3),
+ ('sex, age, nationality', 'persons', 5,
   $$SELECT * FROM migstat.report(ARRAY['sex', 'age', 'nationality'], p_count => 'persons')$$, 1),
  ('sex, age, direction, reason, migration_status', 'plain', 1,
   $$SELECT sex, CASE WHEN age IS NULL THEN 0 WHEN age >= 85 THEN 18 ELSE age / 5 + 1 END AS band, direction,
@@ -43,7 +51,9 @@ INSERT INTO bench_q VALUES
   $$SELECT sex, CASE WHEN age IS NULL THEN 0 WHEN age >= 85 THEN 18 ELSE age / 5 + 1 END AS band, direction,
            coalesce(reason, 0), migration_status, count(*)
       FROM migstat.records GROUP BY CUBE (1, 2, 3, 4, 5)$$, 1),
- ('sex, age, direction, reason, migration_status', 'report', 3,
+ ('sex, age, direction, reason, migration_status', 'exact', 3,
+  $$SELECT * FROM migstat.report_exact(ARRAY['sex', 'age', 'direction', 'reason', 'migration_status'])$$, 3),
+ ('sex, age, direction, reason, migration_status', 'report', 4,
   $$SELECT * FROM migstat.report(ARRAY['sex', 'age', 'direction', 'reason', 'migration_status'])$$, 3),
  ('sex, age, nationality, reason, migration_status', 'plain', 1,
   $$SELECT sex, CASE WHEN age IS NULL THEN 0 WHEN age >= 85 THEN 18 ELSE age / 5 + 1 END AS band, nationality,
@@ -53,7 +63,9 @@ INSERT INTO bench_q VALUES
   $$SELECT sex, CASE WHEN age IS NULL THEN 0 WHEN age >= 85 THEN 18 ELSE age / 5 + 1 END AS band, nationality,
            coalesce(reason, 0), migration_status, count(*)
       FROM migstat.records GROUP BY CUBE (1, 2, 3, 4, 5)$$, 1),
- ('sex, age, nationality, reason, migration_status', 'report', 3,
+ ('sex, age, nationality, reason, migration_status', 'exact', 3,
+  $$SELECT * FROM migstat.report_exact(ARRAY['sex', 'age', 'nationality', 'reason', 'migration_status'])$$, 3),
+ ('sex, age, nationality, reason, migration_status', 'report', 4,
   $$SELECT * FROM migstat.report(ARRAY['sex', 'age', 'nationality', 'reason', 'migration_status'])$$, 3);
 
 -- Warm the cache, then the runs, interleaved (plain, cube, report, plain, ...) so that a change
@@ -63,11 +75,14 @@ CREATE TEMP TABLE bench_t (dims text, kind text, ms numeric);
 DO $$
 DECLARE
     q record;
+    t numeric;
 BEGIN
     FOR r IN 1..3 LOOP
         FOR q IN SELECT * FROM bench_q ORDER BY dims DESC, ord LOOP
             IF r <= q.reps THEN
-                INSERT INTO bench_t VALUES (q.dims, q.kind, pg_temp.ms(q.sql));
+                COMMIT;
+                t := pg_temp.ms(q.sql);
+                INSERT INTO bench_t VALUES (q.dims, q.kind, t);
             END IF;
         END LOOP;
     END LOOP;
@@ -84,11 +99,13 @@ WITH m AS (
       FROM bench_t GROUP BY dims, kind
 )
 SELECT format('%-48s %-8s %8s ms  (runs: %s)  %s', m.dims, m.kind, m.ms, m.all_ms,
-              CASE WHEN m.kind <> 'plain' THEN format('= %s x plain', round(m.ms / p.ms, 2)) ELSE '' END)
+              CASE WHEN m.kind <> 'plain' THEN format('= %s x plain', round(m.ms / p.ms, 2)) ELSE '' END
+              || CASE WHEN m.kind = 'report' THEN format(', %s x exact (perturbed / suppressed)', round(m.ms / e.ms, 2)) ELSE '' END)
   FROM m JOIN m p ON p.dims = m.dims AND p.kind = 'plain'
+  LEFT JOIN m e ON e.dims = m.dims AND e.kind = 'exact'
  ORDER BY m.dims DESC, (SELECT ord FROM bench_q q WHERE q.dims = m.dims AND q.kind = m.kind);
 SELECT format('report cells: %s (sex, age, nationality), %s (sex, age, direction, reason, migration_status), '
               '%s (sex, age, nationality, reason, migration_status)',
-              (SELECT count(*) FROM migstat.report(ARRAY['sex', 'age', 'nationality'])),
-              (SELECT count(*) FROM migstat.report(ARRAY['sex', 'age', 'direction', 'reason', 'migration_status'])),
-              (SELECT count(*) FROM migstat.report(ARRAY['sex', 'age', 'nationality', 'reason', 'migration_status'])));
+              (SELECT count(*) FROM migstat.report_exact(ARRAY['sex', 'age', 'nationality'])),
+              (SELECT count(*) FROM migstat.report_exact(ARRAY['sex', 'age', 'direction', 'reason', 'migration_status'])),
+              (SELECT count(*) FROM migstat.report_exact(ARRAY['sex', 'age', 'nationality', 'reason', 'migration_status'])));

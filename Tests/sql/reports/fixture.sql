@@ -166,7 +166,7 @@ LANGUAGE sql IMMUTABLE AS $$
     END
 $$;
 
--- Runs migstat.report and checks it against t.ref and the disclosure rules:
+-- Runs migstat.report_exact (the exact, suppressed engine) and checks it against t.ref and the disclosure rules:
 --   * no duplicate cell, and the cells are the full cross product of each position's codes;
 --   * every non-empty reference cell is in the report;
 --   * a published cell equals the reference count (0 where the reference has no cell);
@@ -188,7 +188,7 @@ DECLARE
 BEGIN
     DROP TABLE IF EXISTS pg_temp.got, pg_temp.want;
     CREATE TEMP TABLE got AS
-        SELECT * FROM migstat.report(p_dims, p_filters, p_from, p_to, p_unit, p_bands, p_threshold, p_count, p_level, false);
+        SELECT * FROM migstat.report_exact(p_dims, p_filters, p_from, p_to, p_unit, p_bands, p_threshold, p_count, p_level, false);
     CREATE TEMP TABLE want AS SELECT * FROM t.ref(p_dims, p_filters, p_from, p_to, p_unit, p_bands, p_count, p_level);
     v_d := (SELECT max(cardinality(g.cell_dims)) FROM got g);
     IF EXISTS (SELECT 1 FROM got g WHERE g.is_estimate) THEN
@@ -243,7 +243,7 @@ LANGUAGE sql AS $$
 $$;
 
 
--- A report as text, in its row order: "{codes}=value" or "{codes}=A|D" for a suppressed cell,
+-- A report (migstat.report_exact) as text, in its row order: "{codes}=value" or "{codes}=A|D" for a suppressed cell,
 -- "{codes}=E:value" for an estimate.
 CREATE FUNCTION t.show(p_dims text[], p_filters jsonb DEFAULT '{}', p_from date DEFAULT NULL, p_to date DEFAULT NULL,
                        p_unit text DEFAULT NULL, p_bands text DEFAULT NULL, p_count text DEFAULT 'records',
@@ -252,7 +252,7 @@ RETURNS text
 LANGUAGE sql AS $$
     SELECT string_agg(r.cell_dims::text || '=' || CASE WHEN r.is_estimate THEN 'E:' ELSE '' END
                       || coalesce(r.obs_value::text, r.conf_status), ' ' ORDER BY n)
-      FROM migstat.report(p_dims, p_filters, p_from, p_to, p_unit, p_bands, NULL, p_count, p_level, p_estimates)
+      FROM migstat.report_exact(p_dims, p_filters, p_from, p_to, p_unit, p_bands, NULL, p_count, p_level, p_estimates)
            WITH ORDINALITY AS r(cell_dims, obs_value, obs_status, conf_status, lower_bound, upper_bound, is_estimate, n)
 $$;
 
@@ -264,3 +264,55 @@ LANGUAGE sql AS $$
 $$;
 
 GRANT USAGE ON SCHEMA t TO PUBLIC;
+
+-- ---- flexible tables (migstat.report: cell-key perturbation) ------------------------------
+-- Runs migstat.report FIRST (before anything in the caller's transaction writes: a report in a
+-- transaction that has written is refused) and checks it against the true counts of t.ref:
+--   * the same cells as migstat.report_exact would list (the full cross product);
+--   * |published - true| <= 3, published >= 0, a true 0 published as 0;
+--   * no cell published as 1 or 2; a true 1 or 2 published as 0 or >= 3;
+--   * nothing suppressed: obs_value never NULL, conf_status F, obs_status A.
+CREATE FUNCTION t.perturb_problems(p_dims text[], p_filters jsonb DEFAULT '{}', p_from date DEFAULT NULL,
+                                   p_to date DEFAULT NULL, p_unit text DEFAULT NULL, p_bands text DEFAULT NULL,
+                                   p_count text DEFAULT 'records', p_level integer DEFAULT 1)
+RETURNS text[]
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_pub      jsonb;
+    v_problems text[] := '{}';
+    v_n        bigint;
+BEGIN
+    SELECT jsonb_agg(jsonb_build_array(r.cell_dims, r.obs_value, r.obs_status, r.conf_status)) INTO v_pub
+      FROM migstat.report(p_dims, p_filters, p_from, p_to, p_unit, p_bands, NULL, p_count, p_level, false) r;
+    DROP TABLE IF EXISTS pg_temp.pub, pg_temp.exact, pg_temp.want;
+    CREATE TEMP TABLE pub AS
+        SELECT ARRAY(SELECT jsonb_array_elements_text(e -> 0)) AS cell_dims, (e ->> 1)::bigint AS v,
+               e ->> 2 AS obs_status, e ->> 3 AS conf_status
+          FROM jsonb_array_elements(v_pub) e;
+    CREATE TEMP TABLE exact AS
+        SELECT * FROM migstat.report_exact(p_dims, p_filters, p_from, p_to, p_unit, p_bands, NULL, p_count, p_level, false);
+    CREATE TEMP TABLE want AS SELECT * FROM t.ref(p_dims, p_filters, p_from, p_to, p_unit, p_bands, p_count, p_level);
+    IF (SELECT count(*) FROM pub) <> (SELECT count(*) FROM exact)
+       OR EXISTS (SELECT 1 FROM exact e WHERE NOT EXISTS (SELECT 1 FROM pub p WHERE p.cell_dims = e.cell_dims)) THEN
+        v_problems := v_problems || 'not the cells of report_exact'::text;
+    END IF;
+    SELECT count(*) INTO v_n FROM pub p LEFT JOIN want w ON w.cell_dims = p.cell_dims
+     WHERE p.v IS NULL OR abs(p.v - coalesce(w.n, 0)) > 3 OR p.v < 0 OR (coalesce(w.n, 0) = 0 AND p.v <> 0);
+    IF v_n > 0 THEN v_problems := v_problems || format('%s cells off by more than 3, negative, or a 0 not kept', v_n); END IF;
+    SELECT count(*) INTO v_n FROM pub p WHERE p.v IN (1, 2);
+    IF v_n > 0 THEN v_problems := v_problems || format('%s cells published as 1 or 2', v_n); END IF;
+    SELECT count(*) INTO v_n FROM pub p WHERE p.conf_status <> 'F' OR p.obs_status <> 'A';
+    IF v_n > 0 THEN v_problems := v_problems || format('%s cells not F/A', v_n); END IF;
+    RETURN v_problems;
+END
+$$;
+
+-- How many cells of the table are true 1s or 2s, and how many cells differ from the truth (so a
+-- test can show it looked at some): 'small/changed/cells'.
+CREATE FUNCTION t.perturb_seen() RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FILTER (WHERE w.n IN (1, 2)) || '/' || count(*) FILTER (WHERE p.v <> coalesce(w.n, 0)) || '/' || count(*)
+              FROM pg_temp.pub p LEFT JOIN pg_temp.want w ON w.cell_dims = p.cell_dims);
+END
+$$;

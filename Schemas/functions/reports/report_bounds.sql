@@ -1,0 +1,81 @@
+-- migstat.report_bounds: what a flexible table (migstat.report) may ask, for every role that may
+-- run reports (analysts, stewards, administrators). Called by migstat.report after
+-- report_parameters (not inside it: the declared-table programme reuses report_parameters and is
+-- not bounded by these rules; coverage checks its periods here too). Settings:
+--   flexible_filter_share    a filter lists at most this share of its dimension's code list:
+--                            the active codes plus "_Z" (not stated), which counts as a code;
+--                            source: the sources; purpose: the active purposes; age: the report's
+--                            bands plus "_Z"; occupation: the share of the active level-4 groups
+--                            (plus "_Z") that the listed codes cover with their sub-groups. So a
+--                            filter cannot be the complement of a few codes ("every nationality
+--                            but KAZ");
+--   flexible_min_band_years  every custom age band spans at least this many years, except an
+--                            open last band (N+);
+--   periods                  period_from is the first day of a month, period_to the last day of
+--                            a month (whole months or coarser, never single days).
+-- (The minimum population, flexible_min_total, is decided in migstat.report on the perturbed
+-- grand total.) Refusals: SQLSTATE 22023 invalid_parameter_value, saying why and what is allowed.
+CREATE OR REPLACE FUNCTION migstat.report_bounds(p_plan migstat.report_plan)
+RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, migstat, pg_temp AS $fn$
+DECLARE
+    v_share    numeric := coalesce((SELECT value::numeric FROM migstat.setting WHERE key = 'flexible_filter_share'), 0.5);
+    v_years    integer := coalesce((SELECT value::integer FROM migstat.setting WHERE key = 'flexible_min_band_years'), 3);
+    v_key      text;
+    v_codes    jsonb;
+    v_listed   numeric;
+    v_universe numeric;
+    v_band     record;
+    v_last     integer;
+BEGIN
+    FOR v_key, v_codes IN SELECT key, value FROM jsonb_each(coalesce(p_plan.filter_codes, '{}')) LOOP
+        IF v_key = 'occupation' THEN
+            SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(v_codes) f
+                                                   WHERE f <> '_Z' AND left(c.code, length(f)) = f)) + (v_codes ? '_Z')::integer,
+                   count(*) + 1
+              INTO v_listed, v_universe
+              FROM migstat.code c
+             WHERE c.dimension = 'occupation' AND c.active
+               AND c.level = (SELECT max(level) FROM migstat.code WHERE dimension = 'occupation');
+        ELSE
+            v_listed := (SELECT count(DISTINCT f) FROM jsonb_array_elements_text(v_codes) f);
+            v_universe := CASE v_key
+                WHEN 'source' THEN (SELECT count(*) FROM migstat.source)
+                WHEN 'purpose' THEN (SELECT count(*) FROM migstat.purpose WHERE status = 'active')
+                WHEN 'age' THEN cardinality(p_plan.band_labels) + 1
+                ELSE (SELECT count(*) FROM migstat.code
+                       WHERE dimension = CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END AND active) + 1
+            END;
+        END IF;
+        IF v_listed > v_share * v_universe THEN
+            RAISE EXCEPTION 'filter "%" selects % of % codes: a flexible table may filter on at most % of a code list (% codes here)',
+                v_key, v_listed, v_universe, round(v_share * 100) || '%', floor(v_share * v_universe)
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'list fewer codes, or show the dimension itself (--by) instead of filtering on its complement';
+        END IF;
+    END LOOP;
+
+    IF p_plan.age_bands IS NOT NULL THEN
+        SELECT max(band) INTO v_last FROM migstat.report_age_bands(p_plan.age_bands);
+        FOR v_band IN SELECT * FROM migstat.report_age_bands(p_plan.age_bands) LOOP
+            CONTINUE WHEN v_band.band = v_last AND v_band.label LIKE '%+';
+            IF v_band.hi - v_band.lo + 1 < v_years THEN
+                RAISE EXCEPTION 'age band "%" spans % year(s): in a flexible table every band spans at least % years (an open last band N+ excepted)',
+                    v_band.label, v_band.hi - v_band.lo + 1, v_years
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'widen the band, use the default five-year bands, or run a declared table';
+            END IF;
+        END LOOP;
+    END IF;
+
+    IF p_plan.period_from IS NOT NULL AND p_plan.period_from <> date_trunc('month', p_plan.period_from)::date THEN
+        RAISE EXCEPTION 'period_from % is not the first day of a month: flexible tables cover whole months', p_plan.period_from
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'start the period on the first day of a month';
+    END IF;
+    IF p_plan.period_to IS NOT NULL
+       AND p_plan.period_to <> (date_trunc('month', p_plan.period_to) + interval '1 month - 1 day')::date THEN
+        RAISE EXCEPTION 'period_to % is not the last day of a month: flexible tables cover whole months', p_plan.period_to
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'end the period on the last day of a month';
+    END IF;
+END
+$fn$;
