@@ -51,10 +51,11 @@ class Tap:
 
 
 class Refused(Exception):
-    def __init__(self, sqlstate, message):
+    def __init__(self, sqlstate, message, rows=None):
         super().__init__("%s: %s" % (sqlstate, message))
         self.sqlstate = sqlstate
         self.message = message
+        self.rows = rows or []   # what psql printed before the error
 
 
 ERR = re.compile(r"ERROR:\s+([0-9A-Z]{5}):\s*(.*)")
@@ -69,10 +70,11 @@ def run_psql(user, sql, settings=None, timeout=600):
                         "-v", "SHOW_CONTEXT=never", "-d", DB, "-U", user, "-f", "-"],
                        input=sql, capture_output=True, text=True, env=env, timeout=timeout)
     if p.returncode != 0:
+        partial = list(csv.reader(io.StringIO(p.stdout)))
         m = ERR.search(p.stderr)
         if m:
-            return None, Refused(m.group(1), m.group(2))
-        return None, Refused("?????", p.stderr.strip()[:500])
+            return None, Refused(m.group(1), m.group(2), partial)
+        return None, Refused("?????", p.stderr.strip()[:500], partial)
     return list(csv.reader(io.StringIO(p.stdout))), None
 
 
