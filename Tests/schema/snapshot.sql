@@ -30,7 +30,9 @@ CREATE TYPE migstat.report_plan AS (
 	labels text[],
 	key_map text[],
 	key_expr text,
-	cells numeric
+	cells numeric,
+	perturb boolean,
+	read_no bigint
 );
 ALTER TYPE migstat.report_plan OWNER TO migstat_owner;
 CREATE FUNCTION migstat.access_grant(p_login name, p_kind text, p_purposes text[] DEFAULT '{}'::text[], p_special boolean DEFAULT false) RETURNS void
@@ -357,60 +359,250 @@ CREATE FUNCTION migstat.coverage(p_period_from date DEFAULT NULL::date, p_period
 #variable_conflict use_column
 DECLARE
     v_src     smallint;
-    v_k       integer := migstat.report_threshold(false, NULL);
-    v_ks      integer := migstat.report_threshold(true, NULL);
     v_dims    text[];
-    v_special boolean[];
     v_counts  text;
+    v_keys    text;
+    v_read    bigint;
+    v_plan    migstat.report_plan;
 BEGIN
     PERFORM migstat.require_report_reader();
+    v_read := migstat.read_begin('coverage', jsonb_build_object('period_from', p_period_from, 'period_to', p_period_to,
+                                                                'source', p_source));
     IF p_period_from > p_period_to THEN
         RAISE EXCEPTION 'period_from is after period_to' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    v_plan.period_from := p_period_from;
+    v_plan.period_to := p_period_to;
+    PERFORM migstat.report_bounds(v_plan);
     IF p_source IS NOT NULL THEN
         SELECT id INTO v_src FROM migstat.source s WHERE s.name = p_source;
         IF NOT FOUND THEN
             RAISE EXCEPTION 'unknown source "%"', p_source USING ERRCODE = 'MS404', COLUMN = 'source';
         END IF;
     END IF;
-    -- One count per dimension: its stated values (not NULL, not an unknown code).
-    SELECT array_agg(d.name ORDER BY d.ord), array_agg(d.is_special_category ORDER BY d.ord),
-           string_agg(CASE WHEN u.ids IS NULL THEN format('count(r.%I)', d.name)
-                           ELSE format('count(*) FILTER (WHERE r.%I <> ALL (%L::smallint[]))', d.name, u.ids) END,
-                      ', ' ORDER BY d.ord)
-      INTO v_dims, v_special, v_counts
+    -- One count per dimension, its stated values (not NULL, not an unknown code), and the sum of
+    -- their record keys.
+    SELECT array_agg(d.name ORDER BY d.ord),
+           string_agg(format('count(*) FILTER (WHERE %s)', w.cond), ', ' ORDER BY d.ord),
+           string_agg(format('coalesce(sum(r.record_key) FILTER (WHERE %s), 0)', w.cond), ', ' ORDER BY d.ord)
+      INTO v_dims, v_counts, v_keys
       FROM migstat.dimension d
       LEFT JOIN LATERAL (SELECT array_agg(c.id) AS ids FROM migstat.code c
                           WHERE c.dimension = d.code_list AND c.code = ANY (d.unknown_codes)) u ON true
+     CROSS JOIN LATERAL (SELECT CASE WHEN u.ids IS NULL THEN format('r.%I IS NOT NULL', d.name)
+                                     ELSE format('r.%I <> ALL (%L::smallint[])', d.name, u.ids) END AS cond) w
      WHERE d.is_paragraph20;
     RETURN QUERY EXECUTE format($q$
     WITH c AS (
-        SELECT r.source_id, date_part('year', r.event_date)::integer AS y, count(*) AS n, ARRAY[%s] AS st
+        SELECT r.source_id, date_part('year', r.event_date)::integer AS y, count(*) AS n,
+               sum(r.record_key)::bigint AS ks, ARRAY[%s] AS st, ARRAY[%s]::bigint[] AS sks
           FROM migstat.records r
          WHERE ($1 IS NULL OR r.source_id = $1)
            AND ($2 IS NULL OR r.event_date >= $2)
            AND ($3 IS NULL OR r.event_date <= $3)
          GROUP BY 1, 2
     ), x AS (
-        SELECT s.name, c.y, d.ord, d.dim, c.n, c.st[d.ord] AS st,
-               c.n >= $4 AS n_ok,
-               c.n >= $4 AND (c.st[d.ord] = 0 OR c.st[d.ord] >= CASE WHEN d.special THEN $5 ELSE $4 END) AS st_ok
+        SELECT s.name, c.y, d.ord, d.dim, migstat.report_perturb(c.n, c.ks) AS n,
+               migstat.report_perturb(c.st[d.ord], c.sks[d.ord]) AS st
           FROM c
           JOIN migstat.source s ON s.id = c.source_id
-         CROSS JOIN unnest($6::text[], $7::boolean[]) WITH ORDINALITY AS d(dim, special, ord)
+         CROSS JOIN unnest($4::text[]) WITH ORDINALITY AS d(dim, ord)
     )
-    SELECT x.name::text, x.y::text, x.dim::text,
-           CASE WHEN x.n_ok THEN x.n END,
-           CASE WHEN x.st_ok THEN x.st END,
-           CASE WHEN x.st_ok THEN round(x.st::numeric / x.n, 4) END
+    SELECT x.name::text, x.y::text, x.dim::text, x.n, x.st,
+           CASE WHEN x.n > 0 THEN round(least(x.st, x.n)::numeric / x.n, 4) END
       FROM x
-     ORDER BY x.name, x.y, x.ord$q$, v_counts)
-    USING v_src, p_period_from, p_period_to, v_k, v_ks, v_dims, v_special;
+     ORDER BY x.name, x.y, x.ord$q$, v_counts, v_keys)
+    USING v_src, p_period_from, p_period_to, v_dims;
     PERFORM migstat.audit('coverage.run', jsonb_build_object('period_from', p_period_from, 'period_to', p_period_to,
-                          'source', p_source));
+                          'source', p_source, 'method', 'cell-key', 'read', v_read));
 END
 $_$;
 ALTER FUNCTION migstat.coverage(p_period_from date, p_period_to date, p_source text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.declare_table(p_purpose text, p_name text, p_title text, p_dims text[], p_filters jsonb DEFAULT '{}'::jsonb, p_age_bands text DEFAULT NULL::text, p_period_unit text DEFAULT NULL::text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $_$
+DECLARE
+    v_p       migstat.purpose;
+    v_all     text[] := ARRAY(SELECT dimension FROM migstat.report_dimension_info() ORDER BY ord);
+    v_dims    text[] := '{}';
+    v_dim     text;
+    v_filters jsonb := '{}';
+    v_key     text;
+    v_val     jsonb;
+    v_unit    text := lower(btrim(p_period_unit));
+    v_bands   text := nullif(btrim(p_age_bands), '');
+    v_other   migstat.declared_table;
+    v_id      integer;
+BEGIN
+    SELECT * INTO v_p FROM migstat.purpose WHERE name = p_purpose;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    IF NOT (migstat.caller_is('migstat_admin')
+            OR (migstat.caller_is('migstat_steward') AND migstat.caller_is(migstat.compartment_role(v_p.name, 'read')))) THEN
+        RAISE EXCEPTION 'permission denied: % may not declare tables of purpose "%"', session_user, p_purpose
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'administrators and the stewards of the purpose declare its tables';
+    END IF;
+    IF v_p.status <> 'active' THEN
+        RAISE EXCEPTION 'purpose "%" is %: its programme is frozen', p_purpose, v_p.status USING ERRCODE = 'MS410';
+    END IF;
+    IF p_name IS NULL OR p_name !~ '^[a-z][a-z0-9_]{0,39}$' THEN
+        RAISE EXCEPTION 'table name "%" is not allowed', p_name USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'a lower-case letter, then up to 39 lower-case letters, digits or _';
+    END IF;
+    IF p_title IS NULL OR btrim(p_title) = '' THEN
+        RAISE EXCEPTION 'table "%" needs a title', p_name USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF coalesce(cardinality(p_dims), 0) = 0 THEN
+        RAISE EXCEPTION 'table "%" needs at least one dimension', p_name USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'dimensions: ' || array_to_string(array_remove(v_all, 'purpose'), ', ');
+    END IF;
+    FOREACH v_dim IN ARRAY p_dims LOOP
+        v_dim := lower(btrim(v_dim));
+        IF v_dim IS NULL OR NOT v_dim = ANY (v_all) OR v_dim = 'purpose' THEN
+            RAISE EXCEPTION 'unknown table dimension "%"', v_dim USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'dimensions: ' || array_to_string(array_remove(v_all, 'purpose'), ', ');
+        END IF;
+        IF v_dim = ANY (v_dims) THEN
+            RAISE EXCEPTION 'dimension "%" is listed twice', v_dim USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_dims := v_dims || v_dim;
+    END LOOP;
+    IF v_unit IS NOT NULL AND v_unit NOT IN ('year', 'quarter', 'month') THEN
+        RAISE EXCEPTION 'period unit "%" is not allowed', p_period_unit USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'year, quarter or month';
+    END IF;
+    IF v_unit IS NOT NULL AND NOT 'period' = ANY (v_dims) THEN
+        v_dims := v_dims || 'period'::text;
+    END IF;
+    IF 'period' = ANY (v_dims) THEN
+        v_unit := coalesce(v_unit, 'year');
+        v_dims := array_remove(v_dims, 'period') || 'period'::text;
+    END IF;
+    IF NOT 'age' = ANY (v_dims) AND v_bands IS NOT NULL AND NOT coalesce(p_filters, '{}') ? 'age' THEN
+        RAISE EXCEPTION 'age bands given for a table without age' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_bands IS NOT NULL THEN
+        PERFORM migstat.report_age_bands(v_bands);     -- raises on a malformed list
+    END IF;
+    IF jsonb_typeof(coalesce(p_filters, '{}')) <> 'object' THEN
+        RAISE EXCEPTION 'filters must be a JSON object {"dimension": "CODE"}' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR v_key, v_val IN SELECT key, value FROM jsonb_each(coalesce(p_filters, '{}')) LOOP
+        v_key := lower(btrim(v_key));
+        IF jsonb_typeof(v_val) = 'array' AND jsonb_array_length(v_val) = 1 THEN
+            v_val := v_val -> 0;
+        END IF;
+        IF jsonb_typeof(v_val) <> 'string' THEN
+            RAISE EXCEPTION 'filter "%" of a declared table fixes one code', v_key USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'a list of codes is a category of its own: declare a table by the dimension instead';
+        END IF;
+        IF NOT v_key = ANY (v_all) OR v_key IN ('purpose', 'period') THEN
+            RAISE EXCEPTION 'cannot filter on "%"', v_key USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'filter dimensions: ' || array_to_string(array_remove(array_remove(v_all, 'purpose'), 'period'), ', ');
+        END IF;
+        IF v_key = ANY (v_dims) THEN
+            RAISE EXCEPTION '"%" is both a dimension and a filter', v_key USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        v_filters := v_filters || jsonb_build_object(v_key, jsonb_build_array(btrim(v_val #>> '{}')));
+    END LOOP;
+    IF ('age' = ANY (v_dims) OR v_filters ? 'age') THEN
+        SELECT * INTO v_other FROM migstat.declared_table d
+         WHERE d.purpose_id = v_p.id AND d.retired_at IS NULL AND ('age' = ANY (d.dims) OR d.filters ? 'age')
+           AND d.age_bands IS DISTINCT FROM v_bands ORDER BY d.id LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'table "%" would use other age bands than table "%" of purpose "%"', p_name, v_other.name, p_purpose
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = format('the tables of a programme share one classification: age bands %s', coalesce(v_other.age_bands, 'five-year (default)'));
+        END IF;
+    END IF;
+    IF v_unit IS NOT NULL THEN
+        SELECT * INTO v_other FROM migstat.declared_table d
+         WHERE d.purpose_id = v_p.id AND d.retired_at IS NULL AND d.period_unit IS NOT NULL AND d.period_unit <> v_unit ORDER BY d.id LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'table "%" would use period unit % but table "%" of purpose "%" uses %', p_name, v_unit,
+                v_other.name, p_purpose, v_other.period_unit USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'the tables of a programme share one classification';
+        END IF;
+    END IF;
+    -- The filter codes must exist: the plan resolves them (and the bands) the way reports do.
+    PERFORM migstat.report_parameters(v_dims, v_filters, NULL, NULL, v_unit, v_bands, NULL, 'records', 1, false);
+    IF EXISTS (SELECT 1 FROM migstat.declared_table d WHERE d.purpose_id = v_p.id AND d.name = p_name) THEN
+        RAISE EXCEPTION 'purpose "%" already has a table "%"', p_purpose, p_name USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'table names are kept for good, retired tables included: choose another name';
+    END IF;
+    INSERT INTO migstat.declared_table (purpose_id, name, title, dims, filters, age_bands, period_unit)
+    VALUES (v_p.id, p_name, btrim(p_title), v_dims, v_filters, CASE WHEN 'age' = ANY (v_dims) OR v_filters ? 'age' THEN v_bands END,
+            v_unit)
+    RETURNING id INTO v_id;
+    PERFORM migstat.audit('table.declare', jsonb_build_object('table', p_name, 'title', btrim(p_title), 'dims', to_jsonb(v_dims),
+                          'filters', v_filters, 'age_bands', v_bands, 'period_unit', v_unit), v_p.id);
+    RETURN v_id;
+END
+$_$;
+ALTER FUNCTION migstat.declare_table(p_purpose text, p_name text, p_title text, p_dims text[], p_filters jsonb, p_age_bands text, p_period_unit text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.declared_report(p_purpose text, p_table text) RETURNS TABLE(cell_dims text[], obs_value bigint, obs_status text, conf_status text, lower_bound numeric, upper_bound numeric, is_estimate boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_read  bigint;
+    v_p     migstat.purpose;
+    v_t     migstat.declared_table;
+    v_run   bigint;
+BEGIN
+    PERFORM migstat.require_report_reader();
+    v_read := migstat.read_begin('declared_report', jsonb_build_object('purpose', p_purpose, 'table', p_table));
+    SELECT * INTO v_p FROM migstat.purpose WHERE name = p_purpose;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    SELECT * INTO v_t FROM migstat.declared_table d WHERE d.purpose_id = v_p.id AND d.name = p_table AND d.retired_at IS NULL;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" has no declared table "%"', p_purpose, p_table USING ERRCODE = 'MS404',
+            HINT = coalesce('its tables: ' || (SELECT string_agg(d.name, ', ' ORDER BY d.name) FROM migstat.declared_table d
+                                               WHERE d.purpose_id = v_p.id AND d.retired_at IS NULL),
+                            'it has none: a steward or administrator declares them (migstat tables declare)');
+    END IF;
+    v_run := migstat.programme_latest(v_p.id, v_t.id);
+    RETURN QUERY
+        SELECT c.cell_dims, CASE WHEN c.status = 'F' THEN c.v END, 'A'::text,
+               CASE WHEN c.status = 'F' THEN 'F' ELSE 'C' END::text, NULL::numeric, NULL::numeric, false
+          FROM migstat.programme_table_cells(v_run, v_t.id) c;
+    PERFORM migstat.audit('report.declared', jsonb_build_object('table', p_table, 'run', v_run, 'read', v_read), v_p.id);
+END
+$$;
+ALTER FUNCTION migstat.declared_report(p_purpose text, p_table text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.declared_tables(p_purpose text DEFAULT NULL::text) RETURNS TABLE(purpose text, name text, title text, dims text[], filters jsonb, age_bands text, period_unit text, declared_at timestamp with time zone, declared_by name, retired_at timestamp with time zone, cells bigint, withheld bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT (migstat.caller_is('migstat_analyst') OR migstat.caller_is('migstat_steward')
+            OR migstat.caller_is('migstat_admin') OR migstat.caller_is('migstat_auditor')) THEN
+        RAISE EXCEPTION 'permission denied: % holds no migstat role', session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_purpose IS NOT NULL AND NOT EXISTS (SELECT 1 FROM migstat.purpose p WHERE p.name = p_purpose) THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    RETURN QUERY
+        SELECT p.name::text, d.name, d.title, d.dims, d.filters, d.age_bands, d.period_unit, d.declared_at, d.declared_by,
+               d.retired_at, (r.info_loss -> d.name ->> 'cells')::bigint, (r.info_loss -> d.name ->> 'withheld')::bigint
+          FROM migstat.declared_table d
+          JOIN migstat.purpose p ON p.id = d.purpose_id
+          LEFT JOIN LATERAL (SELECT x.info_loss FROM migstat.programme_run x
+                              WHERE x.purpose_id = d.purpose_id AND d.id = ANY (x.tables)
+                              ORDER BY x.id DESC LIMIT 1) r ON true
+         WHERE p_purpose IS NULL OR p.name = p_purpose
+         ORDER BY p.name, d.retired_at IS NOT NULL, d.name;
+END
+$$;
+ALTER FUNCTION migstat.declared_tables(p_purpose text) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -591,6 +783,7 @@ DECLARE
     v_no      bigint;
     v_rows    bigint;
     v_seq     bigint;
+    v_read    bigint;
 BEGIN
     -- Who: a steward, and not an administrator (who grants compartments, possibly to itself).
     PERFORM migstat.require_role('migstat_steward');
@@ -598,6 +791,8 @@ BEGIN
         RAISE EXCEPTION 'permission denied: administrators cannot extract record-level data (separation of duties)'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    v_read := migstat.read_begin('extract', jsonb_build_object('purpose', p_purpose, 'columns', to_jsonb(p_columns),
+                                                               'filters', p_filters));
     -- Why: no reason, no rows.
     IF p_reason IS NULL OR length(btrim(p_reason)) < 10
        OR length(regexp_replace(p_reason, '[^[:alpha:]]', '', 'g')) < 5 THEN
@@ -718,7 +913,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     v_seq := migstat.audit('extract', jsonb_build_object('purpose', v_p.name, 'reason', p_reason,
                            'columns', to_jsonb(v_cols), 'filters', v_filters, 'rows', v_rows,
-                           'extract_no', v_no, 'special_category', v_special), v_p.id);
+                           'extract_no', v_no, 'special_category', v_special, 'read', v_read), v_p.id);
     -- Non-transactional trace (no reason text: it is free text and could name a person).
     RAISE LOG 'migstat: extract #% by % of purpose % returned % rows (audit seq %)',
         v_no, session_user, v_p.name, v_rows, v_seq;
@@ -900,6 +1095,408 @@ CREATE FUNCTION migstat.my_access() RETURNS TABLE(role text, purpose text, acces
      WHERE migstat.caller_is(migstat.compartment_role(p.name, k.kind))
 $$;
 ALTER FUNCTION migstat.my_access() OWNER TO migstat_owner;
+CREATE FUNCTION migstat.programme_compute(p_purpose_id smallint) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $_$
+DECLARE
+    v_name     text := (SELECT name FROM migstat.purpose WHERE id = p_purpose_id);
+    v_tables   migstat.declared_table[];
+    v_dims     text[];
+    v_unit     text;
+    v_bands    text;
+    v          migstat.report_plan;
+    v_d        integer;
+    v_i        integer;
+    v_k        integer := (SELECT value::integer FROM migstat.setting WHERE key = 'threshold');
+    v_ks       integer := (SELECT value::integer FROM migstat.setting WHERE key = 'threshold_special');
+    v_special  text[] := ARRAY(SELECT dimension FROM migstat.report_dimension_info() WHERE special_category);
+    v_w_res    real := coalesce((SELECT value::real FROM migstat.setting WHERE key = 'protection_cost_residual'), 0.1);
+    v_w_mar    real := coalesce((SELECT value::real FROM migstat.setting WHERE key = 'protection_cost_margin'), 0.5);
+    v_w_int    real := coalesce((SELECT value::real FROM migstat.setting WHERE key = 'protection_cost_interior'), 1);
+    v_interior text;          -- SQL (on a key $x): every dimension is a category
+    v_resid    text;          -- SQL: some dimension is a residual category
+    v_margin   text;          -- SQL (key s.k, table t): a dimension of t is _T
+    v_cube     text;          -- SQL: the cheapest feasible cube through $1, withheld and certified
+    v_m        integer;       -- candidates per dimension
+    v_c        record;
+    v_fix      bigint;
+    v_star     bigint;
+    v_found    boolean;
+    v_run      bigint;
+    v_batches  integer[];
+    v_sha      text[];
+    v_t0       timestamptz := clock_timestamp();
+    v_jit      text := current_setting('jit');
+    v_wm       text := current_setting('work_mem');
+BEGIN
+    v_tables := ARRAY(SELECT d FROM migstat.declared_table d WHERE d.purpose_id = p_purpose_id AND d.retired_at IS NULL
+                       ORDER BY d.id);
+    IF coalesce(cardinality(v_tables), 0) = 0 THEN
+        RAISE EXCEPTION 'purpose "%" has no declared tables', v_name USING ERRCODE = 'MS404',
+            HINT = 'a steward or administrator declares them: migstat tables declare';
+    END IF;
+    v_dims := ARRAY(SELECT i.dimension FROM migstat.report_dimension_info() i
+                     WHERE i.dimension <> 'period'
+                       AND EXISTS (SELECT 1 FROM unnest(v_tables) t WHERE i.dimension = ANY (t.dims) OR t.filters ? i.dimension)
+                     ORDER BY i.ord);
+    SELECT max(t.period_unit) INTO v_unit FROM unnest(v_tables) t;
+    IF v_unit IS NOT NULL THEN
+        v_dims := v_dims || 'period'::text;
+    END IF;
+    SELECT max(t.age_bands) INTO v_bands FROM unnest(v_tables) t WHERE 'age' = ANY (t.dims) OR t.filters ? 'age';
+    v_d := cardinality(v_dims);
+    SELECT array_agg(b.id ORDER BY b.id), array_agg(b.sha256 ORDER BY b.id) INTO v_batches, v_sha
+      FROM migstat.batch b WHERE b.purpose_id = p_purpose_id AND b.status = 'loaded';
+    -- 1. The programme cube (exact).
+    v := migstat.report_parameters(v_dims, jsonb_build_object('purpose', jsonb_build_array(v_name)), NULL, NULL, v_unit,
+                                   v_bands, NULL, 'records', 1, false);
+    v.perturb := false;
+    v := migstat.report_fine_cells(v);
+    PERFORM set_config('jit', 'off', true);
+    IF pg_size_bytes(v_wm) < pg_size_bytes('256MB') THEN
+        PERFORM set_config('work_mem', '256MB', true);
+    END IF;
+    v := migstat.report_categories(v);
+    PERFORM migstat.report_cube(v);
+    -- The tables: which cells each shows (k & ~any_mask = req), and its threshold.
+    CREATE TEMP TABLE migstat_pg_tab ON COMMIT DROP AS
+    SELECT t.id AS tid, t.name, t.dims,
+           coalesce((SELECT bit_or(v.key_mask[i]) FROM generate_series(1, v_d) i WHERE v.dims[i] = ANY (t.dims)), 0)::bigint AS any_mask,
+           coalesce((SELECT sum(((coalesce(array_position(v.labels[i]::text[], t.filters -> v.dims[i] ->> 0),
+                                            array_position(v.labels[i]::text[], upper(t.filters -> v.dims[i] ->> 0))) - 1)::bigint) << v.key_offset[i])
+                       FROM generate_series(1, v_d) i WHERE t.filters ? v.dims[i]), 0)::bigint AS req,
+           coalesce((SELECT sum(1 << (i - 1)) FROM generate_series(1, v_d) i
+                      WHERE v.dims[i] = ANY (t.dims) OR t.filters ? v.dims[i]), 0)::integer AS dimbits,
+           CASE WHEN t.dims && v_special OR ARRAY(SELECT jsonb_object_keys(t.filters)) && v_special
+                THEN greatest(v_k, v_ks) ELSE v_k END AS kk
+      FROM unnest(v_tables) t;
+    IF EXISTS (SELECT 1 FROM migstat_pg_tab WHERE req IS NULL) THEN
+        -- a filter code that does not occur: the table is all zeros, it shows nothing to protect
+        DELETE FROM migstat_pg_tab WHERE req IS NULL;
+    END IF;
+    -- SQL pieces over a key.
+    v_interior := (SELECT string_agg(format('(%%1$s & %s::bigint) <> 0', v.key_mask[i]), ' AND ') FROM generate_series(1, v_d) i);
+    v_resid := coalesce((SELECT string_agg(format('((%%1$s & %s::bigint) >> %s) = ANY (%L::bigint[])', v.key_mask[i], v.key_offset[i], r.idx), ' OR ')
+                           FROM generate_series(1, v_d) i
+                           CROSS JOIN LATERAL (SELECT array_agg(l.n - 1) AS idx
+                                                 FROM unnest(v.labels[i]::text[]) WITH ORDINALITY l(code, n)
+                                                WHERE l.code IN ('_Z', '_X', '_O')
+                                                   OR l.code = ANY (coalesce((SELECT d.unknown_codes FROM migstat.dimension d WHERE d.name = v.dims[i]), '{}'))) r
+                          WHERE r.idx IS NOT NULL), 'false');
+    v_margin := (SELECT string_agg(format('((t.any_mask & %1$s::bigint) <> 0 AND (s.k & %1$s::bigint) = 0)', v.key_mask[i]), ' OR ')
+                   FROM generate_series(1, v_d) i);
+    -- 2. Every non-zero cell of the cube, published or not.
+    EXECUTE format($q$
+        CREATE TEMP TABLE migstat_pg_cell ON COMMIT DROP AS
+        SELECT s.k, s.v, max(t.kk) AS kk, array_agg(t.tid ORDER BY t.tid) FILTER (WHERE t.tid IS NOT NULL) AS tabs,
+               (%1$s) AS interior,
+               CASE WHEN max(t.kk) IS NULL THEN NULL
+                    ELSE (CASE WHEN %2$s THEN %4$s WHEN bool_or(%3$s) THEN %5$s ELSE %6$s END * (1 + ln(1 + s.v)))::real END AS cost,
+               CASE WHEN s.v BETWEEN 1 AND max(t.kk) - 1 THEN 'A' ELSE 'F' END::"char" AS st
+          FROM migstat_rep_sup s
+          LEFT JOIN migstat_pg_tab t ON (s.k & ~t.any_mask) = t.req
+         GROUP BY s.k, s.v$q$,
+        format(v_interior, 's.k'), format(v_resid, 's.k'), v_margin, v_w_res, v_w_mar, v_w_int);
+    ALTER TABLE migstat_pg_cell ADD PRIMARY KEY (k);
+    ANALYZE migstat_pg_cell;
+    CREATE TEMP TABLE migstat_pg_cert (k bigint PRIMARY KEY, x bigint, down bigint, up bigint, corners bigint[], signs integer[])
+        ON COMMIT DROP;
+    CREATE TEMP TABLE migstat_pg_cand (i integer, j bigint, s integer, r integer, y boolean NOT NULL DEFAULT false) ON COMMIT DROP;
+    -- 3. Hypercubes. Candidates per dimension where c is a margin: staying, the child along the
+    -- largest finest cell and the best other child; where c is a category: the m best partners,
+    -- m such that the corners to look at stay near 256k (m^categories * 3^margins * 2^d).
+    v_cube := format($q$
+        WITH %1$s,
+        cubes0 AS (SELECT %2$s, (%9$s) AS ym, (%10$s) AS sm FROM %3$s),
+        cubes AS (SELECT * FROM cubes0 c
+                   WHERE NOT EXISTS (SELECT 1 FROM migstat_pg_tab t WHERE (t.dimbits & c.ym) <> 0 AND (c.sm & ~t.dimbits) = 0)),
+        corners AS (SELECT cubes.*, m, (%5$s) AS ck, (%6$s) AS sg FROM cubes CROSS JOIN generate_series(1, %7$s) m
+                     WHERE m & ym = 0),
+        ev AS (SELECT co.*, x.v, x.st, x.cost,
+                      CASE WHEN x.k IS NOT NULL THEN x.tabs IS NOT NULL
+                           ELSE EXISTS (SELECT 1 FROM migstat_pg_tab t WHERE (co.ck & ~t.any_mask) = t.req) END AS pub,
+                      (%8$s) AS interior
+                 FROM corners co LEFT JOIN migstat_pg_cell x ON x.k = co.ck),
+        best AS (SELECT %4$s FROM ev GROUP BY %4$s
+                  HAVING bool_and(CASE WHEN pub THEN coalesce(v, 0) > 0 AND (sg = 1 OR v >= $2)
+                                       WHEN interior THEN sg = 1 OR coalesce(v, 0) >= $2 - 1
+                                       ELSE true END)
+                  ORDER BY sum(CASE WHEN pub AND st = 'F' THEN cost ELSE 0 END), %4$s LIMIT 1),
+        mine AS (SELECT ev.* FROM ev NATURAL JOIN best),
+        upd AS (UPDATE migstat_pg_cell x SET st = 'D' FROM mine WHERE x.k = mine.ck AND mine.pub AND x.st = 'F' RETURNING x.k)
+        INSERT INTO migstat_pg_cert (k, x, down, up, corners, signs)
+        SELECT $1, $3,
+               least($3 - 1, min(CASE WHEN sg = 1 THEN CASE WHEN pub THEN v - 1 WHEN interior THEN coalesce(v, 0) END END)),
+               min(CASE WHEN sg = -1 THEN CASE WHEN pub THEN v - 1 WHEN interior THEN coalesce(v, 0) END END),
+               array_agg(ck ORDER BY m), array_agg(sg ORDER BY m)
+          FROM mine
+        HAVING count(*) > 0$q$,
+        (SELECT string_agg(format('c%1$s AS (SELECT j AS j%1$s, s AS s%1$s, y AS y%1$s FROM migstat_pg_cand WHERE i = %1$s)', i), ', ') FROM generate_series(1, v_d) i),
+        (SELECT string_agg(format('j%1$s, s%1$s, y%1$s', i), ', ') FROM generate_series(1, v_d) i),
+        (SELECT string_agg(format('c%s', i), ' CROSS JOIN ') FROM generate_series(1, v_d) i),
+        (SELECT string_agg(format('j%s', i), ', ') FROM generate_series(1, v_d) i),
+        '($1 & ~(' || (SELECT string_agg(format('CASE WHEN m & %s <> 0 THEN %s::bigint ELSE 0 END', 1 << (i - 1), v.key_mask[i]), ' | ')
+                         FROM generate_series(1, v_d) i) || ')) | '
+            || (SELECT string_agg(format('CASE WHEN m & %s <> 0 THEN j%s << %s ELSE 0 END', 1 << (i - 1), i, v.key_offset[i]), ' | ')
+                  FROM generate_series(1, v_d) i),
+        (SELECT string_agg(format('CASE WHEN m & %s <> 0 THEN s%s ELSE 1 END', 1 << (i - 1), i), ' * ') FROM generate_series(1, v_d) i),
+        (1 << v_d) - 1,
+        (SELECT string_agg(format('((co.ck & %s::bigint) <> 0 OR co.y%s)', v.key_mask[i], i), ' AND ') FROM generate_series(1, v_d) i),
+        (SELECT string_agg(format('CASE WHEN y%s THEN %s ELSE 0 END', i, 1 << (i - 1)), ' | ') FROM generate_series(1, v_d) i),
+        (SELECT string_agg(format('CASE WHEN s%s = -1 THEN %s ELSE 0 END', i, 1 << (i - 1)), ' | ') FROM generate_series(1, v_d) i));
+    FOR v_c IN SELECT c.k, c.v, c.kk FROM migstat_pg_cell c WHERE c.st = 'A' ORDER BY c.v, c.k LOOP
+        TRUNCATE migstat_pg_cand;
+        v_i := (SELECT count(*) FROM generate_series(1, v_d) i WHERE v_c.k & v.key_mask[i] <> 0);
+        v_m := least(16, greatest(3, floor(power(262144.0 / ((2 ^ v_d) * (3 ^ (v_d - v_i))), 1.0 / greatest(v_i, 1)))::integer));
+        -- The largest finest cell below c: its categories are the children of c's margins.
+        v_fix := (SELECT coalesce(bit_or(v.key_mask[i]), 0) FROM generate_series(1, v_d) i WHERE v_c.k & v.key_mask[i] <> 0);
+        EXECUTE format('SELECT k FROM migstat_pg_cell WHERE %s AND (k & $1) = ($2 & $1) ORDER BY v DESC, k LIMIT 1',
+                       format(v_interior, 'k'))
+            INTO v_star USING v_fix, v_c.k;
+        FOR v_i IN 1..v_d LOOP
+            EXECUTE format($q$
+                INSERT INTO migstat_pg_cand (i, j, s, r)
+                SELECT %1$s, j, s, r FROM (
+                    SELECT g.j, g.s, row_number() OVER (ORDER BY g.must DESC, g.ok DESC, g.cost, g.v DESC, g.j)::integer AS r, g.ok, g.must
+                      FROM (SELECT a.j, a.s, a.must, coalesce(x.v, 0) AS v,
+                                   CASE WHEN x.st = 'F' AND x.tabs IS NOT NULL THEN x.cost ELSE 0 END AS cost,
+                                   CASE WHEN (x.tabs IS NOT NULL OR (x.k IS NULL AND EXISTS (SELECT 1 FROM migstat_pg_tab t WHERE (a.k1 & ~t.any_mask) = t.req)))
+                                        THEN coalesce(x.v, 0) > 0 AND (a.s = 1 OR x.v >= $3)
+                                        WHEN %5$s THEN a.s = 1 OR coalesce(x.v, 0) >= $3 - 1
+                                        ELSE true END AS ok
+                              FROM (SELECT j, CASE WHEN $4 = 0 OR j = 0 THEN 1 ELSE -1 END AS s,
+                                           ($1 & ~%2$s::bigint) | (j << %3$s) AS k1,
+                                           (($4 <> 0 AND j = 0) OR ($4 = 0 AND j = $5)) AS must
+                                      FROM generate_series(0::bigint, %4$s) j WHERE j <> $4) a
+                              LEFT JOIN migstat_pg_cell x ON x.k = a.k1) g) z
+                 WHERE must OR (ok AND r <= CASE WHEN $4 = 0 THEN 2 ELSE $2 END)$q$,
+                v_i, v.key_mask[v_i], v.key_offset[v_i], v.ncat[v_i], format(v_interior, 'a.k1'))
+                USING v_c.k, v_m, v_c.kk, (v_c.k & v.key_mask[v_i]) >> v.key_offset[v_i],
+                      (v_star & v.key_mask[v_i]) >> v.key_offset[v_i];
+            IF v_c.k & v.key_mask[v_i] = 0 THEN
+                -- c is a margin in this dimension: the cube may also leave it at _T (see above)
+                INSERT INTO migstat_pg_cand (i, j, s, r, y) VALUES (v_i, 0, 1, 0, true);
+            END IF;
+        END LOOP;
+        EXECUTE v_cube USING v_c.k, v_c.kk, v_c.v;
+        v_found := EXISTS (SELECT 1 FROM migstat_pg_cert WHERE k = v_c.k);
+        IF NOT v_found THEN
+            RAISE EXCEPTION 'programme of purpose "%": no protecting hypercube for a primary cell', v_name
+                USING ERRCODE = 'internal_error';
+        END IF;
+    END LOOP;
+    -- 4. The run.
+    INSERT INTO migstat.programme_run (purpose_id, tables, batches, batch_sha256, dims, age_bands, period_unit, threshold,
+                                       threshold_special, labels, key_offset, key_mask, method, info_loss)
+    VALUES (p_purpose_id, ARRAY(SELECT (t).id FROM unnest(v_tables) t ORDER BY 1), coalesce(v_batches, '{}'), coalesce(v_sha, '{}'),
+            v.dims, v_bands, v_unit, v_k, v_ks, v.labels, v.key_offset, v.key_mask,
+            jsonb_build_object(
+                'method', 'exact counts; primary suppression 1..K-1; secondary suppression by hypercubes over the programme cube',
+                'protection', 'every primary cell of value x: an attacker cannot exclude x .. x+K-1',
+                'threshold', v_k, 'threshold_special', v_ks, 'corners_searched', 262144,
+                'cost', jsonb_build_object('residual', v_w_res, 'margin', v_w_mar, 'interior', v_w_int, 'of_value', 'w * (1 + ln(1 + value))'),
+                'certificates', coalesce((SELECT jsonb_object_agg(c.k::text, jsonb_build_object('x', c.x, 'down', c.down, 'up', c.up,
+                                                                   'corners', to_jsonb(c.corners), 'signs', to_jsonb(c.signs)))
+                                            FROM migstat_pg_cert c), '{}')),
+            '{}')
+    RETURNING id INTO v_run;
+    INSERT INTO migstat.programme_cell (run_id, k, v, status, cost)
+    SELECT v_run, c.k, c.v, c.st, c.cost FROM migstat_pg_cell c WHERE c.tabs IS NOT NULL;
+    -- Information loss per table.
+    EXECUTE format($q$
+        UPDATE migstat.programme_run SET seconds = extract(epoch FROM clock_timestamp() - $2)::numeric(12, 3),
+               info_loss = (SELECT coalesce(jsonb_object_agg(q.name, q.o), '{}') FROM (
+                   SELECT t.name, jsonb_build_object(
+                       'cells', (SELECT round(exp(sum(ln(u.n + 1))))::bigint FROM unnest($3::integer[], $4::text[]) u(n, dim)
+                                  WHERE u.dim = ANY (t.dims)),
+                       'nonzero', count(c.k),
+                       'primary', count(c.k) FILTER (WHERE c.status = 'A'),
+                       'withheld', count(c.k) FILTER (WHERE c.status IN ('A', 'D')),
+                       'withheld_interior', count(c.k) FILTER (WHERE c.status IN ('A', 'D') AND NOT (%1$s)),
+                       'withheld_value', coalesce(sum(c.v) FILTER (WHERE c.status IN ('A', 'D') AND NOT (%1$s)), 0),
+                       'total', coalesce(max(c.v) FILTER (WHERE c.k = t.req), 0)) AS o
+                     FROM migstat_pg_tab t
+                     LEFT JOIN migstat.programme_cell c ON c.run_id = $1 AND (c.k & ~t.any_mask) = t.req
+                    GROUP BY t.tid, t.name, t.dims, t.req) q)
+         WHERE id = $1$q$,
+        replace(v_margin, 's.k', 'c.k'))
+        USING v_run, v_t0, v.ncat, v.dims;
+    -- tables with no cell at all (a filter code that never occurs) still appear
+    UPDATE migstat.programme_run r SET info_loss = r.info_loss || (
+            SELECT coalesce(jsonb_object_agg((t).name, jsonb_build_object('cells', 0, 'nonzero', 0, 'primary', 0, 'withheld', 0,
+                                                                         'withheld_interior', 0, 'withheld_value', 0, 'total', 0)), '{}')
+              FROM unnest(v_tables) t WHERE NOT r.info_loss ? (t).name)
+     WHERE r.id = v_run;
+    DROP TABLE migstat_pg_tab, migstat_pg_cell, migstat_pg_cert, migstat_pg_cand;
+    DROP TABLE IF EXISTS migstat_rep_sup, migstat_rep_cat, migstat_rep_raw;
+    PERFORM set_config('jit', v_jit, true);
+    PERFORM set_config('work_mem', v_wm, true);
+    RETURN v_run;
+END
+$_$;
+ALTER FUNCTION migstat.programme_compute(p_purpose_id smallint) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.programme_info_loss(p_purpose text) RETURNS TABLE(name text, cells bigint, nonzero bigint, withheld bigint, withheld_interior bigint, withheld_value bigint, total bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_p    migstat.purpose;
+    v_run  bigint;
+BEGIN
+    IF NOT (migstat.caller_is('migstat_steward') OR migstat.caller_is('migstat_auditor') OR migstat.caller_is('migstat_admin')) THEN
+        RAISE EXCEPTION 'permission denied: % may not see the information loss of programmes', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO v_p FROM migstat.purpose WHERE name = p_purpose;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    v_run := migstat.programme_latest(v_p.id);
+    RETURN QUERY
+        SELECT l.key, (l.value ->> 'cells')::bigint, (l.value ->> 'nonzero')::bigint, (l.value ->> 'withheld')::bigint,
+               (l.value ->> 'withheld_interior')::bigint, (l.value ->> 'withheld_value')::bigint, (l.value ->> 'total')::bigint
+          FROM migstat.programme_run r CROSS JOIN LATERAL jsonb_each(r.info_loss) l
+         WHERE r.id = v_run
+         ORDER BY l.key;
+END
+$$;
+ALTER FUNCTION migstat.programme_info_loss(p_purpose text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.programme_latest(p_purpose_id smallint, p_table integer DEFAULT NULL::integer) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_run bigint;
+BEGIN
+    SELECT r.id INTO v_run FROM migstat.programme_run r
+     WHERE r.purpose_id = p_purpose_id AND (p_table IS NULL OR p_table = ANY (r.tables))
+     ORDER BY r.id DESC LIMIT 1;
+    IF v_run IS NULL THEN
+        RAISE EXCEPTION '% of purpose "%" has not been released yet',
+            coalesce(format('table "%s"', (SELECT name FROM migstat.declared_table WHERE id = p_table)), 'the programme'),
+            (SELECT name FROM migstat.purpose WHERE id = p_purpose_id)
+            USING ERRCODE = 'MS404',
+                  HINT = 'a steward of the purpose or an administrator releases it: migstat tables release --purpose '
+                         || (SELECT name FROM migstat.purpose WHERE id = p_purpose_id);
+    END IF;
+    RETURN v_run;
+END
+$$;
+ALTER FUNCTION migstat.programme_latest(p_purpose_id smallint, p_table integer) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.programme_release(p_purpose text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+DECLARE
+    v_p   migstat.purpose;
+    v_run migstat.programme_run;
+    v_id  bigint;
+BEGIN
+    SELECT * INTO v_p FROM migstat.purpose WHERE name = p_purpose;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    IF NOT (migstat.caller_is('migstat_admin')
+            OR (migstat.caller_is('migstat_steward') AND migstat.caller_is(migstat.compartment_role(v_p.name, 'read')))) THEN
+        RAISE EXCEPTION 'permission denied: % may not release the programme of purpose "%"', session_user, p_purpose
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'administrators and the stewards of the purpose release its tables';
+    END IF;
+    IF v_p.status <> 'active' THEN
+        RAISE EXCEPTION 'purpose "%" is %: its last release stands', p_purpose, v_p.status USING ERRCODE = 'MS410';
+    END IF;
+    v_id := migstat.programme_compute(v_p.id);
+    SELECT * INTO v_run FROM migstat.programme_run WHERE id = v_id;
+    PERFORM migstat.audit('programme.release', jsonb_build_object(
+        'run', v_run.id, 'tables', (SELECT jsonb_agg(d.name ORDER BY d.id) FROM migstat.declared_table d WHERE d.id = ANY (v_run.tables)),
+        'batches', to_jsonb(v_run.batches), 'batch_sha256', to_jsonb(v_run.batch_sha256), 'seconds', v_run.seconds), v_p.id);
+    RETURN v_run.id;
+END
+$$;
+ALTER FUNCTION migstat.programme_release(p_purpose text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.programme_releases(p_purpose text DEFAULT NULL::text) RETURNS TABLE(purpose text, run bigint, released_at timestamp with time zone, released_by name, tables text[], batches integer, stale boolean, seconds numeric)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT (migstat.caller_is('migstat_analyst') OR migstat.caller_is('migstat_steward')
+            OR migstat.caller_is('migstat_admin') OR migstat.caller_is('migstat_auditor')) THEN
+        RAISE EXCEPTION 'permission denied: % holds no migstat role', session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_purpose IS NOT NULL AND NOT EXISTS (SELECT 1 FROM migstat.purpose p WHERE p.name = p_purpose) THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    RETURN QUERY
+        SELECT p.name::text, r.id, r.computed_at, r.computed_by,
+               ARRAY(SELECT d.name FROM migstat.declared_table d WHERE d.id = ANY (r.tables) ORDER BY d.id),
+               cardinality(r.batches),
+               r.batches IS DISTINCT FROM ARRAY(SELECT b.id FROM migstat.batch b
+                                                 WHERE b.purpose_id = r.purpose_id AND b.status = 'loaded' ORDER BY b.id),
+               r.seconds
+          FROM migstat.programme_run r JOIN migstat.purpose p ON p.id = r.purpose_id
+         WHERE p_purpose IS NULL OR p.name = p_purpose
+         ORDER BY p.name, r.id;
+END
+$$;
+ALTER FUNCTION migstat.programme_releases(p_purpose text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.programme_table_cells(p_run bigint, p_table integer) RETURNS TABLE(k bigint, cell_dims text[], v bigint, status "char")
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $_$
+DECLARE
+    r      migstat.programme_run;
+    t      migstat.declared_table;
+    v_pos  integer[] := '{}';      -- per table dimension: its index in the run's dimensions
+    v_n    integer[] := '{}';      -- per table dimension: categories + 1
+    v_req  bigint := 0;
+    v_i    integer;
+    v_p    integer;
+    v_sql  text;
+    v_key  text;
+    v_lab  text;
+    v_cnt  bigint := 1;
+BEGIN
+    SELECT * INTO r FROM migstat.programme_run WHERE id = p_run;
+    SELECT * INTO t FROM migstat.declared_table WHERE id = p_table;
+    FOR v_i IN 1..cardinality(t.dims) LOOP
+        v_p := array_position(r.dims, t.dims[v_i]);
+        v_pos := v_pos || v_p;
+        v_n := v_n || cardinality(r.labels[v_p]::text[]);
+    END LOOP;
+    FOR v_i IN 1..cardinality(r.dims) LOOP
+        IF t.filters ? r.dims[v_i] THEN
+            v_p := coalesce(array_position(r.labels[v_i]::text[], t.filters -> r.dims[v_i] ->> 0),
+                            array_position(r.labels[v_i]::text[], upper(t.filters -> r.dims[v_i] ->> 0)));
+            IF v_p IS NULL THEN
+                v_req := NULL;          -- the filter code does not occur: every cell is 0
+            ELSE
+                v_req := v_req + ((v_p - 1)::bigint << r.key_offset[v_i]);
+            END IF;
+        END IF;
+    END LOOP;
+    -- row number s -> index of each table dimension (last fastest)
+    FOR v_i IN REVERSE cardinality(t.dims)..1 LOOP
+        v_sql := concat_ws(', ', format('(s.i / %s) %% %s AS x%s', v_cnt, v_n[v_i], v_i), v_sql);
+        v_cnt := v_cnt * v_n[v_i];
+    END LOOP;
+    v_key := coalesce(v_req::text, '-1') || ' + ' || (SELECT string_agg(format('(x.x%s << %s)', i, r.key_offset[v_pos[i]]), ' + ')
+                                                      FROM generate_series(1, cardinality(t.dims)) i);
+    v_lab := 'ARRAY[' || (SELECT string_agg(format('(%L::text[])[(x.x%s + 1)::integer]', r.labels[v_pos[i]], i), ', ')
+                            FROM generate_series(1, cardinality(t.dims)) i) || ']';
+    RETURN QUERY EXECUTE format($q$
+        SELECT o.k, o.cell_dims, coalesce(c.v, 0)::bigint, coalesce(c.status, 'F')::"char"
+          FROM (SELECT s.i, (%1$s)::bigint AS k, %2$s AS cell_dims
+                  FROM generate_series(0::bigint, %3$s - 1) s(i) CROSS JOIN LATERAL (SELECT %4$s) x) o
+          LEFT JOIN migstat.programme_cell c ON c.run_id = $1 AND c.k = o.k AND %5$s
+         ORDER BY o.i$q$, v_key, v_lab, v_cnt, v_sql, (v_req IS NOT NULL)::text)
+        USING p_run;
+END
+$_$;
+ALTER FUNCTION migstat.programme_table_cells(p_run bigint, p_table integer) OWNER TO migstat_owner;
 CREATE TABLE migstat.purpose (
     id smallint NOT NULL,
     name text NOT NULL,
@@ -966,6 +1563,44 @@ BEGIN
 END
 $_$;
 ALTER FUNCTION migstat.purpose_add(p_name text, p_description text, p_retain text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.read_begin(p_call text, p_args jsonb) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_wrote boolean := pg_current_xact_id_if_assigned() IS NOT NULL;   -- first: nextval may assign an xid
+    v_no    bigint;
+BEGIN
+    v_no := nextval('migstat.read_seq');
+    RAISE LOG 'migstat read %: user=% call=% args=%', v_no, session_user, p_call, coalesce(p_args, 'null'::jsonb);
+    IF v_wrote THEN
+        RAISE EXCEPTION 'run reports in a transaction that has not written data (read %)', v_no
+            USING ERRCODE = 'invalid_transaction_state',
+                  HINT = 'a report, coverage or extract counts only what others committed: commit or roll back first, '
+                         'or run it in its own transaction';
+    END IF;
+    RETURN v_no;
+END
+$$;
+ALTER FUNCTION migstat.read_begin(p_call text, p_args jsonb) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.read_gaps() RETURNS TABLE(read_no bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_last   bigint;
+    v_called boolean;
+BEGIN
+    PERFORM migstat.require_role('migstat_auditor');
+    SELECT s.last_value, s.is_called INTO v_last, v_called FROM migstat.read_seq s;
+    RETURN QUERY
+    SELECT g.n FROM generate_series(1::bigint, CASE WHEN v_called THEN v_last ELSE 0 END) AS g(n)
+     WHERE NOT EXISTS (SELECT 1 FROM migstat.audit_log a
+                        WHERE a.details ? 'read' AND a.details ->> 'read' = g.n::text)
+     ORDER BY g.n;
+END
+$$;
+ALTER FUNCTION migstat.read_gaps() OWNER TO migstat_owner;
 CREATE FUNCTION migstat.report(p_dims text[], p_filters jsonb DEFAULT '{}'::jsonb, p_period_from date DEFAULT NULL::date, p_period_to date DEFAULT NULL::date, p_period_unit text DEFAULT NULL::text, p_age_bands text DEFAULT NULL::text, p_threshold integer DEFAULT NULL::integer, p_count text DEFAULT 'records'::text, p_occupation_level integer DEFAULT 1, p_with_estimates boolean DEFAULT false) RETURNS TABLE(cell_dims text[], obs_value bigint, obs_status text, conf_status text, lower_bound numeric, upper_bound numeric, is_estimate boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -977,18 +1612,34 @@ DECLARE
     v_out   text[];
     v_jit   text := current_setting('jit');
     v_wm    text := current_setting('work_mem');
+    v_read  bigint;
+    v_total bigint;
+    v_min   bigint := coalesce((SELECT value::bigint FROM migstat.setting WHERE key = 'flexible_min_total'), 20);
 BEGIN
     PERFORM migstat.require_report_reader();
-    v_plan := migstat.report_parameters(p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands,
-                                        p_threshold, p_count, p_occupation_level, p_with_estimates);
-    v_plan := migstat.report_fine_cells(v_plan);
-    PERFORM set_config('jit', 'off', true);
-    IF pg_size_bytes(v_wm) < pg_size_bytes('256MB') THEN
-        PERFORM set_config('work_mem', '256MB', true);
+    -- Every call, refused ones included, gets its read number and server-log line first.
+    v_read := migstat.read_begin('report', jsonb_build_object(
+        'dims', to_jsonb(p_dims), 'filters', p_filters, 'period_from', p_period_from, 'period_to', p_period_to,
+        'period_unit', p_period_unit, 'age_bands', p_age_bands, 'threshold', p_threshold, 'count', p_count,
+        'occupation_level', p_occupation_level, 'with_estimates', p_with_estimates));
+    IF p_threshold IS NOT NULL THEN
+        RAISE EXCEPTION 'flexible tables are perturbed; thresholds apply to declared tables'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'leave the threshold out (NULL), or run a declared table of the output programme';
     END IF;
-    v_plan := migstat.report_categories(v_plan);
-    PERFORM migstat.report_cube(v_plan);
-    PERFORM migstat.report_suppression(v_plan);
+    v_plan := migstat.report_parameters(p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands,
+                                        NULL, p_count, p_occupation_level, p_with_estimates);
+    v_plan.perturb := true;
+    v_plan.read_no := v_read;
+    PERFORM migstat.report_bounds(v_plan);
+    v_plan := migstat.report_tables(v_plan);
+    -- The minimum population, decided on the published (perturbed) grand total, never the true one.
+    SELECT q.v INTO v_total FROM migstat_rep_sup q WHERE q.k = 0;
+    IF coalesce(v_total, 0) < v_min THEN
+        RAISE EXCEPTION 'the table''s total is below % (flexible_min_total): a flexible table covers at least % records or persons',
+            v_min, v_min USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'widen the filters or the period';
+    END IF;
     v_out := migstat.report_output(v_plan);
     RETURN QUERY EXECUTE v_out[1];
     IF v_out[2] IS NOT NULL THEN
@@ -1001,8 +1652,9 @@ BEGIN
     PERFORM migstat.audit('report.run', jsonb_build_object(
         'dims', to_jsonb(v_plan.dims), 'filters', v_plan.filter_codes, 'period_from', p_period_from,
         'period_to', p_period_to, 'period_unit', v_plan.period_unit, 'age_bands', p_age_bands,
-        'threshold_requested', p_threshold, 'threshold', v_plan.threshold, 'count', v_plan.counting,
-        'occupation_level', v_plan.occupation_level, 'with_estimates', coalesce(p_with_estimates, false)));
+        'count', v_plan.counting, 'occupation_level', v_plan.occupation_level,
+        'with_estimates', coalesce(p_with_estimates, false), 'method', 'cell-key',
+        'ptable_sha256', (SELECT value FROM migstat.setting WHERE key = 'ptable_sha256'), 'read', v_read));
     RETURN;
 END
 $$;
@@ -1062,6 +1714,70 @@ BEGIN
 END
 $_$;
 ALTER FUNCTION migstat.report_age_bands(p_spec text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_bounds(p_plan migstat.report_plan) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_share    numeric := coalesce((SELECT value::numeric FROM migstat.setting WHERE key = 'flexible_filter_share'), 0.5);
+    v_years    integer := coalesce((SELECT value::integer FROM migstat.setting WHERE key = 'flexible_min_band_years'), 3);
+    v_key      text;
+    v_codes    jsonb;
+    v_listed   numeric;
+    v_universe numeric;
+    v_band     record;
+    v_last     integer;
+BEGIN
+    FOR v_key, v_codes IN SELECT key, value FROM jsonb_each(coalesce(p_plan.filter_codes, '{}')) LOOP
+        IF v_key = 'occupation' THEN
+            SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(v_codes) f
+                                                   WHERE f <> '_Z' AND left(c.code, length(f)) = f)) + (v_codes ? '_Z')::integer,
+                   count(*) + 1
+              INTO v_listed, v_universe
+              FROM migstat.code c
+             WHERE c.dimension = 'occupation' AND c.active
+               AND c.level = (SELECT max(level) FROM migstat.code WHERE dimension = 'occupation');
+        ELSE
+            v_listed := (SELECT count(DISTINCT f) FROM jsonb_array_elements_text(v_codes) f);
+            v_universe := CASE v_key
+                WHEN 'source' THEN (SELECT count(*) FROM migstat.source)
+                WHEN 'purpose' THEN (SELECT count(*) FROM migstat.purpose WHERE status = 'active')
+                WHEN 'age' THEN cardinality(p_plan.band_labels) + 1
+                ELSE (SELECT count(*) FROM migstat.code
+                       WHERE dimension = CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END AND active) + 1
+            END;
+        END IF;
+        IF v_listed > v_share * v_universe THEN
+            RAISE EXCEPTION 'filter "%" selects % of % codes: a flexible table may filter on at most % of a code list (% codes here)',
+                v_key, v_listed, v_universe, round(v_share * 100) || '%', floor(v_share * v_universe)
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'list fewer codes, or show the dimension itself (--by) instead of filtering on its complement';
+        END IF;
+    END LOOP;
+    IF p_plan.age_bands IS NOT NULL THEN
+        SELECT max(band) INTO v_last FROM migstat.report_age_bands(p_plan.age_bands);
+        FOR v_band IN SELECT * FROM migstat.report_age_bands(p_plan.age_bands) LOOP
+            CONTINUE WHEN v_band.band = v_last AND v_band.label LIKE '%+';
+            IF v_band.hi - v_band.lo + 1 < v_years THEN
+                RAISE EXCEPTION 'age band "%" spans % year(s): in a flexible table every band spans at least % years (an open last band N+ excepted)',
+                    v_band.label, v_band.hi - v_band.lo + 1, v_years
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'widen the band, use the default five-year bands, or run a declared table';
+            END IF;
+        END LOOP;
+    END IF;
+    IF p_plan.period_from IS NOT NULL AND p_plan.period_from <> date_trunc('month', p_plan.period_from)::date THEN
+        RAISE EXCEPTION 'period_from % is not the first day of a month: flexible tables cover whole months', p_plan.period_from
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'start the period on the first day of a month';
+    END IF;
+    IF p_plan.period_to IS NOT NULL
+       AND p_plan.period_to <> (date_trunc('month', p_plan.period_to) + interval '1 month - 1 day')::date THEN
+        RAISE EXCEPTION 'period_to % is not the last day of a month: flexible tables cover whole months', p_plan.period_to
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'end the period on the last day of a month';
+    END IF;
+END
+$$;
+ALTER FUNCTION migstat.report_bounds(p_plan migstat.report_plan) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.report_categories(p_plan migstat.report_plan) RETURNS migstat.report_plan
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -1182,31 +1898,47 @@ DECLARE
     v_k  integer := p_plan.threshold;
     v_j  integer;
 BEGIN
+    IF p_plan.perturb THEN
+        v_k := 1;   -- no primary suppression: the cells are perturbed below
+        IF (SELECT count(DISTINCT pcv) FROM migstat.ptable) <> 751 THEN
+            RAISE EXCEPTION 'the perturbation table migstat.ptable is not loaded (run migstat db init)'
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+    END IF;
     EXECUTE format('CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS SELECT (%s)::bigint AS k, n AS v, '
-                   'CASE WHEN n BETWEEN 1 AND %s THEN ''A'' ELSE ''F'' END AS st FROM migstat_rep_raw WHERE n > 0',
+                   'CASE WHEN n BETWEEN 1 AND %s THEN ''A'' ELSE ''F'' END AS st, ks FROM migstat_rep_raw WHERE n > 0',
                    p_plan.key_expr, v_k - 1);
     FOR v_j IN 1..v_d LOOP
-        EXECUTE 'INSERT INTO migstat_rep_sup (k, v, st) SELECT k & $1, sum(v), '
-                'CASE WHEN sum(v) BETWEEN 1 AND $3 THEN ''A'' ELSE ''F'' END FROM migstat_rep_sup WHERE k & $2 <> 0 GROUP BY 1'
+        EXECUTE 'INSERT INTO migstat_rep_sup (k, v, st, ks) SELECT k & $1, sum(v), '
+                'CASE WHEN sum(v) BETWEEN 1 AND $3 THEN ''A'' ELSE ''F'' END, sum(ks) FROM migstat_rep_sup WHERE k & $2 <> 0 GROUP BY 1'
             USING ~p_plan.key_mask[v_j], p_plan.key_mask[v_j], v_k - 1;
     END LOOP;
     IF p_plan.multi THEN
         -- Persons in several cells: distinct (cell, person) pairs at every margin level, added
         -- to the single-cell persons' counts; the status is set again on the sums.
-        EXECUTE format('CREATE TEMP TABLE migstat_rep_pairs ON COMMIT DROP AS SELECT (%s)::bigint AS k, p FROM migstat_rep_mraw',
+        EXECUTE format('CREATE TEMP TABLE migstat_rep_pairs ON COMMIT DROP AS SELECT (%s)::bigint AS k, p, pk FROM migstat_rep_mraw',
                        p_plan.key_expr);
         FOR v_j IN 1..v_d LOOP
-            EXECUTE 'INSERT INTO migstat_rep_pairs (k, p) SELECT k & $1, p FROM migstat_rep_pairs WHERE k & $2 <> 0 GROUP BY 1, 2'
+            EXECUTE 'INSERT INTO migstat_rep_pairs (k, p, pk) SELECT k & $1, p, min(pk) FROM migstat_rep_pairs WHERE k & $2 <> 0 GROUP BY 1, 2'
                 USING ~p_plan.key_mask[v_j], p_plan.key_mask[v_j];
         END LOOP;
         ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_simple;
         CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
-            SELECT c.k, c.v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st
-              FROM (SELECT u.k, sum(u.v)::bigint AS v
-                      FROM (SELECT x.k, x.v FROM migstat_rep_simple x
-                            UNION ALL SELECT y.k, count(*) FROM migstat_rep_pairs y GROUP BY y.k) u
+            SELECT c.k, c.v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st, c.ks
+              FROM (SELECT u.k, sum(u.v)::bigint AS v, sum(u.ks)::bigint AS ks
+                      FROM (SELECT x.k, x.v, x.ks FROM migstat_rep_simple x
+                            UNION ALL SELECT y.k, count(*), sum(y.pk) FROM migstat_rep_pairs y GROUP BY y.k) u
                      GROUP BY u.k) c;
         DROP TABLE migstat_rep_simple, migstat_rep_pairs, migstat_rep_mraw;
+    END IF;
+    IF p_plan.perturb THEN
+        ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_true;
+        CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
+            SELECT c.k, c.v + p.pvalue AS v, 'F'::text AS st, c.ks
+              FROM migstat_rep_true c
+              JOIN migstat.ptable p ON p.pcv = CASE WHEN c.v <= 750 THEN c.v ELSE (c.v - 1) % 250 + 501 END
+                                   AND c.ks % 256 BETWEEN p.ckey_lo AND p.ckey_hi;
+        DROP TABLE migstat_rep_true;
     END IF;
 END
 $_$;
@@ -1221,6 +1953,41 @@ CREATE FUNCTION migstat.report_dimension_info() RETURNS TABLE(dimension text, or
      ORDER BY d.ord
 $$;
 ALTER FUNCTION migstat.report_dimension_info() OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_exact(p_dims text[], p_filters jsonb DEFAULT '{}'::jsonb, p_period_from date DEFAULT NULL::date, p_period_to date DEFAULT NULL::date, p_period_unit text DEFAULT NULL::text, p_age_bands text DEFAULT NULL::text, p_threshold integer DEFAULT NULL::integer, p_count text DEFAULT 'records'::text, p_occupation_level integer DEFAULT 1, p_with_estimates boolean DEFAULT false) RETURNS TABLE(cell_dims text[], obs_value bigint, obs_status text, conf_status text, lower_bound numeric, upper_bound numeric, is_estimate boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_plan  migstat.report_plan;
+    v_out   text[];
+    v_jit   text := current_setting('jit');
+    v_wm    text := current_setting('work_mem');
+BEGIN
+    PERFORM migstat.require_report_reader();
+    v_plan := migstat.report_parameters(p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands,
+                                        p_threshold, p_count, p_occupation_level, p_with_estimates);
+    v_plan.perturb := false;
+    v_plan := migstat.report_tables(v_plan);
+    v_out := migstat.report_output(v_plan);
+    RETURN QUERY EXECUTE v_out[1];
+    IF v_out[2] IS NOT NULL THEN
+        RETURN QUERY EXECUTE v_out[2];
+    END IF;
+    DROP TABLE migstat_rep_sup, migstat_rep_new, migstat_rep_cat, migstat_rep_raw;
+    PERFORM set_config('jit', v_jit, true);
+    PERFORM set_config('work_mem', v_wm, true);
+    -- Last, so the audit log's lock is held only for the end of the transaction.
+    PERFORM migstat.audit('report.exact', jsonb_build_object(
+        'dims', to_jsonb(v_plan.dims), 'filters', v_plan.filter_codes, 'period_from', p_period_from,
+        'period_to', p_period_to, 'period_unit', v_plan.period_unit, 'age_bands', p_age_bands,
+        'threshold_requested', p_threshold, 'threshold', v_plan.threshold, 'count', v_plan.counting,
+        'occupation_level', v_plan.occupation_level, 'with_estimates', coalesce(p_with_estimates, false)));
+    RETURN;
+END
+$$;
+ALTER FUNCTION migstat.report_exact(p_dims text[], p_filters jsonb, p_period_from date, p_period_to date, p_period_unit text, p_age_bands text, p_threshold integer, p_count text, p_occupation_level integer, p_with_estimates boolean) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.report_filters(p_plan migstat.report_plan) RETURNS migstat.report_plan
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -1323,8 +2090,9 @@ BEGIN
       INTO v_cols, v_gcols FROM generate_series(1, v_d) i;
     v.multi := false;
     IF v.counting = 'records' THEN
-        EXECUTE format('CREATE TEMP TABLE migstat_rep_raw ON COMMIT DROP AS SELECT %s count(*)::bigint AS n FROM %s %s',
-                       coalesce(v_cols || ',', ''), v_from,
+        EXECUTE format('CREATE TEMP TABLE migstat_rep_raw ON COMMIT DROP AS SELECT %s count(*)::bigint AS n, %s AS ks FROM %s %s',
+                       coalesce(v_cols || ',', ''),
+                       CASE WHEN v.perturb THEN 'sum(r.record_key)::bigint' ELSE 'NULL::bigint' END, v_from,
                        CASE WHEN v_d > 0 THEN 'GROUP BY ' || v_gcols ELSE '' END);
         RETURN v;
     END IF;
@@ -1337,8 +2105,9 @@ BEGIN
     EXECUTE format($q$
         CREATE TEMP TABLE migstat_rep_s1 ON COMMIT DROP AS
         SELECT %1$s CASE WHEN %2$s THEN NULL ELSE p END AS p,
-               sum(CASE WHEN p IS NULL THEN cnt ELSE 1 END)::bigint AS n
-          FROM (SELECT r.person_pseudonym AS p, %3$s count(*) AS cnt
+               sum(CASE WHEN p IS NULL THEN cnt ELSE 1 END)::bigint AS n, sum(pk)::bigint AS ks
+          FROM (SELECT r.person_pseudonym AS p, %3$s count(*) AS cnt,
+                       CASE WHEN r.person_pseudonym IS NULL THEN sum(r.record_key) ELSE get_byte(r.person_pseudonym, 0) END AS pk
                   FROM %4$s
                  GROUP BY r.person_pseudonym %5$s) s
          GROUP BY %6$s$q$,
@@ -1348,7 +2117,7 @@ BEGIN
         v_from,
         (SELECT string_agg(format(', CASE WHEN r.person_pseudonym IS NULL THEN %s END', v_g[i]), '' ORDER BY i) FROM generate_series(1, v_d) i),
         (SELECT string_agg(i::text, ', ') FROM generate_series(1, v_d + 1) i));
-    EXECUTE format('CREATE TEMP TABLE migstat_rep_raw ON COMMIT DROP AS SELECT %s n FROM migstat_rep_s1 WHERE p IS NULL',
+    EXECUTE format('CREATE TEMP TABLE migstat_rep_raw ON COMMIT DROP AS SELECT %s n, ks FROM migstat_rep_s1 WHERE p IS NULL',
                    coalesce(v_gcols || ',', ''));
     SELECT EXISTS (SELECT 1 FROM migstat_rep_s1 WHERE p IS NOT NULL) INTO v.multi;
     IF v.multi THEN
@@ -1357,13 +2126,13 @@ BEGIN
         -- session): parallel workers cannot read temporary tables.
         v_tmp := format('report_work_%s', pg_backend_pid());
         -- Each gets a small number (pid) so that the pairs below are narrow.
-        EXECUTE format('CREATE UNLOGGED TABLE migstat_data.%I AS SELECT p, (row_number() OVER ())::integer AS pid '
-                       'FROM migstat_rep_s1 WHERE p IS NOT NULL', v_tmp);
+        EXECUTE format('CREATE UNLOGGED TABLE migstat_data.%I AS SELECT p, (row_number() OVER ())::integer AS pid, '
+                       'ks::integer AS pk FROM migstat_rep_s1 WHERE p IS NOT NULL', v_tmp);
         EXECUTE format('ANALYZE migstat_data.%I', v_tmp);
         -- The join returns few rows for the records it scans: let workers scan in parallel.
         v_ptc := current_setting('parallel_tuple_cost');
         PERFORM set_config('parallel_tuple_cost', '0.01', true);
-        EXECUTE format('CREATE TEMP TABLE migstat_rep_mraw ON COMMIT DROP AS SELECT DISTINCT %s, m.pid AS p '
+        EXECUTE format('CREATE TEMP TABLE migstat_rep_mraw ON COMMIT DROP AS SELECT DISTINCT %s, m.pid AS p, m.pk '
                        'FROM migstat.records r JOIN migstat_data.%I m ON m.p = r.person_pseudonym WHERE %s',
                        v_cols, v_tmp, array_to_string(v.where_sql, ' AND '));
         PERFORM set_config('parallel_tuple_cost', v_ptc, true);
@@ -1573,6 +2342,27 @@ CREATE FUNCTION migstat.report_period_start(p_unit text, p_ord integer) RETURNS 
     END
 $$;
 ALTER FUNCTION migstat.report_period_start(p_unit text, p_ord integer) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_perturb(p_n bigint, p_ks bigint) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_p smallint;
+BEGIN
+    IF p_n IS NULL OR p_n = 0 THEN
+        RETURN p_n;
+    END IF;
+    SELECT p.pvalue INTO v_p FROM migstat.ptable p
+     WHERE p.pcv = CASE WHEN p_n <= 750 THEN p_n ELSE (p_n - 1) % 250 + 501 END
+       AND (coalesce(p_ks, 0) % 256) BETWEEN p.ckey_lo AND p.ckey_hi;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the perturbation table migstat.ptable is not loaded (run migstat db init)'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    RETURN p_n + v_p;
+END
+$$;
+ALTER FUNCTION migstat.report_perturb(p_n bigint, p_ks bigint) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.report_suppression(p_plan migstat.report_plan) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -1648,6 +2438,26 @@ BEGIN
 END
 $_$;
 ALTER FUNCTION migstat.report_suppression(p_plan migstat.report_plan) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_tables(p_plan migstat.report_plan) RETURNS migstat.report_plan
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+DECLARE
+    v_plan migstat.report_plan;
+BEGIN
+    v_plan := migstat.report_fine_cells(p_plan);
+    PERFORM set_config('jit', 'off', true);
+    IF pg_size_bytes(current_setting('work_mem')) < pg_size_bytes('256MB') THEN
+        PERFORM set_config('work_mem', '256MB', true);
+    END IF;
+    v_plan := migstat.report_categories(v_plan);
+    PERFORM migstat.report_cube(v_plan);
+    PERFORM migstat.report_suppression(v_plan);
+    RETURN v_plan;
+END
+$$;
+ALTER FUNCTION migstat.report_tables(p_plan migstat.report_plan) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.report_threshold(p_special boolean, p_requested integer) RETURNS integer
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -1706,6 +2516,72 @@ BEGIN
 END
 $$;
 ALTER FUNCTION migstat.require_role(p_role name) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.retire_table(p_purpose text, p_name text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_p  migstat.purpose;
+    v_id integer;
+BEGIN
+    SELECT * INTO v_p FROM migstat.purpose WHERE name = p_purpose;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    IF NOT (migstat.caller_is('migstat_admin')
+            OR (migstat.caller_is('migstat_steward') AND migstat.caller_is(migstat.compartment_role(v_p.name, 'read')))) THEN
+        RAISE EXCEPTION 'permission denied: % may not retire tables of purpose "%"', session_user, p_purpose
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF v_p.status <> 'active' THEN
+        RAISE EXCEPTION 'purpose "%" is %: its programme is frozen', p_purpose, v_p.status USING ERRCODE = 'MS410';
+    END IF;
+    UPDATE migstat.declared_table SET retired_at = now(), retired_by = session_user
+     WHERE purpose_id = v_p.id AND name = p_name AND retired_at IS NULL
+    RETURNING id INTO v_id;
+    IF v_id IS NULL THEN
+        RAISE EXCEPTION 'purpose "%" has no active table "%"', p_purpose, p_name USING ERRCODE = 'MS404';
+    END IF;
+    PERFORM migstat.audit('table.retire', jsonb_build_object('table', p_name), v_p.id);
+END
+$$;
+ALTER FUNCTION migstat.retire_table(p_purpose text, p_name text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.table_audit(p_purpose text, p_table text) RETURNS TABLE(cell_dims text[], value bigint, status text, lower_bound bigint, upper_bound bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_p    migstat.purpose;
+    v_t    migstat.declared_table;
+    v_run  bigint;
+    v_cert jsonb;
+BEGIN
+    SELECT * INTO v_p FROM migstat.purpose WHERE name = p_purpose;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    IF NOT (migstat.caller_is('migstat_auditor')
+            OR (migstat.caller_is('migstat_steward') AND migstat.caller_is(migstat.compartment_role(v_p.name, 'read')))) THEN
+        RAISE EXCEPTION 'permission denied: only auditors and the stewards of purpose "%" see how its tables are protected', p_purpose
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO v_t FROM migstat.declared_table d WHERE d.purpose_id = v_p.id AND d.name = p_table AND d.retired_at IS NULL;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" has no declared table "%"', p_purpose, p_table USING ERRCODE = 'MS404';
+    END IF;
+    v_run := migstat.programme_latest(v_p.id, v_t.id);
+    v_cert := (SELECT r.method -> 'certificates' FROM migstat.programme_run r WHERE r.id = v_run);
+    RETURN QUERY
+        SELECT c.cell_dims, c.v, CASE c.status WHEN 'A' THEN 'primary' ELSE 'secondary' END,
+               CASE WHEN c.status = 'A' THEN c.v - (v_cert -> c.k::text ->> 'down')::bigint END,
+               CASE WHEN c.status = 'A' THEN c.v + (v_cert -> c.k::text ->> 'up')::bigint END
+          FROM migstat.programme_table_cells(v_run, v_t.id) c
+         WHERE c.status IN ('A', 'D');
+    PERFORM migstat.audit('table.audit', jsonb_build_object('table', p_table, 'run', v_run), v_p.id);
+END
+$$;
+ALTER FUNCTION migstat.table_audit(p_purpose text, p_table text) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.withdraw_batch(p_batch_id integer, p_reason text) RETURNS migstat.batch
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -1840,6 +2716,34 @@ CREATE TABLE migstat.code (
 );
 ALTER TABLE migstat.code OWNER TO migstat_owner;
 COMMENT ON TABLE migstat.code IS 'Code lists (ISO 3166-1/-2, ICAO 9303, ISCO-08, SDMX CL_SEX, ICMW art. 2, Washington Group, national ethnicity list)';
+CREATE TABLE migstat.declared_table (
+    id integer NOT NULL,
+    purpose_id smallint NOT NULL,
+    name text NOT NULL,
+    title text NOT NULL,
+    dims text[] NOT NULL,
+    filters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    age_bands text,
+    period_unit text,
+    declared_at timestamp with time zone DEFAULT now() NOT NULL,
+    declared_by name DEFAULT SESSION_USER NOT NULL,
+    retired_at timestamp with time zone,
+    retired_by name,
+    CONSTRAINT declared_table_filters_check CHECK ((jsonb_typeof(filters) = 'object'::text)),
+    CONSTRAINT declared_table_name_check CHECK ((name ~ '^[a-z][a-z0-9_]{0,39}$'::text)),
+    CONSTRAINT declared_table_period_unit_check CHECK ((period_unit = ANY (ARRAY['year'::text, 'quarter'::text, 'month'::text]))),
+    CONSTRAINT declared_table_title_check CHECK ((length(btrim(title)) > 0))
+);
+ALTER TABLE migstat.declared_table OWNER TO migstat_owner;
+COMMENT ON TABLE migstat.declared_table IS 'Output programme: tables declared per purpose, published with exact counts and joint suppression';
+ALTER TABLE migstat.declared_table ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME migstat.declared_table_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 CREATE TABLE migstat.dimension (
     name text NOT NULL,
     ord smallint NOT NULL,
@@ -1894,6 +2798,55 @@ CREATE SEQUENCE migstat.extract_seq
     NO MAXVALUE
     CACHE 1;
 ALTER TABLE migstat.extract_seq OWNER TO migstat_owner;
+CREATE TABLE migstat.programme_cell (
+    run_id bigint NOT NULL,
+    k bigint NOT NULL,
+    v bigint NOT NULL,
+    status "char" NOT NULL,
+    cost real,
+    CONSTRAINT programme_cell_status_check CHECK ((status = ANY (ARRAY['F'::"char", 'A'::"char", 'D'::"char"])))
+);
+ALTER TABLE migstat.programme_cell OWNER TO migstat_owner;
+CREATE TABLE migstat.programme_run (
+    id bigint NOT NULL,
+    purpose_id smallint NOT NULL,
+    tables integer[] NOT NULL,
+    batches integer[] NOT NULL,
+    batch_sha256 text[] NOT NULL,
+    dims text[] NOT NULL,
+    age_bands text,
+    period_unit text,
+    threshold integer NOT NULL,
+    threshold_special integer NOT NULL,
+    labels text[] NOT NULL,
+    key_offset integer[] NOT NULL,
+    key_mask bigint[] NOT NULL,
+    method jsonb NOT NULL,
+    info_loss jsonb NOT NULL,
+    computed_at timestamp with time zone DEFAULT now() NOT NULL,
+    computed_by name DEFAULT SESSION_USER NOT NULL,
+    seconds numeric
+);
+ALTER TABLE migstat.programme_run OWNER TO migstat_owner;
+ALTER TABLE migstat.programme_run ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME migstat.programme_run_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+CREATE TABLE migstat.ptable (
+    pcv smallint NOT NULL,
+    ckey_lo smallint NOT NULL,
+    ckey_hi smallint NOT NULL,
+    pvalue smallint NOT NULL,
+    CONSTRAINT ptable_check CHECK (((0 <= ckey_lo) AND (ckey_lo <= ckey_hi) AND (ckey_hi <= 255))),
+    CONSTRAINT ptable_check1 CHECK (((pcv + pvalue) >= 0)),
+    CONSTRAINT ptable_pcv_check CHECK (((pcv >= 0) AND (pcv <= 750)))
+);
+ALTER TABLE migstat.ptable OWNER TO migstat_owner;
+COMMENT ON TABLE migstat.ptable IS 'Cell-key perturbation table (ONS layout, cell-key ranges); see Docs/PTABLE.md';
 ALTER TABLE migstat.purpose ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME migstat.purpose_id_seq
     START WITH 1
@@ -1902,6 +2855,13 @@ ALTER TABLE migstat.purpose ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
+CREATE SEQUENCE migstat.read_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+ALTER TABLE migstat.read_seq OWNER TO migstat_owner;
 CREATE TABLE migstat.records (
     purpose_id smallint NOT NULL,
     source_id smallint NOT NULL,
@@ -1922,9 +2882,11 @@ CREATE TABLE migstat.records (
     disability smallint,
     record_id text NOT NULL,
     person_pseudonym bytea,
+    record_key smallint DEFAULT (floor((random() * (256)::double precision)))::smallint NOT NULL,
     CONSTRAINT records_age_check CHECK (((age >= 0) AND (age <= 130))),
     CONSTRAINT records_person_pseudonym_check CHECK ((octet_length(person_pseudonym) = 32)),
-    CONSTRAINT records_record_id_check CHECK (((length(record_id) >= 1) AND (length(record_id) <= 64)))
+    CONSTRAINT records_record_id_check CHECK (((length(record_id) >= 1) AND (length(record_id) <= 64))),
+    CONSTRAINT records_record_key_check CHECK (((record_key >= 0) AND (record_key <= 255)))
 )
 PARTITION BY LIST (purpose_id);
 ALTER TABLE ONLY migstat.records FORCE ROW LEVEL SECURITY;
@@ -1962,12 +2924,22 @@ ALTER TABLE ONLY migstat.code
     ADD CONSTRAINT code_dimension_code_key UNIQUE (dimension, code);
 ALTER TABLE ONLY migstat.code
     ADD CONSTRAINT code_pkey PRIMARY KEY (dimension, id);
+ALTER TABLE ONLY migstat.declared_table
+    ADD CONSTRAINT declared_table_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY migstat.declared_table
+    ADD CONSTRAINT declared_table_purpose_id_name_key UNIQUE (purpose_id, name);
 ALTER TABLE ONLY migstat.dimension
     ADD CONSTRAINT dimension_ord_key UNIQUE (ord);
 ALTER TABLE ONLY migstat.dimension
     ADD CONSTRAINT dimension_pkey PRIMARY KEY (name);
 ALTER TABLE ONLY migstat.estimate
     ADD CONSTRAINT estimate_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY migstat.programme_cell
+    ADD CONSTRAINT programme_cell_pkey PRIMARY KEY (run_id, k);
+ALTER TABLE ONLY migstat.programme_run
+    ADD CONSTRAINT programme_run_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY migstat.ptable
+    ADD CONSTRAINT ptable_pkey PRIMARY KEY (pcv, ckey_lo);
 ALTER TABLE ONLY migstat.purpose
     ADD CONSTRAINT purpose_key_id_key UNIQUE (key_id);
 ALTER TABLE ONLY migstat.purpose
@@ -1986,6 +2958,7 @@ ALTER TABLE ONLY migstat.source
     ADD CONSTRAINT source_pkey PRIMARY KEY (id);
 CREATE UNIQUE INDEX batch_live_sha256 ON migstat.batch USING btree (sha256) WHERE (status = ANY (ARRAY['loading'::text, 'loaded'::text]));
 CREATE INDEX estimate_period ON migstat.estimate USING btree (period_from, period_to);
+CREATE INDEX programme_run_purpose ON migstat.programme_run USING btree (purpose_id, id);
 CREATE TRIGGER audit_log_insert_guard BEFORE INSERT ON migstat.audit_log FOR EACH ROW EXECUTE FUNCTION migstat.audit_log_insert_guard();
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON migstat.audit_log FOR EACH STATEMENT EXECUTE FUNCTION migstat.audit_log_immutable();
 CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON migstat.audit_log FOR EACH ROW EXECUTE FUNCTION migstat.audit_log_immutable();
@@ -1993,10 +2966,16 @@ ALTER TABLE ONLY migstat.batch
     ADD CONSTRAINT batch_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
 ALTER TABLE ONLY migstat.batch
     ADD CONSTRAINT batch_source_id_fkey FOREIGN KEY (source_id) REFERENCES migstat.source(id);
+ALTER TABLE ONLY migstat.declared_table
+    ADD CONSTRAINT declared_table_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
 ALTER TABLE ONLY migstat.estimate
     ADD CONSTRAINT estimate_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
 ALTER TABLE ONLY migstat.estimate
     ADD CONSTRAINT estimate_source_id_fkey FOREIGN KEY (source_id) REFERENCES migstat.source(id);
+ALTER TABLE ONLY migstat.programme_cell
+    ADD CONSTRAINT programme_cell_run_id_fkey FOREIGN KEY (run_id) REFERENCES migstat.programme_run(id) ON DELETE CASCADE;
+ALTER TABLE ONLY migstat.programme_run
+    ADD CONSTRAINT programme_run_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
 CREATE POLICY owner_only ON migstat.records TO migstat_owner USING (true) WITH CHECK (true);
 ALTER TABLE migstat.records ENABLE ROW LEVEL SECURITY;
 ACL function migstat."extract"(text,text,text[],jsonb) migstat_steward EXECUTE
@@ -2010,6 +2989,15 @@ ACL function migstat.compartment_role(text,text) migstat_auditor EXECUTE
 ACL function migstat.coverage(date,date,text) migstat_admin EXECUTE
 ACL function migstat.coverage(date,date,text) migstat_analyst EXECUTE
 ACL function migstat.coverage(date,date,text) migstat_steward EXECUTE
+ACL function migstat.declare_table(text,text,text,text[],jsonb,text,text) migstat_admin EXECUTE
+ACL function migstat.declare_table(text,text,text,text[],jsonb,text,text) migstat_steward EXECUTE
+ACL function migstat.declared_report(text,text) migstat_admin EXECUTE
+ACL function migstat.declared_report(text,text) migstat_analyst EXECUTE
+ACL function migstat.declared_report(text,text) migstat_steward EXECUTE
+ACL function migstat.declared_tables(text) migstat_admin EXECUTE
+ACL function migstat.declared_tables(text) migstat_analyst EXECUTE
+ACL function migstat.declared_tables(text) migstat_auditor EXECUTE
+ACL function migstat.declared_tables(text) migstat_steward EXECUTE
 ACL function migstat.estimates_import(text,text,jsonb) migstat_loader EXECUTE
 ACL function migstat.extract_gaps() migstat_auditor EXECUTE
 ACL function migstat.finish_batch(integer,integer,integer) migstat_loader EXECUTE
@@ -2019,10 +3007,24 @@ ACL function migstat.my_access() migstat_analyst EXECUTE
 ACL function migstat.my_access() migstat_auditor EXECUTE
 ACL function migstat.my_access() migstat_loader EXECUTE
 ACL function migstat.my_access() migstat_steward EXECUTE
+ACL function migstat.programme_info_loss(text) migstat_admin EXECUTE
+ACL function migstat.programme_info_loss(text) migstat_auditor EXECUTE
+ACL function migstat.programme_info_loss(text) migstat_steward EXECUTE
+ACL function migstat.programme_release(text) migstat_admin EXECUTE
+ACL function migstat.programme_release(text) migstat_steward EXECUTE
+ACL function migstat.programme_releases(text) migstat_admin EXECUTE
+ACL function migstat.programme_releases(text) migstat_analyst EXECUTE
+ACL function migstat.programme_releases(text) migstat_auditor EXECUTE
+ACL function migstat.programme_releases(text) migstat_steward EXECUTE
 ACL function migstat.purpose_add(text,text,text) migstat_admin EXECUTE
+ACL function migstat.read_gaps() migstat_auditor EXECUTE
 ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_admin EXECUTE
 ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_analyst EXECUTE
 ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_steward EXECUTE
+ACL function migstat.retire_table(text,text) migstat_admin EXECUTE
+ACL function migstat.retire_table(text,text) migstat_steward EXECUTE
+ACL function migstat.table_audit(text,text) migstat_auditor EXECUTE
+ACL function migstat.table_audit(text,text) migstat_steward EXECUTE
 ACL function migstat.withdraw_batch(integer,text) migstat_admin EXECUTE
 ACL function migstat.withdraw_batch(integer,text) migstat_loader EXECUTE
 ACL relation migstat.access migstat_admin SELECT
