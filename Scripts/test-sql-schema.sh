@@ -128,7 +128,8 @@ SQL
         "1:0001_baseline.sql 2:0002_declarative_layer.sql"*) ok "the squashed migrations are recorded as the baseline" ;;
         *) not_ok "the squashed migrations are recorded as the baseline" "$recorded" ;;
     esac
-    reasons=$(sql "$LEGACY" "SELECT count(*) FROM migstat.report(ARRAY['sex'])")
+    # The exact engine (a flexible table of 2 records is refused: flexible_min_total); the upgrade gave them record keys.
+    reasons=$(sql "$LEGACY" "SELECT count(*) FROM migstat.report_exact(ARRAY['sex']) WHERE (SELECT bool_and(record_key BETWEEN 0 AND 255) FROM migstat.records)")
     [ "${reasons:-0}" -gt 0 ] && ok "reports run on the upgraded database" || not_ok "reports run on the upgraded database"
 else
     not_ok "the numbered migrations of $LEGACY_COMMIT are in $LEGACY_DIR (needed for the upgrade test)"
