@@ -2,8 +2,8 @@ import Foundation
 import MigstatPQ
 import Testing
 
-/// `migstat tables …` and `migstat report --table` through the real binary: a declared table is published with
-/// exact counts, its withheld cells marked C alike in every format (nothing tells primary from secondary), and
+/// `migstat tables …` and `migstat report --table` through the real binary: a declared table is published, once
+/// its programme is released, with exact counts, its withheld cells marked C alike in every format (nothing tells primary from secondary), and
 /// only stewards and auditors see the true values behind them.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct DeclaredTableCLITests {
@@ -17,6 +17,9 @@ struct DeclaredTableCLITests {
             ["tables", "declare", "sd", "--purpose", db.purpose, "--title", "Entries and exits by sex",
              "--by", "sex,direction"], as: db.admin)
         #expect(declared.stdout.hasPrefix("declared table sd (#"), "\(declared)")
+        let released = try db.mustSucceed(["tables", "release", "--purpose", db.purpose], as: db.admin)
+        #expect(released.stdout.hasPrefix("released the programme of purpose \(db.purpose) (run "), "\(released)")
+        #expect(released.stdout.hasSuffix(": sd\n"), "\(released)")
     }
 
     @Test func aDeclaredTableHasExactCountsAndWithholdsCellsAsC() throws {
@@ -138,6 +141,17 @@ struct DeclaredTableCLITests {
             let twice = try db.run(["tables", "declare", "sd", "--purpose", db.purpose, "--title", "again",
                                     "--by", "sex"], as: db.admin)
             #expect(twice.status == 65 && twice.stderr.contains("sd"), "\(twice)")
+            // A table declared after the release is not published until the next one, and the refusal says how.
+            try db.mustSucceed(["tables", "declare", "late", "--purpose", db.purpose, "--title", "Late", "--by", "direction"],
+                               as: db.admin)
+            let late = try db.run(["report", "--table", "late", "--purpose", db.purpose], as: db.admin)
+            #expect(late.status == 65 && late.stderr.contains("has not been released"), "\(late)")
+            #expect(late.stderr.contains("\nhint: ") && late.stderr.contains("migstat tables release"), "\(late)")
+            let releases = try db.mustSucceed(["tables", "releases", "--purpose", db.purpose, "--format", "csv"],
+                                              as: db.auditor).stdout.split(separator: "\n").map(String.init)
+            #expect(releases.first == "purpose,run,released_at,released_by,tables,batches,stale,seconds")
+            #expect(releases.count == 2 && releases[1].hasPrefix(db.purpose + ",") && releases[1].contains(",sd,1,f,"),
+                    "\(releases)")
             // An unknown table.
             let unknown = try db.run(["report", "--table", "nope", "--purpose", db.purpose], as: db.admin)
             #expect(unknown.status == 65 && unknown.stderr.contains("no declared table nope"), "\(unknown)")
@@ -146,7 +160,8 @@ struct DeclaredTableCLITests {
             try db.mustSucceed(["tables", "retire", "sd", "--purpose", db.purpose], as: db.admin)
             let listing = try db.mustSucceed(["tables", "list", "--format", "json"], as: db.admin).stdout
             let tables = try #require(try JSONSerialization.jsonObject(with: Data(listing.utf8)) as? [[String: Any]])
-            #expect(tables.count == 1 && tables.first?["retired_at"] is String, "\(listing)")
+            #expect(tables.count == 2 && tables.first { $0["name"] as? String == "sd" }?["retired_at"] is String,
+                    "\(listing)")
             let retired = try db.run(["report", "--table", "sd", "--purpose", db.purpose, "--format", "csv"], as: db.admin)
             #expect(retired.status == 65 && retired.stdout.isEmpty, "\(retired)")
             let again = try db.run(["tables", "retire", "sd", "--purpose", db.purpose], as: db.admin)

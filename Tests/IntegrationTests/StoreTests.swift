@@ -32,6 +32,58 @@ struct StoreTests {
         }
     }
 
+    /// The output programme's store: a declaration, its listing, the declared report (whole and streamed, the
+    /// same cells), the audit and the information loss, typed.
+    @Test func declaredTablesAreTyped() throws {
+        try withTestDatabase { db in
+            #expect(try db.importFile(try db.write("report.csv", ReportCLITests.batch().text)).status == 0)
+            let admin = try connect(db, as: db.admin)
+            let tables = DeclaredTableStore(connection: admin)
+            let id = try tables.declare(DeclaredTableSpec(purpose: db.purpose, name: "sdq", title: "By sex and quarter",
+                                                          dimensions: ["sex"], filters: ["direction": "IN"],
+                                                          periodUnit: "quarter"))
+            #expect(id > 0)
+            let declared = try #require(try tables.table(purpose: db.purpose, name: "sdq"))
+            #expect(declared.dimensions == ["sex", "period"] && declared.resultDimensions == ["sex", "period"])
+            #expect(declared.periodUnit == "quarter" && declared.title == "By sex and quarter" && !declared.isRetired)
+            #expect(declared.filtersJSON.contains("direction") && declared.declaredBy == db.admin)
+            #expect(try tables.table(purpose: db.purpose, name: "none") == nil)
+            let run = try tables.release(purpose: db.purpose)
+            let releases = try tables.releases(purpose: db.purpose)
+            #expect(releases.map(\.run) == [run] && releases.first?.tables == ["sdq"])
+            #expect(releases.first?.batches == 1 && releases.first?.isStale == false && releases.first?.releasedBy == db.admin)
+
+            let reports = ReportStore(connection: admin)
+            let whole = try reports.table(declared: declared)
+            var streamed: [ReportCell] = []
+            try reports.stream(declared: declared) { streamed.append($0) }
+            #expect(whole.cells == streamed && !whole.cells.isEmpty)
+            #expect(whole.dimensions == ["sex", "period"] && whole.title == "By sex and quarter")
+            #expect(whole.disclosure == .declared(purpose: db.purpose, name: "sdq"))
+            #expect(whole.cells.allSatisfy { ["F", "C"].contains($0.confStatus) })
+            // 16 entries: F 9, M 6, _U 1, all in 2024-Q1.
+            #expect(whole.cells.first { $0.codes == ["F", "2024-Q1"] }?.value == 9)
+            #expect(whole.cells.first { $0.codes == ["_U", "2024-Q1"] }?.confStatus == "C")
+
+            let listed = try #require(try tables.list(purpose: db.purpose).first)
+            #expect(listed.cells == whole.cells.count)
+            #expect(listed.withheld == whole.cells.filter(\.isSuppressed).count)
+
+            let audit = try DeclaredTableStore(connection: try connect(db, as: db.auditor))
+                .audit(purpose: db.purpose, name: "sdq")
+            #expect(Set(audit.map(\.codes)) == Set(whole.cells.filter(\.isSuppressed).map(\.codes)))
+            #expect(audit.first { $0.codes == ["_U", "2024-Q1"] }.map { ($0.value, $0.status) } ?? (0, "") == (1, "primary"))
+            #expect(audit.allSatisfy { ($0.lower ?? 0) <= $0.value && $0.value <= ($0.upper ?? Int.max) })
+
+            let loss = try tables.infoLoss(purpose: db.purpose)
+            #expect(loss.map(\.name) == ["sdq"] && loss.first?.total == 16 && loss.first?.cells == whole.cells.count)
+
+            try tables.retire(purpose: db.purpose, name: "sdq")
+            #expect(try tables.table(purpose: db.purpose, name: "sdq")?.isRetired == true)
+            #expect(throws: PQError.self) { try reports.table(declared: declared) }
+        }
+    }
+
     @Test func purposesBatchesAndAccessAreTyped() throws {
         try withTestDatabase { db in
             var csv = FlowCSV()

@@ -88,6 +88,7 @@ import MigstatPQ
         ["tables", "retire", "t"],
         ["tables", "audit", "t"],
         ["tables", "loss"],
+        ["tables", "release"],
     ])
     func badReportAndTablesArgumentsAreUsageErrors(arguments: [String]) {
         #expect(throws: (any Error).self) { try Migstat.parseAsRoot(arguments) }
@@ -198,6 +199,7 @@ import MigstatPQ
             ["tables", "declare", "t", "--purpose", "p", "--title", "T", "--by", "sex"], ["tables"],
             ["tables", "list", "--purpose", "p"], ["tables", "retire", "t", "--purpose", "p"],
             ["tables", "audit", "t", "--purpose", "p"], ["tables", "loss", "--purpose", "p"],
+            ["tables", "release", "--purpose", "p"], ["tables", "releases"],
         ]
         for argument in arguments {
             let command = try Migstat.parseAsRoot(argument + ["--dsn", "dbname=x", "--verbose"])

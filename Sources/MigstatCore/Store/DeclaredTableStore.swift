@@ -63,7 +63,7 @@ package struct DeclaredTable: Sendable, Equatable {
     package var purpose: String
     package var name: String
     package var title: String
-    /// The declared dimensions, in order (without the period).
+    /// The table's dimensions, in declared order (`period` last when the table has a period unit).
     package var dimensions: [String]
     /// The filters as the database stores them (a JSON object).
     package var filtersJSON: String
@@ -97,7 +97,7 @@ package struct DeclaredTable: Sendable, Equatable {
     }
 
     /// The columns of `migstat.declared_report`: the declared dimensions, then `period` when the table has a
-    /// period unit.
+    /// period unit (added here should a listing leave it out).
     package var resultDimensions: [String] {
         periodUnit != nil && !dimensions.contains("period") ? dimensions + ["period"] : dimensions
     }
@@ -156,8 +156,40 @@ package struct TableInfoLoss: Sendable, Equatable {
     }
 }
 
-/// The output programme of a purpose: `migstat.declare_table`, `retire_table`, `declared_tables`, `table_audit`
-/// and `programme_info_loss` (running a declared table is `ReportStore`'s).
+/// One release of a purpose's output programme (`migstat.programme_releases`): a run of every active declared
+/// table, protected jointly; declared tables are published from the latest release that contains them.
+package struct ProgrammeRelease: Sendable, Equatable {
+    package var purpose: String
+    /// The run's id.
+    package var run: Int
+    package var releasedAt: String
+    package var releasedBy: String
+    /// The declared tables it contains.
+    package var tables: [String]
+    /// How many loaded batches it covers.
+    package var batches: Int?
+    /// Whether the purpose's loaded batches have changed since (a new release would differ).
+    package var isStale: Bool
+    /// How long the joint protection took, as PostgreSQL prints the numeric.
+    package var seconds: String?
+
+    /// Creates a release row.
+    package init(purpose: String, run: Int, releasedAt: String, releasedBy: String, tables: [String], batches: Int?,
+                 isStale: Bool, seconds: String?) {
+        self.purpose = purpose
+        self.run = run
+        self.releasedAt = releasedAt
+        self.releasedBy = releasedBy
+        self.tables = tables
+        self.batches = batches
+        self.isStale = isStale
+        self.seconds = seconds
+    }
+}
+
+/// The output programme of a purpose: `migstat.declare_table`, `retire_table`, `declared_tables`,
+/// `programme_release`, `programme_releases`, `table_audit` and `programme_info_loss` (running a declared table
+/// is `ReportStore`'s).
 package struct DeclaredTableStore {
     private let connection: PQConnection
 
@@ -184,6 +216,31 @@ package struct DeclaredTableStore {
     /// - Throws: `PQError` (42501, 22023 no such table).
     package func retire(purpose: String, name: String) throws {
         try connection.execute("SELECT migstat.retire_table(\(purpose), \(name))" as PQQuery)
+    }
+
+    /// Releases a purpose's programme: computes one run of every active declared table, protected jointly, from
+    /// which they are published (stewards of the purpose, administrators; audited).
+    /// - Returns: the run's id.
+    /// - Throws: `PQError` (42501, MS404 no such purpose, MS410 purpose no longer active).
+    @discardableResult
+    package func release(purpose: String) throws -> Int {
+        try connection.execute("SELECT migstat.programme_release(\(purpose))" as PQQuery).int(0, 0)
+    }
+
+    /// The releases of one purpose's programme, or of every purpose's (nil), oldest first.
+    package func releases(purpose: String? = nil) throws -> [ProgrammeRelease] {
+        let result = try connection.execute("""
+            SELECT purpose, run, released_at::text, released_by::text, array_to_string(tables, E'\\x1f'), batches,
+                   stale, seconds::text
+              FROM migstat.programme_releases(\(purpose))
+             ORDER BY purpose, run
+            """ as PQQuery)
+        return try (0..<result.rowCount).map { row in
+            ProgrammeRelease(purpose: try result.string(row, 0), run: try result.int(row, 1),
+                             releasedAt: try result.string(row, 2), releasedBy: try result.string(row, 3),
+                             tables: Self.codes(result[row, 4]), batches: try result.optionalInt(row, 5),
+                             isStale: try result.bool(row, 6), seconds: result[row, 7])
+        }
     }
 
     /// The declared tables of one purpose, or of every purpose (nil), retired ones included.

@@ -6,15 +6,18 @@ struct TablesCommand: ParsableCommand {
         commandName: "tables",
         abstract: "Declare, list, retire and audit the declared tables of a purpose (its output programme).",
         discussion: """
-            A declared table is published with exact counts (migstat report --table NAME --purpose P). Its \
-            cells are withheld (CONF_STATUS C) jointly with every other declared table of the purpose, so \
-            that no combination of them recovers a small count.
+            A declared table is published with exact counts (migstat report --table NAME --purpose P) from \
+            the latest release of its purpose's programme (migstat tables release --purpose P). Its cells \
+            are withheld (CONF_STATUS C) jointly with every other declared table of the release, so that no \
+            combination of them recovers a small count.
 
-            Stewards of the purpose and administrators declare and retire; report readers and auditors list; \
+            Stewards of the purpose and administrators declare, release and retire; report readers and \
+            auditors list tables and releases; \
             stewards and auditors audit the withheld cells; stewards, auditors and administrators see the \
             information loss.
             """,
-        subcommands: [Declare.self, List.self, Retire.self, Audit.self, Loss.self], defaultSubcommand: List.self)
+        subcommands: [Declare.self, List.self, Release.self, Releases.self, Retire.self, Audit.self, Loss.self],
+        defaultSubcommand: List.self)
 
     struct Declare: DatabaseCommand {
         static let configuration = CommandConfiguration(
@@ -76,6 +79,37 @@ struct TablesCommand: ParsableCommand {
         func run(in session: CommandSession) throws {
             let tables = try DeclaredTableStore(connection: session.database()).list(purpose: purpose)
             ResultPrinter.print(TextTable(declaredTables: tables), format: output.format)
+        }
+    }
+
+    struct Release: DatabaseCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Release a purpose's programme: protect every active declared table jointly and publish "
+                + "them from this release (stewards of the purpose, administrators).")
+        @Option(help: "The purpose.") var purpose: String
+        @OptionGroup var connection: ConnectionOptions
+
+        func run(in session: CommandSession) throws {
+            let store = DeclaredTableStore(connection: try session.database())
+            let run = try showingRefusals { try store.release(purpose: purpose) }
+            let release = try? store.releases(purpose: purpose).first { $0.run == run }
+            print("released the programme of purpose \(purpose) (run \(run))"
+                  + (release.map { ": " + $0.tables.joined(separator: ", ") } ?? ""))
+        }
+    }
+
+    struct Releases: DatabaseCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The releases of the programmes: when, by whom, which tables, and whether batches changed since.")
+        @Option(help: "Only this purpose's releases.") var purpose: String?
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+
+        func run(in session: CommandSession) throws {
+            let releases = try showingRefusals {
+                try DeclaredTableStore(connection: session.database()).releases(purpose: purpose)
+            }
+            ResultPrinter.print(TextTable(releases: releases), format: output.format)
         }
     }
 

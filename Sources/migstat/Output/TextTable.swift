@@ -101,6 +101,15 @@ extension TextTable {
         }
     }
 
+    /// `tables releases`.
+    init(releases: [ProgrammeRelease]) {
+        names = ["purpose", "run", "released_at", "released_by", "tables", "batches", "stale", "seconds"]
+        rows = releases.map { r in
+            [r.purpose, String(r.run), r.releasedAt, r.releasedBy, r.tables.joined(separator: ","),
+             r.batches.map { String($0) }, text(r.isStale), r.seconds]
+        }
+    }
+
     /// `tables audit`: one column per dimension, then the true value, why it is withheld and its interval
     /// (an empty upper bound: unbounded).
     init(withheld cells: [WithheldCell], dimensions: [String]) {
