@@ -2,7 +2,9 @@
 # The README's first command: sets everything up and runs the main job on the sample data.
 # Installs what is missing, builds migstat, starts the project's private PostgreSQL, creates a
 # fresh demo database with one login user per role, declares a purpose, imports the sample
-# batches (one of them with typical errors), and prints what happened.
+# batches (one of them with typical errors), declares and releases the purpose's output programme
+# (the sex-age pyramid and migration status by disability, exact counts), runs flexible (perturbed)
+# reports, and prints what happened.
 . "$(dirname "$0")/lib.sh"
 cd "$MIGSTAT_ROOT"
 
@@ -49,13 +51,24 @@ as loader import .demo/border-2024.csv --source border --purpose labour_2024
 echo "(exit status $?: the same file is refused)"
 set -e
 as loader batches
+# The output programme of labour_2024: declared tables, protected jointly and published with exact counts.
+as admin tables declare sex_age --purpose labour_2024 --title "Entries and exits by sex and age" \
+    --by sex,age --age-bands "0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+"
+as admin tables declare status_disability --purpose labour_2024 --title "Entries and exits by migration status and disability" \
+    --by migration_status,disability
+as admin tables release --purpose labour_2024
+as analyst tables list --purpose labour_2024
+as analyst report --table sex_age --purpose labour_2024
+as analyst report --table sex_age --purpose labour_2024 --format html --output .demo/report-sex-age.html
+as auditor tables loss --purpose labour_2024
+# Flexible tables: any shape within the bounds, every cell perturbed (cell-key method).
 as analyst report --by sex,direction --period 2024
 as analyst report --by sex,age --age-bands "0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+" --format csv
 as analyst report --by migration_status,disability --format sdmx-csv
 as loader estimates import .demo/estimates-2024.csv --source study-irr-2024 --purpose labour_2024
 as analyst report --by migration_status,sex --with-estimates
 as analyst coverage
-as analyst report --by sex,age --format html --output .demo/report-sex-age.html
+as analyst report --by sex,age --format html --output .demo/report-flexible-sex-age.html
 as steward extract --purpose labour_2024 --reason "Quality check of the border batch against the source" --columns record_id,event_date,direction,sex --filter sex=_U --format csv
 set +e
 as analyst extract --purpose labour_2024 --reason "an analyst may not see records"
@@ -65,4 +78,5 @@ as admin access list
 as auditor audit list --last 20
 as auditor audit verify
 printf '\nDemo database: %s (socket %s). Keys: %s\n' "$PGDATABASE" "$PGHOST" "$MIGSTAT_KEY_DIR"
-printf 'HTML report: %s\n' "$MIGSTAT_ROOT/.demo/report-sex-age.html"
+printf 'HTML reports: %s (declared table sex_age), %s (flexible)\n' "$MIGSTAT_ROOT/.demo/report-sex-age.html" \
+    "$MIGSTAT_ROOT/.demo/report-flexible-sex-age.html"
