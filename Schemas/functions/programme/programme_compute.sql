@@ -59,6 +59,8 @@ DECLARE
     v_w_int    real := coalesce((SELECT value::real FROM migstat.setting WHERE key = 'protection_cost_interior'), 1);
     v_interior text;          -- SQL (on a key $x): every dimension is a category
     v_resid    text;          -- SQL: some dimension is a residual category
+    v_ridx     text[];        -- per dimension: the indexes of its residual categories ('{...}')
+    v_rstar    text;          -- SQL: how many of c's margin dimensions a finest cell has residual
     v_margin   text;          -- SQL (key s.k, table t): a dimension of t is _T
     v_cube     text;          -- SQL: the cheapest feasible cube through $1, withheld and certified
     v_m        integer;       -- candidates per dimension
@@ -130,6 +132,12 @@ BEGIN
                                                 WHERE l.code IN ('_Z', '_X', '_O')
                                                    OR l.code = ANY (coalesce((SELECT d.unknown_codes FROM migstat.dimension d WHERE d.name = v.dims[i]), '{}'))) r
                           WHERE r.idx IS NOT NULL), 'false');
+    v_ridx := ARRAY(SELECT coalesce((SELECT array_agg(l.n - 1)
+                                       FROM unnest(v.labels[i]::text[]) WITH ORDINALITY l(code, n)
+                                      WHERE l.code IN ('_Z', '_X', '_O')
+                                         OR l.code = ANY (coalesce((SELECT d.unknown_codes FROM migstat.dimension d WHERE d.name = v.dims[i]), '{}'))),
+                                    '{}')::text
+                      FROM generate_series(1, v_d) i ORDER BY i);
     v_margin := (SELECT string_agg(format('((t.any_mask & %1$s::bigint) <> 0 AND (s.k & %1$s::bigint) = 0)', v.key_mask[i]), ' OR ')
                    FROM generate_series(1, v_d) i);
 
@@ -200,14 +208,18 @@ BEGIN
         v_m := least(16, greatest(3, floor(power(262144.0 / ((2 ^ v_d) * (3 ^ (v_d - v_i))), 1.0 / greatest(v_i, 1)))::integer));
         -- The largest finest cell below c: its categories are the children of c's margins.
         v_fix := (SELECT coalesce(bit_or(v.key_mask[i]), 0) FROM generate_series(1, v_d) i WHERE v_c.k & v.key_mask[i] <> 0);
-        EXECUTE format('SELECT k FROM migstat_pg_cell WHERE %s AND (k & $1) = ($2 & $1) ORDER BY v DESC, k LIMIT 1',
-                       format(v_interior, 'k'))
+        -- (residual categories first: withholding them costs least where the cube meets other tables)
+        v_rstar := coalesce((SELECT string_agg(format('(((k & %s::bigint) >> %s) = ANY (%L::bigint[]))::integer', v.key_mask[i],
+                                                      v.key_offset[i], v_ridx[i]), ' + ')
+                               FROM generate_series(1, v_d) i WHERE v_c.k & v.key_mask[i] = 0), '0');
+        EXECUTE format('SELECT k FROM migstat_pg_cell WHERE %s AND (k & $1) = ($2 & $1) ORDER BY %s DESC, v DESC, k LIMIT 1',
+                       format(v_interior, 'k'), v_rstar)
             INTO v_star USING v_fix, v_c.k;
         FOR v_i IN 1..v_d LOOP
             EXECUTE format($q$
                 INSERT INTO migstat_pg_cand (i, j, s, r)
                 SELECT %1$s, j, s, r FROM (
-                    SELECT g.j, g.s, row_number() OVER (ORDER BY g.must DESC, g.ok DESC, g.cost, g.v DESC, g.j)::integer AS r, g.ok, g.must
+                    SELECT g.j, g.s, row_number() OVER (ORDER BY g.must DESC, g.ok DESC, g.cost, (g.j = ANY ($6::bigint[])) DESC, g.v DESC, g.j)::integer AS r, g.ok, g.must
                       FROM (SELECT a.j, a.s, a.must, coalesce(x.v, 0) AS v,
                                    CASE WHEN x.st = 'F' AND x.tabs IS NOT NULL THEN x.cost ELSE 0 END AS cost,
                                    CASE WHEN (x.tabs IS NOT NULL OR (x.k IS NULL AND EXISTS (SELECT 1 FROM migstat_pg_tab t WHERE (a.k1 & ~t.any_mask) = t.req)))
@@ -222,7 +234,7 @@ BEGIN
                  WHERE must OR (ok AND r <= CASE WHEN $4 = 0 THEN 2 ELSE $2 END)$q$,
                 v_i, v.key_mask[v_i], v.key_offset[v_i], v.ncat[v_i], format(v_interior, 'a.k1'))
                 USING v_c.k, v_m, v_c.kk, (v_c.k & v.key_mask[v_i]) >> v.key_offset[v_i],
-                      (v_star & v.key_mask[v_i]) >> v.key_offset[v_i];
+                      (v_star & v.key_mask[v_i]) >> v.key_offset[v_i], v_ridx[v_i];
             IF v_c.k & v.key_mask[v_i] = 0 THEN
                 -- c is a margin in this dimension: the cube may also leave it at _T (see above)
                 INSERT INTO migstat_pg_cand (i, j, s, r, y) VALUES (v_i, 0, 1, 0, true);
