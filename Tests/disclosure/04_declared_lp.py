@@ -1,6 +1,6 @@
 """Attack 4: the within-table LP attack on declared special-category tables (issue 9).
 
-The admin declares two special-category tables of purpose "mig": disability x nationality, and the
+The admin declares (and releases: migstat.programme_release) two special-category tables of purpose "mig": disability x nationality, and the
 issue's 560-cell table age (five-year bands, 20 with the total) x disability (4) x migration status
 (7). The analyst reads each with migstat.declared_report and, for each table on its own, solves the
 min / max LP of every withheld cell (lp.py: published cells, additivity, withheld >= 1, published
@@ -24,7 +24,7 @@ from common import Attacker, Refused, Tap, lit, require_api, settings, truth  # 
 import lp  # noqa: E402
 
 SIGS = ["migstat.declare_table(text,text,text,text[],jsonb,text,text)", "migstat.declared_report(text,text)",
-        "migstat.table_audit(text,text)"]
+        "migstat.table_audit(text,text)", "migstat.programme_release(text)"]
 SPECIAL_DIMS = {"ethnicity", "disability", "migration_status"}
 TABLES = [("dis_nat", "Disability by nationality", ["disability", "nationality"]),
           ("age_dis_ms", "Age by disability by migration status", ["age", "disability", "migration_status"])]
@@ -60,6 +60,17 @@ def declare(tap, role, purpose, name, title, dims, bands=None):
         return True
     except Refused as e:
         tap.ok(False, "%s declares %s.%s" % (role, purpose, name), str(e))
+        return False
+
+
+def release(tap, role, purpose):
+    """Releases the purpose's programme (declared tables are published only from a release)."""
+    try:
+        run = Attacker(role).sql("SELECT migstat.programme_release(%s)" % lit(purpose))[0][0]
+        tap.ok(True, "%s releases the programme of %s (run %s)" % (role, purpose, run))
+        return True
+    except Refused as e:
+        tap.ok(False, "%s releases the programme of %s" % (role, purpose), str(e))
         return False
 
 
@@ -117,6 +128,8 @@ def main():
         if not declare(tap, "admin", "mig", name, title, dims):
             return 1
     tap.ok(True, "admin declares the special-category tables %s of purpose mig" % ", ".join(t[0] for t in TABLES))
+    if not release(tap, "admin", "mig"):
+        return 1
     att = Attacker("analyst")
     for name, _title, dims in TABLES:
         try:

@@ -1,6 +1,6 @@
 """Attack 5: the programme LP (issue 9): linked declared tables attacked at once.
 
-The admin declares three tables of purpose "mig" that share margins: sex x age, sex x direction,
+The admin declares (and releases) three tables of purpose "mig" that share margins: sex x age, sex x direction,
 age x direction (five-year bands: the programme's classification). The analyst reads every declared
 table of the purpose (these three and any declared before, e.g. attack 4's) and solves one LP over
 all of them (lp.py: a cell of one table and a cell of another are the same cell when their
@@ -89,6 +89,8 @@ def main():
         if not t4.declare(tap, "admin", "mig", name, title, dims):
             return 1
     tap.ok(True, "admin declares %s of purpose mig" % ", ".join(t[0] for t in TABLES))
+    if not t4.release(tap, "admin", "mig"):
+        return 1
     attack(tap, "analyst", "mig", settings())
     return 1 if tap.failed else 0
 
