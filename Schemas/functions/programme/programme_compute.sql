@@ -211,7 +211,7 @@ BEGIN
         -- (residual categories first: withholding them costs least where the cube meets other tables)
         v_rstar := coalesce((SELECT string_agg(format('(((k & %s::bigint) >> %s) = ANY (%L::bigint[]))::integer', v.key_mask[i],
                                                       v.key_offset[i], v_ridx[i]), ' + ')
-                               FROM generate_series(1, v_d) i WHERE v_c.k & v.key_mask[i] = 0), '0');
+                               FROM generate_series(1, v_d) i WHERE v_c.k & v.key_mask[i] = 0), '0::integer');
         EXECUTE format('SELECT k FROM migstat_pg_cell WHERE %s AND (k & $1) = ($2 & $1) ORDER BY %s DESC, v DESC, k LIMIT 1',
                        format(v_interior, 'k'), v_rstar)
             INTO v_star USING v_fix, v_c.k;

@@ -4,7 +4,7 @@
 -- runs kept and reused. Run as the superuser (the attacks as an analyst, with an LP, are in
 -- Tests/disclosure/).
 \ir ../helpers/tap.sql
-SELECT plan(37);
+SELECT plan(41);
 
 \set bands '''0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+'''
 
@@ -127,5 +127,21 @@ SELECT is((SELECT obs_value FROM migstat.declared_report('flows', 'sex_age') WHE
 SELECT lives_ok($$SELECT migstat.retire_table('flows', 'age_dir')$$, 'retire a table');
 SELECT throws_ok($$SELECT * FROM migstat.declared_report('flows', 'age_dir')$$, 'MS404',
                  'purpose "flows" has no declared table "age_dir"', 'a retired table is not published');
+
+-- A programme of one table: every primary cell is a category in every dimension of the cube.
+SELECT t.add_batch('border', 'prop', $$
+    SELECT row_number() OVER ()::integer, 'p-' || row_number() OVER (), date '2024-05-01', t.id('direction', 'IN'),
+           t.id('sex', x.sex), 30, t.id('nationality', x.nat), NULL::smallint, NULL::smallint, NULL::smallint,
+           NULL::smallint, NULL::smallint, NULL::smallint, t.id('migration_status', 'REG'), NULL::smallint, NULL::bytea
+      FROM (VALUES ('F', 'UZB', 30), ('M', 'UZB', 20), ('F', 'TJK', 3), ('M', 'TJK', 12), ('M', 'KAZ', 2), ('F', 'KAZ', 25)) x(sex, nat, n)
+     CROSS JOIN LATERAL generate_series(1, x.n)$$);
+SELECT lives_ok($$SELECT migstat.declare_table('prop', 'sex_nat', 'By sex and nationality', ARRAY['sex', 'nationality'])$$,
+                'declare a one-table programme');
+SELECT ok(migstat.programme_release('prop') > 0, 'release it');
+SELECT is((SELECT array_agg(cell_dims ORDER BY cell_dims) FROM migstat.table_audit('prop', 'sex_nat') WHERE status = 'primary'),
+          ARRAY[ARRAY['F', 'TJK'], ARRAY['M', 'KAZ']], 'one table: the two small cells are the primary cells');
+SELECT is((SELECT count(*) FROM migstat.table_audit('prop', 'sex_nat') WHERE status = 'primary'
+              AND NOT (upper_bound IS NULL OR upper_bound >= value + 4)), 0::bigint,
+          'one table: every primary cell is certified up to value + K - 1');
 
 SELECT * FROM finish();
