@@ -11,6 +11,9 @@
 --                            but KAZ");
 --   flexible_min_band_years  every custom age band spans at least this many years, except an
 --                            open last band (N+);
+--   flexible_band_boundaries every custom age band starts at a multiple of 5 or at one of these
+--                            ages (so the difference of two admissible tables is a band of that
+--                            grid, never one year of age: migrations/0005_band_boundaries.sql);
 --   periods                  period_from is the first day of a month, period_to the last day of
 --                            a month (whole months or coarser, never single days).
 -- (The minimum population, flexible_min_total, is decided in migstat.report on the perturbed
@@ -27,6 +30,8 @@ DECLARE
     v_universe numeric;
     v_band     record;
     v_last     integer;
+    v_grid     integer[] := coalesce((SELECT string_to_array(replace(value, ' ', ''), ',')::integer[]
+                                        FROM migstat.setting WHERE key = 'flexible_band_boundaries'), '{}');
 BEGIN
     FOR v_key, v_codes IN SELECT key, value FROM jsonb_each(coalesce(p_plan.filter_codes, '{}')) LOOP
         IF v_key = 'occupation' THEN
@@ -58,6 +63,12 @@ BEGIN
     IF p_plan.age_bands IS NOT NULL THEN
         SELECT max(band) INTO v_last FROM migstat.report_age_bands(p_plan.age_bands);
         FOR v_band IN SELECT * FROM migstat.report_age_bands(p_plan.age_bands) LOOP
+            IF v_band.lo % 5 <> 0 AND NOT v_band.lo = ANY (v_grid) THEN
+                RAISE EXCEPTION 'age band "%" starts at %: in a flexible table a band starts at a multiple of 5%', v_band.label,
+                    v_band.lo, coalesce(' or at ' || nullif(array_to_string(v_grid, ', '), ''), '')
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'move the band''s start to an allowed age, use the default five-year bands, or run a declared table';
+            END IF;
             CONTINUE WHEN v_band.band = v_last AND v_band.label LIKE '%+';
             IF v_band.hi - v_band.lo + 1 < v_years THEN
                 RAISE EXCEPTION 'age band "%" spans % year(s): in a flexible table every band spans at least % years (an open last band N+ excepted)',

@@ -2,7 +2,7 @@
 -- records (issue 9). As the superuser; every migstat.report call stands first in its own
 -- statement (autocommit), since a report in a transaction that has written anything is refused.
 \ir ../helpers/tap.sql
-SELECT plan(33);
+SELECT plan(34);
 
 -- ---- perturbation ---------------------------------------------------------------------------------
 SELECT t.tap_problems('perturbed: sex x age x nationality within 3 of the truth, no 1 or 2, 0 kept, all F/A',
@@ -42,8 +42,11 @@ SELECT throws_ok(format('SELECT * FROM migstat.report(ARRAY[%L], %L)', 'sex',
 SELECT throws_ok($$SELECT * FROM migstat.report(ARRAY['sex'], '{"occupation": ["1", "2", "3", "4", "5", "7"]}')$$, '22023', NULL,
                  'refused: occupation major groups covering more than half of the level-4 groups');
 SELECT lives_ok($$SELECT * FROM migstat.report(ARRAY['age'], '{"sex": ["F", "M"]}')$$, 'allowed: two of the five sex codes');
-SELECT throws_like($$SELECT * FROM migstat.report(ARRAY['age'], p_age_bands => '0-5,6-13,14,15-17,18+')$$,
-                   'age band "14" spans 1 year(s)%', 'refused: a one-year age band');
+SELECT throws_like($$SELECT * FROM migstat.report(ARRAY['age'], p_age_bands => '0-14,15,16-17,18+')$$,
+                   'age band "15" spans 1 year(s)%', 'refused: a one-year age band');
+SELECT throws_like($$SELECT * FROM migstat.report(ARRAY['age'], p_age_bands => '0-6,7+')$$,
+                   'age band "7+" starts at 7: in a flexible table a band starts at a multiple of 5 or at 15, 18',
+                   'refused: a band starting off the grid (the zero-difference oracle of 0-6,7+ against 0-7,8+)');
 SELECT throws_ok($$SELECT * FROM migstat.report(ARRAY['sex'], '{"age": ["18-64"]}', p_age_bands => '0-17,18-64,65-66,67+')$$, '22023', NULL,
                  'refused: a two-year band that is not the last');
 SELECT lives_ok($$SELECT * FROM migstat.report(ARRAY['age'], p_age_bands => '0-4,5-17,18-64,65+')$$, 'allowed: bands of 3 years or more, open last band');
