@@ -23,10 +23,10 @@ SIG = "migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,bool
 TABLES = [
     (["sex"], None, None, {}),
     (["sex", "direction"], None, None, {}),
-    (["age", "sex"], "0-9,10-19,20+", None, {}),
-    (["age", "sex", "direction"], "0-9,10+", None, {}),
-    (["age", "nationality", "sex", "direction"], "0-17,18-39,40+", "month", {}),
-    (["disability", "nationality", "sex"], None, None, {"nationality": ["PAK", "IND", "KGZ"]}),
+    (["age", "sex"], "0-14,15-64,65+", None, {}),
+    (["age", "sex", "direction"], "0-17,18-64,65+", None, {}),
+    (["age", "nationality", "sex", "direction"], "0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+", "month", {}),
+    (["disability", "nationality", "sex"], None, None, {"nationality": ["PAK"]}),
 ]
 
 
@@ -127,8 +127,10 @@ def main():
         ("a sex filter listing 3 codes", dict(dims=["direction"], filters={"sex": ["F", "M", "_U"]}, unit=None)),
         ("a period of one day", dict(dims=["sex"], period=("2024-05-10", "2024-05-10"), unit=None)),
         ("a period ending mid-month", dict(dims=["sex"], period=("2024-05-01", "2024-05-20"), unit=None)),
-        ("a table whose total is tiny (sex _U, nationality KGZ, May)",
-         dict(dims=["direction"], filters={"sex": ["_U"], "nationality": ["KGZ"]}, period=("2024-05-01", "2024-05-31"), unit=None)),
+        ("a period of whole months but not a whole year", dict(dims=["sex"], period=("2024-05-01", "2024-05-31"), unit=None)),
+        ("a nationality filter on two codes", dict(dims=["sex"], filters={"nationality": ["PAK", "IND"]}, unit=None)),
+        ("a table whose total is tiny (sex _U, nationality KGZ, direction IN)",
+         dict(dims=["age"], filters={"sex": ["_U"], "nationality": ["KGZ"], "direction": ["IN"]}, unit=None)),
     ]
     codes = [r[0] for r in att.sql("SELECT code FROM migstat.code WHERE dimension = 'country'")]
     for what, kw in refusals:

@@ -1116,6 +1116,8 @@ DECLARE
     v_w_int    real := coalesce((SELECT value::real FROM migstat.setting WHERE key = 'protection_cost_interior'), 1);
     v_interior text;          -- SQL (on a key $x): every dimension is a category
     v_resid    text;          -- SQL: some dimension is a residual category
+    v_ridx     text[];        -- per dimension: the indexes of its residual categories ('{...}')
+    v_rstar    text;          -- SQL: how many of c's margin dimensions a finest cell has residual
     v_margin   text;          -- SQL (key s.k, table t): a dimension of t is _T
     v_cube     text;          -- SQL: the cheapest feasible cube through $1, withheld and certified
     v_m        integer;       -- candidates per dimension
@@ -1184,6 +1186,12 @@ BEGIN
                                                 WHERE l.code IN ('_Z', '_X', '_O')
                                                    OR l.code = ANY (coalesce((SELECT d.unknown_codes FROM migstat.dimension d WHERE d.name = v.dims[i]), '{}'))) r
                           WHERE r.idx IS NOT NULL), 'false');
+    v_ridx := ARRAY(SELECT coalesce((SELECT array_agg(l.n - 1)
+                                       FROM unnest(v.labels[i]::text[]) WITH ORDINALITY l(code, n)
+                                      WHERE l.code IN ('_Z', '_X', '_O')
+                                         OR l.code = ANY (coalesce((SELECT d.unknown_codes FROM migstat.dimension d WHERE d.name = v.dims[i]), '{}'))),
+                                    '{}')::text
+                      FROM generate_series(1, v_d) i ORDER BY i);
     v_margin := (SELECT string_agg(format('((t.any_mask & %1$s::bigint) <> 0 AND (s.k & %1$s::bigint) = 0)', v.key_mask[i]), ' OR ')
                    FROM generate_series(1, v_d) i);
     -- 2. Every non-zero cell of the cube, published or not.
@@ -1251,14 +1259,18 @@ BEGIN
         v_m := least(16, greatest(3, floor(power(262144.0 / ((2 ^ v_d) * (3 ^ (v_d - v_i))), 1.0 / greatest(v_i, 1)))::integer));
         -- The largest finest cell below c: its categories are the children of c's margins.
         v_fix := (SELECT coalesce(bit_or(v.key_mask[i]), 0) FROM generate_series(1, v_d) i WHERE v_c.k & v.key_mask[i] <> 0);
-        EXECUTE format('SELECT k FROM migstat_pg_cell WHERE %s AND (k & $1) = ($2 & $1) ORDER BY v DESC, k LIMIT 1',
-                       format(v_interior, 'k'))
+        -- (residual categories first: withholding them costs least where the cube meets other tables)
+        v_rstar := coalesce((SELECT string_agg(format('(((k & %s::bigint) >> %s) = ANY (%L::bigint[]))::integer', v.key_mask[i],
+                                                      v.key_offset[i], v_ridx[i]), ' + ')
+                               FROM generate_series(1, v_d) i WHERE v_c.k & v.key_mask[i] = 0), '0::integer');
+        EXECUTE format('SELECT k FROM migstat_pg_cell WHERE %s AND (k & $1) = ($2 & $1) ORDER BY %s DESC, v DESC, k LIMIT 1',
+                       format(v_interior, 'k'), v_rstar)
             INTO v_star USING v_fix, v_c.k;
         FOR v_i IN 1..v_d LOOP
             EXECUTE format($q$
                 INSERT INTO migstat_pg_cand (i, j, s, r)
                 SELECT %1$s, j, s, r FROM (
-                    SELECT g.j, g.s, row_number() OVER (ORDER BY g.must DESC, g.ok DESC, g.cost, g.v DESC, g.j)::integer AS r, g.ok, g.must
+                    SELECT g.j, g.s, row_number() OVER (ORDER BY g.must DESC, g.ok DESC, g.cost, (g.j = ANY ($6::bigint[])) DESC, g.v DESC, g.j)::integer AS r, g.ok, g.must
                       FROM (SELECT a.j, a.s, a.must, coalesce(x.v, 0) AS v,
                                    CASE WHEN x.st = 'F' AND x.tabs IS NOT NULL THEN x.cost ELSE 0 END AS cost,
                                    CASE WHEN (x.tabs IS NOT NULL OR (x.k IS NULL AND EXISTS (SELECT 1 FROM migstat_pg_tab t WHERE (a.k1 & ~t.any_mask) = t.req)))
@@ -1273,7 +1285,7 @@ BEGIN
                  WHERE must OR (ok AND r <= CASE WHEN $4 = 0 THEN 2 ELSE $2 END)$q$,
                 v_i, v.key_mask[v_i], v.key_offset[v_i], v.ncat[v_i], format(v_interior, 'a.k1'))
                 USING v_c.k, v_m, v_c.kk, (v_c.k & v.key_mask[v_i]) >> v.key_offset[v_i],
-                      (v_star & v.key_mask[v_i]) >> v.key_offset[v_i];
+                      (v_star & v.key_mask[v_i]) >> v.key_offset[v_i], v_ridx[v_i];
             IF v_c.k & v.key_mask[v_i] = 0 THEN
                 -- c is a margin in this dimension: the cube may also leave it at _T (see above)
                 INSERT INTO migstat_pg_cand (i, j, s, r, y) VALUES (v_i, 0, 1, 0, true);
@@ -1572,7 +1584,8 @@ DECLARE
     v_no    bigint;
 BEGIN
     v_no := nextval('migstat.read_seq');
-    RAISE LOG 'migstat read %: user=% call=% args=%', v_no, session_user, p_call, coalesce(p_args, 'null'::jsonb);
+    RAISE LOG 'migstat read %: user=% call=% args=% db=%', v_no, session_user, p_call, coalesce(p_args, 'null'::jsonb),
+        current_database();
     IF v_wrote THEN
         RAISE EXCEPTION 'run reports in a transaction that has not written data (read %)', v_no
             USING ERRCODE = 'invalid_transaction_state',
@@ -1727,6 +1740,12 @@ DECLARE
     v_universe numeric;
     v_band     record;
     v_last     integer;
+    v_grid     integer[] := coalesce((SELECT string_to_array(replace(value, ' ', ''), ',')::integer[]
+                                        FROM migstat.setting WHERE key = 'flexible_band_boundaries'), '{}');
+    v_codes_max integer := coalesce((SELECT value::integer FROM migstat.setting WHERE key = 'flexible_filter_codes'), 1);
+    v_unit     text := coalesce((SELECT value FROM migstat.setting WHERE key = 'flexible_period'), 'year');
+    v_sets     text[] := coalesce((SELECT string_to_array(replace(value, ' ', ''), ';')
+                                     FROM migstat.setting WHERE key = 'flexible_age_bands'), '{}');
 BEGIN
     FOR v_key, v_codes IN SELECT key, value FROM jsonb_each(coalesce(p_plan.filter_codes, '{}')) LOOP
         IF v_key = 'occupation' THEN
@@ -1747,6 +1766,12 @@ BEGIN
                        WHERE dimension = CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END AND active) + 1
             END;
         END IF;
+        IF (SELECT count(DISTINCT f) FROM jsonb_array_elements_text(v_codes) f) > v_codes_max THEN
+            RAISE EXCEPTION 'filter "%" lists % codes: a flexible table filters on at most % code(s) per dimension',
+                v_key, (SELECT count(DISTINCT f) FROM jsonb_array_elements_text(v_codes) f), v_codes_max
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = format('show the dimension itself (--by %s) instead: each union of codes would be a set of records with noise of its own', v_key);
+        END IF;
         IF v_listed > v_share * v_universe THEN
             RAISE EXCEPTION 'filter "%" selects % of % codes: a flexible table may filter on at most % of a code list (% codes here)',
                 v_key, v_listed, v_universe, round(v_share * 100) || '%', floor(v_share * v_universe)
@@ -1757,6 +1782,12 @@ BEGIN
     IF p_plan.age_bands IS NOT NULL THEN
         SELECT max(band) INTO v_last FROM migstat.report_age_bands(p_plan.age_bands);
         FOR v_band IN SELECT * FROM migstat.report_age_bands(p_plan.age_bands) LOOP
+            IF v_band.lo % 5 <> 0 AND NOT v_band.lo = ANY (v_grid) THEN
+                RAISE EXCEPTION 'age band "%" starts at %: in a flexible table a band starts at a multiple of 5%', v_band.label,
+                    v_band.lo, coalesce(' or at ' || nullif(array_to_string(v_grid, ', '), ''), '')
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'move the band''s start to an allowed age, use the default five-year bands, or run a declared table';
+            END IF;
             CONTINUE WHEN v_band.band = v_last AND v_band.label LIKE '%+';
             IF v_band.hi - v_band.lo + 1 < v_years THEN
                 RAISE EXCEPTION 'age band "%" spans % year(s): in a flexible table every band spans at least % years (an open last band N+ excepted)',
@@ -1765,6 +1796,23 @@ BEGIN
                           HINT = 'widen the band, use the default five-year bands, or run a declared table';
             END IF;
         END LOOP;
+    END IF;
+    IF p_plan.age_bands IS NOT NULL AND NOT replace(p_plan.age_bands, ' ', '') = ANY (v_sets) THEN
+        RAISE EXCEPTION 'age bands "%" are not one of the band sets of flexible tables', p_plan.age_bands
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'the default five-year bands, or one of: ' || array_to_string(v_sets, ' | ')
+                         || ' (setting flexible_age_bands; a declared table may use other bands)';
+    END IF;
+    IF v_unit = 'year' AND p_plan.period_from IS NOT NULL AND p_plan.period_from <> date_trunc('year', p_plan.period_from)::date THEN
+        RAISE EXCEPTION 'period_from % is not the first day of a year: flexible tables cover whole years', p_plan.period_from
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'start the period on 1 January; for months, use the period unit month over whole years';
+    END IF;
+    IF v_unit = 'year' AND p_plan.period_to IS NOT NULL
+       AND p_plan.period_to <> (date_trunc('year', p_plan.period_to) + interval '1 year - 1 day')::date THEN
+        RAISE EXCEPTION 'period_to % is not the last day of a year: flexible tables cover whole years', p_plan.period_to
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'end the period on 31 December; for months, use the period unit month over whole years';
     END IF;
     IF p_plan.period_from IS NOT NULL AND p_plan.period_from <> date_trunc('month', p_plan.period_from)::date THEN
         RAISE EXCEPTION 'period_from % is not the first day of a month: flexible tables cover whole months', p_plan.period_from

@@ -5,7 +5,8 @@
 --      anything here could assign one.
 --   2. Draws the call's read number from migstat.read_seq (not transactional: it survives a
 --      rollback, a cancel, an error) and writes the server-log line
---        migstat read N: user=<session_user> call=<p_call> args=<p_args>
+--        migstat read N: user=<session_user> call=<p_call> args=<p_args> db=<database>
+--      (read numbers are per database: db= tells them apart in a cluster's one log)
 --      p_args are the options the caller typed (dimensions, codes, periods, bands), never a record
 --      value. The committed audit row of a call that returned data carries "read": N in its
 --      details; migstat.read_gaps() lists the numbers without one.
@@ -19,7 +20,8 @@ DECLARE
     v_no    bigint;
 BEGIN
     v_no := nextval('migstat.read_seq');
-    RAISE LOG 'migstat read %: user=% call=% args=%', v_no, session_user, p_call, coalesce(p_args, 'null'::jsonb);
+    RAISE LOG 'migstat read %: user=% call=% args=% db=%', v_no, session_user, p_call, coalesce(p_args, 'null'::jsonb),
+        current_database();
     IF v_wrote THEN
         RAISE EXCEPTION 'run reports in a transaction that has not written data (read %)', v_no
             USING ERRCODE = 'invalid_transaction_state',

@@ -14,6 +14,13 @@
 --   flexible_band_boundaries every custom age band starts at a multiple of 5 or at one of these
 --                            ages (so the difference of two admissible tables is a band of that
 --                            grid, never one year of age: migrations/0005_band_boundaries.sql);
+--   flexible_filter_codes    a filter lists at most this many codes (1: a filter fixes a dimension;
+--                            a union of codes would be a new set of records with noise of its own);
+--   flexible_period          period_from/period_to bound whole calendar years ('year') or whole
+--                            months ('month');
+--   flexible_age_bands       and the bands are one of these sets (';' between sets), so the same
+--                            age group can be written as a difference of bands in a few ways only
+--                            and the noise of each cannot be averaged away;
 --   periods                  period_from is the first day of a month, period_to the last day of
 --                            a month (whole months or coarser, never single days).
 -- (The minimum population, flexible_min_total, is decided in migstat.report on the perturbed
@@ -32,6 +39,10 @@ DECLARE
     v_last     integer;
     v_grid     integer[] := coalesce((SELECT string_to_array(replace(value, ' ', ''), ',')::integer[]
                                         FROM migstat.setting WHERE key = 'flexible_band_boundaries'), '{}');
+    v_codes_max integer := coalesce((SELECT value::integer FROM migstat.setting WHERE key = 'flexible_filter_codes'), 1);
+    v_unit     text := coalesce((SELECT value FROM migstat.setting WHERE key = 'flexible_period'), 'year');
+    v_sets     text[] := coalesce((SELECT string_to_array(replace(value, ' ', ''), ';')
+                                     FROM migstat.setting WHERE key = 'flexible_age_bands'), '{}');
 BEGIN
     FOR v_key, v_codes IN SELECT key, value FROM jsonb_each(coalesce(p_plan.filter_codes, '{}')) LOOP
         IF v_key = 'occupation' THEN
@@ -51,6 +62,12 @@ BEGIN
                 ELSE (SELECT count(*) FROM migstat.code
                        WHERE dimension = CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END AND active) + 1
             END;
+        END IF;
+        IF (SELECT count(DISTINCT f) FROM jsonb_array_elements_text(v_codes) f) > v_codes_max THEN
+            RAISE EXCEPTION 'filter "%" lists % codes: a flexible table filters on at most % code(s) per dimension',
+                v_key, (SELECT count(DISTINCT f) FROM jsonb_array_elements_text(v_codes) f), v_codes_max
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = format('show the dimension itself (--by %s) instead: each union of codes would be a set of records with noise of its own', v_key);
         END IF;
         IF v_listed > v_share * v_universe THEN
             RAISE EXCEPTION 'filter "%" selects % of % codes: a flexible table may filter on at most % of a code list (% codes here)',
@@ -79,6 +96,24 @@ BEGIN
         END LOOP;
     END IF;
 
+    IF p_plan.age_bands IS NOT NULL AND NOT replace(p_plan.age_bands, ' ', '') = ANY (v_sets) THEN
+        RAISE EXCEPTION 'age bands "%" are not one of the band sets of flexible tables', p_plan.age_bands
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'the default five-year bands, or one of: ' || array_to_string(v_sets, ' | ')
+                         || ' (setting flexible_age_bands; a declared table may use other bands)';
+    END IF;
+
+    IF v_unit = 'year' AND p_plan.period_from IS NOT NULL AND p_plan.period_from <> date_trunc('year', p_plan.period_from)::date THEN
+        RAISE EXCEPTION 'period_from % is not the first day of a year: flexible tables cover whole years', p_plan.period_from
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'start the period on 1 January; for months, use the period unit month over whole years';
+    END IF;
+    IF v_unit = 'year' AND p_plan.period_to IS NOT NULL
+       AND p_plan.period_to <> (date_trunc('year', p_plan.period_to) + interval '1 year - 1 day')::date THEN
+        RAISE EXCEPTION 'period_to % is not the last day of a year: flexible tables cover whole years', p_plan.period_to
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'end the period on 31 December; for months, use the period unit month over whole years';
+    END IF;
     IF p_plan.period_from IS NOT NULL AND p_plan.period_from <> date_trunc('month', p_plan.period_from)::date THEN
         RAISE EXCEPTION 'period_from % is not the first day of a month: flexible tables cover whole months', p_plan.period_from
             USING ERRCODE = 'invalid_parameter_value', HINT = 'start the period on the first day of a month';

@@ -3,7 +3,7 @@
 -- 1 or 2, nothing suppressed), share from the perturbed numbers, whole months only. As the
 -- superuser; the true counts come from migstat.records directly.
 \ir ../helpers/tap.sql
-SELECT plan(10);
+SELECT plan(11);
 -- Read first, in a statement that writes nothing (a read in a transaction that wrote is refused).
 SELECT jsonb_agg(to_jsonb(c)) AS cov FROM migstat.coverage() c \gset
 CREATE TEMP TABLE cov AS SELECT * FROM jsonb_to_recordset(:'cov'::jsonb)
@@ -34,15 +34,16 @@ SELECT is((SELECT count(*) FROM cov WHERE share IS DISTINCT FROM CASE WHEN recor
 SELECT is((SELECT count(DISTINCT records) FROM cov WHERE source = 'border' AND period = '2024'), 1::bigint,
           'coverage: the records of a source-year are published alike for every dimension (one cell key)');
 SELECT is((SELECT string_agg(concat_ws('|', dimension, stated), ' ')
-             FROM migstat.coverage('2023-01-01', '2023-06-30', 'border') WHERE dimension IN ('sex', 'occupation')),
+             FROM migstat.coverage('2023-01-01', '2023-12-31', 'border') WHERE dimension IN ('sex', 'occupation')),
           (SELECT string_agg(x, ' ' ORDER BY dimension DESC) FROM (
              SELECT d.dimension, concat_ws('|', d.dimension, migstat.report_perturb(count(*), sum(r.record_key))) AS x
                FROM migstat.records r CROSS JOIN (VALUES ('sex'), ('occupation')) d(dimension)
-              WHERE r.source_id = (SELECT id FROM migstat.source WHERE name = 'border') AND r.event_date BETWEEN '2023-01-01' AND '2023-06-30'
+              WHERE r.source_id = (SELECT id FROM migstat.source WHERE name = 'border') AND r.event_date BETWEEN '2023-01-01' AND '2023-12-31'
                 AND (d.dimension = 'sex' AND r.sex <> t.id('sex', '_U') OR d.dimension = 'occupation' AND r.occupation IS NOT NULL)
               GROUP BY d.dimension) y),
-          'coverage: whole months of a year count only the records in range (stated perturbed with their own cell key)');
+          'coverage: a whole year counts only the records in range (stated perturbed with their own cell key)');
 SELECT throws_ok($$SELECT * FROM migstat.coverage('2023-01-01', '2023-06-15')$$, '22023', NULL, 'coverage: a period that is not whole months is refused');
+SELECT throws_ok($$SELECT * FROM migstat.coverage('2023-01-01', '2023-06-30')$$, '22023', NULL, 'coverage: half a year is refused (whole years)');
 SELECT throws_ok($$SELECT * FROM migstat.coverage(p_source => 'nowhere')$$,
     'MS404', 'unknown source "nowhere"', 'coverage: an unknown source is an error');
 

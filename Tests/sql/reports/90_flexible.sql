@@ -2,7 +2,7 @@
 -- records (issue 9). As the superuser; every migstat.report call stands first in its own
 -- statement (autocommit), since a report in a transaction that has written anything is refused.
 \ir ../helpers/tap.sql
-SELECT plan(34);
+SELECT plan(37);
 
 -- ---- perturbation ---------------------------------------------------------------------------------
 SELECT t.tap_problems('perturbed: sex x age x nationality within 3 of the truth, no 1 or 2, 0 kept, all F/A',
@@ -34,6 +34,8 @@ SELECT is(:'p_three'::text, :'p_two'::text, 'same persons, same value: F of sex 
 -- ---- refusals -----------------------------------------------------------------------------------
 SELECT throws_ok($$SELECT * FROM migstat.report(ARRAY['sex'], p_threshold => 10)$$, '22023',
                  'flexible tables are perturbed; thresholds apply to declared tables', 'refused: a threshold on a flexible table');
+-- The share rule, for an office that allows filters on several codes (flexible_filter_codes > 1).
+UPDATE migstat.setting SET value = '1000' WHERE key = 'flexible_filter_codes';
 SELECT throws_like($$SELECT * FROM migstat.report(ARRAY['age'], '{"sex": ["F", "M", "_U"]}')$$,
                    'filter "sex" selects 3 of 5 codes%', 'refused: a filter listing more than half of a code list (_Z counts)');
 SELECT throws_ok(format('SELECT * FROM migstat.report(ARRAY[%L], %L)', 'sex',
@@ -41,7 +43,12 @@ SELECT throws_ok(format('SELECT * FROM migstat.report(ARRAY[%L], %L)', 'sex',
                  '22023', NULL, 'refused: the complement filter "every nationality but KAZ"');
 SELECT throws_ok($$SELECT * FROM migstat.report(ARRAY['sex'], '{"occupation": ["1", "2", "3", "4", "5", "7"]}')$$, '22023', NULL,
                  'refused: occupation major groups covering more than half of the level-4 groups');
-SELECT lives_ok($$SELECT * FROM migstat.report(ARRAY['age'], '{"sex": ["F", "M"]}')$$, 'allowed: two of the five sex codes');
+SELECT lives_ok($$SELECT * FROM migstat.report(ARRAY['age'], '{"sex": ["F", "M"]}')$$, 'allowed then: two of the five sex codes');
+UPDATE migstat.setting SET value = '1' WHERE key = 'flexible_filter_codes';
+SELECT throws_like($$SELECT * FROM migstat.report(ARRAY['age'], '{"sex": ["F", "M"]}')$$,
+                   'filter "sex" lists 2 codes: a flexible table filters on at most 1 code(s) per dimension',
+                   'refused: a filter on two codes (a union of codes is a record set of its own: averaging over {A, x} - {x})');
+SELECT lives_ok($$SELECT * FROM migstat.report(ARRAY['age'], '{"sex": ["F"]}')$$, 'allowed: a filter fixing one code');
 SELECT throws_like($$SELECT * FROM migstat.report(ARRAY['age'], p_age_bands => '0-14,15,16-17,18+')$$,
                    'age band "15" spans 1 year(s)%', 'refused: a one-year age band');
 SELECT throws_like($$SELECT * FROM migstat.report(ARRAY['age'], p_age_bands => '0-6,7+')$$,
@@ -49,13 +56,16 @@ SELECT throws_like($$SELECT * FROM migstat.report(ARRAY['age'], p_age_bands => '
                    'refused: a band starting off the grid (the zero-difference oracle of 0-6,7+ against 0-7,8+)');
 SELECT throws_ok($$SELECT * FROM migstat.report(ARRAY['sex'], '{"age": ["18-64"]}', p_age_bands => '0-17,18-64,65-66,67+')$$, '22023', NULL,
                  'refused: a two-year band that is not the last');
-SELECT lives_ok($$SELECT * FROM migstat.report(ARRAY['age'], p_age_bands => '0-4,5-17,18-64,65+')$$, 'allowed: bands of 3 years or more, open last band');
+SELECT throws_like($$SELECT * FROM migstat.report(ARRAY['age'], p_age_bands => '0-4,5-17,18-64,65+')$$,
+                   'age bands "0-4,5-17,18-64,65+" are not one of the band sets of flexible tables',
+                   'refused: bands on the grid but not in the catalogue (setting flexible_age_bands)');
+SELECT lives_ok($$SELECT * FROM migstat.report(ARRAY['age'], p_age_bands => '0-17, 18-64, 65+')$$, 'allowed: a catalogued band set');
 SELECT throws_like($$SELECT * FROM migstat.report(ARRAY['sex'], p_period_from => '2024-01-02')$$,
-                   'period_from 2024-01-02 is not the first day of a month%', 'refused: a period starting mid-month');
-SELECT throws_ok($$SELECT * FROM migstat.report(ARRAY['sex'], p_period_from => '2024-01-01', p_period_to => '2024-06-29')$$, '22023', NULL,
-                 'refused: a period ending mid-month');
-SELECT lives_ok($$SELECT * FROM migstat.report(ARRAY['sex'], p_period_from => '2024-01-01', p_period_to => '2024-01-31')$$,
-                'allowed: one whole month');
+                   'period_from 2024-01-02 is not the first day of a year%', 'refused: a period starting mid-year');
+SELECT throws_like($$SELECT * FROM migstat.report(ARRAY['sex'], p_period_from => '2024-01-01', p_period_to => '2024-06-30')$$,
+                   'period_to 2024-06-30 is not the last day of a year%', 'refused: half a year (Jan..k - Feb..k would average a month''s noise away)');
+SELECT lives_ok($$SELECT * FROM migstat.report(ARRAY['sex'], p_period_from => '2024-01-01', p_period_to => '2024-12-31', p_period_unit => 'month')$$,
+                'allowed: a whole year, by month');
 SELECT throws_ok($$SELECT * FROM migstat.coverage('2024-01-01', '2024-01-15')$$, '22023', NULL, 'refused: coverage over half a month');
 -- The minimum population is decided on the perturbed total: find a filter whose perturbed total
 -- differs from its true one and set flexible_min_total just above / at the perturbed value.
