@@ -1122,6 +1122,7 @@ DECLARE
     v_cube     text;          -- SQL: the cheapest feasible cube through $1, withheld and certified
     v_m        integer;       -- candidates per dimension
     v_c        record;
+    v_prev     migstat.programme_run;
     v_fix      bigint;
     v_star     bigint;
     v_found    boolean;
@@ -1207,6 +1208,34 @@ BEGIN
          GROUP BY s.k, s.v$q$,
         format(v_interior, 's.k'), format(v_resid, 's.k'), v_margin, v_w_res, v_w_mar, v_w_int);
     ALTER TABLE migstat_pg_cell ADD PRIMARY KEY (k);
+    -- Earlier releases of the same records (the same loaded batches), which an analyst keeps: what
+    -- they withheld stays withheld, what they published stays published (status P: never a
+    -- corner). A release for the same batches keeps every table they published, under the same
+    -- thresholds; other tables are released with the next batches.
+    FOR v_prev IN SELECT * FROM migstat.programme_run r
+                   WHERE r.purpose_id = p_purpose_id AND r.batches = coalesce(v_batches, '{}') ORDER BY r.id LOOP
+        IF NOT v_prev.tables <@ ARRAY(SELECT (t).id FROM unnest(v_tables) t) THEN
+            RAISE EXCEPTION 'release % of purpose "%" published tables for the same batches that are not active now: %', v_prev.id, v_name,
+                (SELECT string_agg(d.name, ', ' ORDER BY d.name) FROM migstat.declared_table d
+                  WHERE d.id = ANY (v_prev.tables) AND d.retired_at IS NOT NULL)
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'a release for the same batches keeps what an earlier one published: release after the next import';
+        END IF;
+        IF v_prev.threshold <> v_k OR v_prev.threshold_special <> v_ks THEN
+            RAISE EXCEPTION 'release % of purpose "%" used other thresholds for the same batches', v_prev.id, v_name
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'a release for the same batches keeps what an earlier one published: release after the next import';
+        END IF;
+        UPDATE migstat_pg_cell x SET st = CASE WHEN m.withheld THEN CASE WHEN x.st = 'A' THEN 'A' ELSE 'D' END ELSE 'P' END
+          FROM (SELECT (SELECT sum(((array_position(v.labels[i]::text[], coalesce(
+                                      (SELECT (v_prev.labels[j]::text[])[((c.k & v_prev.key_mask[j]) >> v_prev.key_offset[j]) + 1]
+                                         FROM generate_series(1, cardinality(v_prev.dims)) j WHERE v_prev.dims[j] = v.dims[i]), '_T'))
+                                    - 1)::bigint) << v.key_offset[i])
+                          FROM generate_series(1, v_d) i)::bigint AS nk,
+                       bool_or(c.status IN ('A', 'D')) AS withheld
+                  FROM migstat.programme_cell c WHERE c.run_id = v_prev.id GROUP BY 1) m
+         WHERE x.k = m.nk;
+    END LOOP;
     ANALYZE migstat_pg_cell;
     CREATE TEMP TABLE migstat_pg_cert (k bigint PRIMARY KEY, x bigint, down bigint, up bigint, corners bigint[], signs integer[])
         ON COMMIT DROP;
@@ -1227,7 +1256,7 @@ BEGIN
                       (%8$s) AS interior
                  FROM corners co LEFT JOIN migstat_pg_cell x ON x.k = co.ck),
         best AS (SELECT %4$s FROM ev GROUP BY %4$s
-                  HAVING bool_and(CASE WHEN pub THEN coalesce(v, 0) > 0 AND (sg = 1 OR v >= $2)
+                  HAVING bool_and(CASE WHEN pub THEN coalesce(v, 0) > 0 AND (sg = 1 OR v >= $2) AND coalesce(st, 'F') <> 'P'
                                        WHEN interior THEN sg = 1 OR coalesce(v, 0) >= $2 - 1
                                        ELSE true END)
                   ORDER BY sum(CASE WHEN pub AND st = 'F' THEN cost ELSE 0 END), %4$s LIMIT 1),
@@ -1274,7 +1303,7 @@ BEGIN
                       FROM (SELECT a.j, a.s, a.must, coalesce(x.v, 0) AS v,
                                    CASE WHEN x.st = 'F' AND x.tabs IS NOT NULL THEN x.cost ELSE 0 END AS cost,
                                    CASE WHEN (x.tabs IS NOT NULL OR (x.k IS NULL AND EXISTS (SELECT 1 FROM migstat_pg_tab t WHERE (a.k1 & ~t.any_mask) = t.req)))
-                                        THEN coalesce(x.v, 0) > 0 AND (a.s = 1 OR x.v >= $3)
+                                        THEN coalesce(x.v, 0) > 0 AND (a.s = 1 OR x.v >= $3) AND coalesce(x.st, 'F') <> 'P'
                                         WHEN %5$s THEN a.s = 1 OR coalesce(x.v, 0) >= $3 - 1
                                         ELSE true END AS ok
                               FROM (SELECT j, CASE WHEN $4 = 0 OR j = 0 THEN 1 ELSE -1 END AS s,
@@ -1294,8 +1323,9 @@ BEGIN
         EXECUTE v_cube USING v_c.k, v_c.kk, v_c.v;
         v_found := EXISTS (SELECT 1 FROM migstat_pg_cert WHERE k = v_c.k);
         IF NOT v_found THEN
-            RAISE EXCEPTION 'programme of purpose "%": no protecting hypercube for a primary cell', v_name
-                USING ERRCODE = 'internal_error';
+            RAISE EXCEPTION 'programme of purpose "%": a primary cell cannot be protected without changing what an earlier release of the same batches published', v_name
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'release the new tables after the next import';
         END IF;
     END LOOP;
     -- 4. The run.
@@ -1314,7 +1344,7 @@ BEGIN
             '{}')
     RETURNING id INTO v_run;
     INSERT INTO migstat.programme_cell (run_id, k, v, status, cost)
-    SELECT v_run, c.k, c.v, c.st, c.cost FROM migstat_pg_cell c WHERE c.tabs IS NOT NULL;
+    SELECT v_run, c.k, c.v, CASE WHEN c.st = 'P' THEN 'F' ELSE c.st END, c.cost FROM migstat_pg_cell c WHERE c.tabs IS NOT NULL;
     -- Information loss per table.
     EXECUTE format($q$
         UPDATE migstat.programme_run SET seconds = extract(epoch FROM clock_timestamp() - $2)::numeric(12, 3),

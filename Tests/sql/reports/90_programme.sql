@@ -4,7 +4,7 @@
 -- runs kept and reused. Run as the superuser (the attacks as an analyst, with an LP, are in
 -- Tests/disclosure/).
 \ir ../helpers/tap.sql
-SELECT plan(41);
+SELECT plan(46);
 
 \set bands '''0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+'''
 
@@ -116,11 +116,26 @@ SELECT is((SELECT sum(withheld)::bigint FROM migstat.programme_info_loss('flows'
 SELECT is((SELECT count(*) FROM migstat.programme_run r JOIN migstat.purpose p ON p.id = r.purpose_id WHERE p.name = 'flows'),
           1::bigint, 'the four tables and the audit came from one run');
 SELECT is((SELECT stale FROM migstat.programme_releases('flows')), false, 'the release covers the loaded batches');
+-- A second release of the same batches with one more table: what the first published stays
+-- published, what it withheld stays withheld (an analyst keeps both).
+SELECT lives_ok($$SELECT migstat.declare_table('flows', 'dir', 'By direction', ARRAY['direction'])$$, 'declare one more table');
+SELECT ok(migstat.programme_release('flows') > 0, 'release again, for the same batches');
+CREATE TEMP TABLE pr2 (LIKE pr);
+INSERT INTO pr2 SELECT 'sex_age', * FROM migstat.declared_report('flows', 'sex_age');
+INSERT INTO pr2 SELECT 'age_dir', * FROM migstat.declared_report('flows', 'age_dir');
+INSERT INTO pr2 SELECT 'sex_nat', * FROM migstat.declared_report('flows', 'sex_nat');
+INSERT INTO pr2 SELECT 'ms_in', * FROM migstat.declared_report('flows', 'ms_in');
+SELECT is((SELECT count(*) FROM pr p FULL JOIN pr2 r ON p.name = r.name AND p.cell_dims = r.cell_dims
+            WHERE p.obs_value IS DISTINCT FROM r.obs_value OR p.conf_status IS DISTINCT FROM r.conf_status), 0::bigint,
+          'the second release shows every cell of the first alike');
+SELECT lives_ok($$SELECT migstat.retire_table('flows', 'dir')$$, 'retire the new table');
+SELECT throws_like($$SELECT migstat.programme_release('flows')$$, '%published tables for the same batches that are not active now: dir',
+                   'a release for the same batches may not drop a table an earlier one published');
 SELECT t.add_batch('border', 'flows', $$SELECT 1, 'late-1', date '2023-03-10', t.id('direction', 'IN'), t.id('sex', 'F'), 25,
                                               t.id('nationality', 'UZB'), NULL::smallint, NULL::smallint, NULL::smallint,
                                               NULL::smallint, NULL::smallint, NULL::smallint, t.id('migration_status', 'REG'),
                                               NULL::smallint, NULL::bytea$$);
-SELECT is((SELECT stale FROM migstat.programme_releases('flows')), true, 'a batch loaded after the release makes it stale');
+SELECT is((SELECT stale FROM migstat.programme_releases('flows') ORDER BY run DESC LIMIT 1), true, 'a batch loaded after the release makes it stale');
 SELECT is((SELECT obs_value FROM migstat.declared_report('flows', 'sex_age') WHERE cell_dims = ARRAY['F', '25-34']),
           (SELECT obs_value FROM pr WHERE name = 'sex_age' AND cell_dims = ARRAY['F', '25-34']),
           'analysts keep reading the release until a steward releases again (no table per batch to subtract)');
