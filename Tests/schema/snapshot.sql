@@ -1975,10 +1975,13 @@ DECLARE
     v_d  integer := coalesce(cardinality(p_plan.dims), 0);
     v_k  integer := p_plan.threshold;
     v_j  integer;
+    v_pt smallint[];   -- the p-table as one array: pvalue of (pcv, ckey) at pcv * 256 + ckey + 1
 BEGIN
     IF p_plan.perturb THEN
         v_k := 1;   -- no primary suppression: the cells are perturbed below
-        IF (SELECT count(DISTINCT pcv) FROM migstat.ptable) <> 751 THEN
+        v_pt := ARRAY(SELECT p.pvalue FROM migstat.ptable p CROSS JOIN LATERAL generate_series(p.ckey_lo::integer, p.ckey_hi::integer) g
+                       ORDER BY p.pcv, g);
+        IF cardinality(v_pt) <> 751 * 256 THEN
             RAISE EXCEPTION 'the perturbation table migstat.ptable is not loaded (run migstat db init)'
                 USING ERRCODE = 'object_not_in_prerequisite_state';
         END IF;
@@ -2011,11 +2014,12 @@ BEGIN
     END IF;
     IF p_plan.perturb THEN
         ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_true;
+        -- (a lookup in an array of fixed-width elements, not a join: one subscript per cell)
+        EXECUTE $q$
         CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
-            SELECT c.k, c.v + p.pvalue AS v, 'F'::text AS st, c.ks
-              FROM migstat_rep_true c
-              JOIN migstat.ptable p ON p.pcv = CASE WHEN c.v <= 750 THEN c.v ELSE (c.v - 1) % 250 + 501 END
-                                   AND c.ks % 256 BETWEEN p.ckey_lo AND p.ckey_hi;
+            SELECT c.k, c.v + $1[(CASE WHEN c.v <= 750 THEN c.v ELSE (c.v - 1) % 250 + 501 END) * 256 + c.ks % 256 + 1] AS v,
+                   'F'::text AS st, c.ks
+              FROM migstat_rep_true c$q$ USING v_pt;
         DROP TABLE migstat_rep_true;
     END IF;
 END
@@ -2240,16 +2244,20 @@ BEGIN
         SELECT %1$s AS cell_dims,
                CASE WHEN o.st IN ('A', 'D') THEN NULL ELSE coalesce(o.v, 0) END,
                'A'::text, coalesce(o.st, 'F'), NULL::numeric, NULL::numeric, false
-          FROM (SELECT s.i, x.*, q.v, CASE WHEN n.pass = 0 THEN 'A' WHEN n.pass > 0 THEN 'D' END AS st
+          FROM (SELECT s.i, x.*, q.v, %5$s AS st
                   FROM generate_series(0::bigint, %2$s - 1) s(i)
                  CROSS JOIN LATERAL (SELECT %3$s) x
                   LEFT JOIN migstat_rep_sup q ON q.k = %4$s
-                  LEFT JOIN migstat_rep_new n ON n.k = q.k
+                  %6$s
                  ORDER BY s.i) o$q$,
-        coalesce('ARRAY[' || (SELECT string_agg(format('(%L::text[])[(o.x%s + 1)::integer]', v.labels[i], i), ', ' ORDER BY i)
+        -- labels as name[] (fixed width: a subscript is O(1), where text[] walks its elements)
+        coalesce('ARRAY[' || (SELECT string_agg(format('((%L::name[])[(o.x%s + 1)::integer]::text COLLATE "default")', v.labels[i], i), ', ' ORDER BY i)
                                 FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
         v.cells, coalesce(v_sql, '0 AS x0'),
-        coalesce((SELECT string_agg(format('(x.x%s << %s)', i, v.key_offset[i]), ' + ' ORDER BY i) FROM generate_series(1, v_d) i), '0')),
+        coalesce((SELECT string_agg(format('(x.x%s << %s)', i, v.key_offset[i]), ' + ' ORDER BY i) FROM generate_series(1, v_d) i), '0'),
+        -- a perturbed (flexible) table suppresses nothing: no join with migstat_rep_new
+        CASE WHEN v.perturb THEN 'NULL::text' ELSE $s$CASE WHEN n.pass = 0 THEN 'A' WHEN n.pass > 0 THEN 'D' END$s$ END,
+        CASE WHEN v.perturb THEN '' ELSE 'LEFT JOIN migstat_rep_new n ON n.k = q.k' END),
       CASE WHEN v.with_estimates THEN format($q$
         SELECT %1$s, round(e.value)::bigint, 'E'::text, 'F'::text, e.lower_bound, e.upper_bound, true
           FROM migstat.estimate e
@@ -2532,6 +2540,9 @@ BEGIN
     v_plan := migstat.report_categories(v_plan);
     PERFORM migstat.report_cube(v_plan);
     PERFORM migstat.report_suppression(v_plan);
+    -- Statistics for the output query's join (without them the planner guesses billions of rows
+    -- and sorts the whole table three times).
+    ANALYZE migstat_rep_sup;
     RETURN v_plan;
 END
 $$;

@@ -19,10 +19,13 @@ DECLARE
     v_d  integer := coalesce(cardinality(p_plan.dims), 0);
     v_k  integer := p_plan.threshold;
     v_j  integer;
+    v_pt smallint[];   -- the p-table as one array: pvalue of (pcv, ckey) at pcv * 256 + ckey + 1
 BEGIN
     IF p_plan.perturb THEN
         v_k := 1;   -- no primary suppression: the cells are perturbed below
-        IF (SELECT count(DISTINCT pcv) FROM migstat.ptable) <> 751 THEN
+        v_pt := ARRAY(SELECT p.pvalue FROM migstat.ptable p CROSS JOIN LATERAL generate_series(p.ckey_lo::integer, p.ckey_hi::integer) g
+                       ORDER BY p.pcv, g);
+        IF cardinality(v_pt) <> 751 * 256 THEN
             RAISE EXCEPTION 'the perturbation table migstat.ptable is not loaded (run migstat db init)'
                 USING ERRCODE = 'object_not_in_prerequisite_state';
         END IF;
@@ -55,11 +58,12 @@ BEGIN
     END IF;
     IF p_plan.perturb THEN
         ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_true;
+        -- (a lookup in an array of fixed-width elements, not a join: one subscript per cell)
+        EXECUTE $q$
         CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
-            SELECT c.k, c.v + p.pvalue AS v, 'F'::text AS st, c.ks
-              FROM migstat_rep_true c
-              JOIN migstat.ptable p ON p.pcv = CASE WHEN c.v <= 750 THEN c.v ELSE (c.v - 1) % 250 + 501 END
-                                   AND c.ks % 256 BETWEEN p.ckey_lo AND p.ckey_hi;
+            SELECT c.k, c.v + $1[(CASE WHEN c.v <= 750 THEN c.v ELSE (c.v - 1) % 250 + 501 END) * 256 + c.ks % 256 + 1] AS v,
+                   'F'::text AS st, c.ks
+              FROM migstat_rep_true c$q$ USING v_pt;
         DROP TABLE migstat_rep_true;
     END IF;
 END

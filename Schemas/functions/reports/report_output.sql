@@ -30,16 +30,20 @@ BEGIN
         SELECT %1$s AS cell_dims,
                CASE WHEN o.st IN ('A', 'D') THEN NULL ELSE coalesce(o.v, 0) END,
                'A'::text, coalesce(o.st, 'F'), NULL::numeric, NULL::numeric, false
-          FROM (SELECT s.i, x.*, q.v, CASE WHEN n.pass = 0 THEN 'A' WHEN n.pass > 0 THEN 'D' END AS st
+          FROM (SELECT s.i, x.*, q.v, %5$s AS st
                   FROM generate_series(0::bigint, %2$s - 1) s(i)
                  CROSS JOIN LATERAL (SELECT %3$s) x
                   LEFT JOIN migstat_rep_sup q ON q.k = %4$s
-                  LEFT JOIN migstat_rep_new n ON n.k = q.k
+                  %6$s
                  ORDER BY s.i) o$q$,
-        coalesce('ARRAY[' || (SELECT string_agg(format('(%L::text[])[(o.x%s + 1)::integer]', v.labels[i], i), ', ' ORDER BY i)
+        -- labels as name[] (fixed width: a subscript is O(1), where text[] walks its elements)
+        coalesce('ARRAY[' || (SELECT string_agg(format('((%L::name[])[(o.x%s + 1)::integer]::text COLLATE "default")', v.labels[i], i), ', ' ORDER BY i)
                                 FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
         v.cells, coalesce(v_sql, '0 AS x0'),
-        coalesce((SELECT string_agg(format('(x.x%s << %s)', i, v.key_offset[i]), ' + ' ORDER BY i) FROM generate_series(1, v_d) i), '0')),
+        coalesce((SELECT string_agg(format('(x.x%s << %s)', i, v.key_offset[i]), ' + ' ORDER BY i) FROM generate_series(1, v_d) i), '0'),
+        -- a perturbed (flexible) table suppresses nothing: no join with migstat_rep_new
+        CASE WHEN v.perturb THEN 'NULL::text' ELSE $s$CASE WHEN n.pass = 0 THEN 'A' WHEN n.pass > 0 THEN 'D' END$s$ END,
+        CASE WHEN v.perturb THEN '' ELSE 'LEFT JOIN migstat_rep_new n ON n.k = q.k' END),
       CASE WHEN v.with_estimates THEN format($q$
         SELECT %1$s, round(e.value)::bigint, 'E'::text, 'F'::text, e.lower_bound, e.upper_bound, true
           FROM migstat.estimate e

@@ -17,6 +17,9 @@ BEGIN
     v_plan := migstat.report_categories(v_plan);
     PERFORM migstat.report_cube(v_plan);
     PERFORM migstat.report_suppression(v_plan);
+    -- Statistics for the output query's join (without them the planner guesses billions of rows
+    -- and sorts the whole table three times).
+    ANALYZE migstat_rep_sup;
     RETURN v_plan;
 END
 $fn$;
