@@ -63,12 +63,52 @@ max_wal_size = 4GB
 max_parallel_workers_per_gather = 2
 CONF
     fi
+    # Extensions and audit logging live in migstat.conf, rewritten on every start so existing data
+    # directories pick up changes; postgresql.conf includes it once (last, so it wins).
+    grep -qxF "include_if_exists = 'migstat.conf'" "$data/postgresql.conf" ||
+        printf "%s\n" "include_if_exists = 'migstat.conf'" | as_pg tee -a "$data/postgresql.conf" >/dev/null
+    write_migstat_conf "$data"
     if as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-        log "already running ($run)"
+        # shared_preload_libraries only changes at server start: restart once when it differs.
+        local running
+        running=$(as_pg "$PG_BIN/psql" -h "$run" -p "$PG_PORT" -U postgres -d postgres -XAtqc \
+            "SHOW shared_preload_libraries" 2>/dev/null || true)
+        if [ "$running" != "$PRELOAD" ]; then
+            log "shared_preload_libraries '$running' -> '$PRELOAD': restarting"
+            as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null
+            log "restarted (socket in $run, log $dir/server.log)"
+        else
+            as_pg "$PG_BIN/pg_ctl" -D "$data" reload >/dev/null
+            log "already running ($run)"
+        fi
     else
         as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start >/dev/null
         log "started (socket in $run, log $dir/server.log)"
     fi
+}
+
+PRELOAD='pg_cron,pgaudit'
+
+# pg_cron (the lead's scheduled purges) and pgaudit (README "Audit"): DDL and role changes are
+# logged by the server, never with parameters; every log line names user, database, application
+# and client.
+write_migstat_conf() {
+    local data=$1
+    as_pg tee "$data/migstat.conf.tmp" >/dev/null <<CONF
+# Written by Scripts/pg.sh on every start; do not edit (edit Scripts/pg.sh).
+shared_preload_libraries = '$PRELOAD'
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+max_worker_processes = 16
+pgaudit.log = 'ddl, role'
+pgaudit.log_parameter = off
+pgaudit.log_catalog = off
+pgaudit.log_relation = off
+pgaudit.log_statement_once = on
+pgaudit.log_level = log
+log_line_prefix = '%m [%p] user=%u db=%d app=%a client=%h '
+CONF
+    as_pg mv "$data/migstat.conf.tmp" "$data/migstat.conf"
 }
 
 cmd_stop() {
