@@ -54,7 +54,7 @@ GRANT SELECT ON migstat.audit_log TO migstat_auditor;
 GRANT EXECUTE ON FUNCTION migstat.my_access()
     TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
 -- Loaders.
-GRANT EXECUTE ON FUNCTION migstat.begin_batch(text, text, text, text), migstat.check_batch(integer, text[]),
+GRANT EXECUTE ON FUNCTION migstat.begin_batch(text, text, text, text, text), migstat.check_batch(integer, text[]),
     migstat.finish_batch(integer, integer, integer), migstat.estimates_import(text, text, jsonb)
     TO migstat_loader;
 GRANT EXECUTE ON FUNCTION migstat.withdraw_batch(integer, text) TO migstat_loader, migstat_admin;
@@ -71,6 +71,16 @@ GRANT EXECUTE ON FUNCTION migstat.declare_table(text, text, text, text[], jsonb,
     TO migstat_steward, migstat_admin;
 GRANT EXECUTE ON FUNCTION migstat.table_audit(text, text) TO migstat_steward, migstat_auditor;
 GRANT EXECUTE ON FUNCTION migstat.programme_info_loss(text) TO migstat_steward, migstat_auditor, migstat_admin;
+-- Retention (Schemas/functions/retention/).
+GRANT EXECUTE ON FUNCTION migstat.purposes()
+    TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
+GRANT EXECUTE ON FUNCTION migstat.purpose_end(text, text), migstat.purpose_extend(text, date, text),
+    migstat.purpose_key(text, text), migstat.purge_execute(text), migstat.purge_verify(bigint)
+    TO migstat_admin;
+GRANT EXECUTE ON FUNCTION migstat.purge_plan(text, boolean) TO migstat_admin, migstat_auditor;
+GRANT EXECUTE ON FUNCTION migstat.purge_status() TO migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
+GRANT EXECUTE ON FUNCTION migstat.key_destroyed(uuid, text, text)
+    TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
 -- Stewards: audited record-level extracts.
 GRANT EXECUTE ON FUNCTION migstat.extract(text, text, text[], jsonb) TO migstat_steward;
 -- Administrators.

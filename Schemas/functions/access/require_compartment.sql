@@ -14,7 +14,7 @@ BEGIN
         RAISE EXCEPTION 'permission denied: no % access to purpose "%"', p_kind, p_purpose
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF v.status <> 'active' THEN
+    IF v.status = 'purged' THEN
         RAISE EXCEPTION 'purpose "%" has been purged', p_purpose USING ERRCODE = 'MS410';
     END IF;
     RETURN v;

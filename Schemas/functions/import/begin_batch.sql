@@ -8,7 +8,11 @@
 -- source run one at a time (advisory lock), so duplicate checks see every earlier batch. Holds a
 -- SHARE lock on migstat.code until the import ends, so the lists migstat validates with (read after
 -- this call) are the ones the CHECK constraints enforce.
+-- p_key_fingerprint: HMAC-SHA256(key, 'migstat key fingerprint v1') of the key migstat will
+-- pseudonymise with; a purpose whose key is registered (migstat.purpose_key) refuses any other, and
+-- one without gets this one registered (its first import).
 CREATE OR REPLACE FUNCTION migstat.begin_batch(p_source text, p_purpose text, p_file_name text, p_sha256 text,
+                                    p_key_fingerprint text DEFAULT NULL,
                                     OUT batch_id integer, OUT table_name text, OUT key_id uuid)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp SET row_security = on AS $$
 DECLARE
@@ -18,6 +22,16 @@ DECLARE
 BEGIN
     PERFORM migstat.require_role('migstat_loader');
     v_p := migstat.require_compartment(p_purpose, 'load');
+    IF v_p.status <> 'active' THEN
+        RAISE EXCEPTION 'purpose "%" is %: it takes no new batches', p_purpose, v_p.status USING ERRCODE = 'MS410';
+    END IF;
+    IF v_p.key_fingerprint IS NOT NULL AND p_key_fingerprint IS DISTINCT FROM v_p.key_fingerprint THEN
+        RAISE EXCEPTION 'the pseudonym key on this machine is not the key of purpose "%"', p_purpose USING ERRCODE = 'MS409',
+            HINT = format('install the purpose''s key file %s.key in the key directory (MIGSTAT_KEY_DIR) from the machine where the purpose was declared', v_p.key_id);
+    END IF;
+    IF v_p.key_fingerprint IS NULL AND p_key_fingerprint ~ '^[0-9a-f]{64}$' THEN
+        UPDATE migstat.purpose SET key_fingerprint = p_key_fingerprint WHERE id = v_p.id;
+    END IF;
     IF v_p.retain_until < current_date THEN
         RAISE EXCEPTION 'purpose "%" is past its retention date (%): its data must be purged, not extended',
             p_purpose, v_p.retain_until USING ERRCODE = 'MS410';

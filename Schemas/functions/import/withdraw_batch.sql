@@ -20,7 +20,7 @@ BEGIN
     IF coalesce(btrim(p_reason), '') = '' THEN
         RAISE EXCEPTION 'a reason is required' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    EXECUTE format('DROP TABLE migstat_data.%I', 'batch_' || p_batch_id);
+    PERFORM migstat.drop_record_storage(ARRAY['batch_' || p_batch_id]);   -- the purge's code path
     UPDATE migstat.batch SET status = 'withdrawn', withdrawn_at = now(), withdrawn_by = session_user,
                              withdraw_reason = p_reason
      WHERE id = p_batch_id RETURNING * INTO v;

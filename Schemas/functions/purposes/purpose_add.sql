@@ -27,8 +27,8 @@ BEGIN
         RAISE EXCEPTION 'purpose names are 1-30 characters: a-z first, then a-z, 0-9, _'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    INSERT INTO migstat.purpose (name, description, retain_until, retention_rule)
-    VALUES (p_name, p_description, v_date, p_retain) RETURNING * INTO v;
+    INSERT INTO migstat.purpose (name, description, retain_until, retention_rule, rule_until)
+    VALUES (p_name, p_description, v_date, p_retain, v_date) RETURNING * INTO v;
 
     EXECUTE format('CREATE TABLE migstat_data.%I PARTITION OF migstat.records FOR VALUES IN (%s) PARTITION BY LIST (batch_id)',
                    'purpose_' || v.id, v.id);

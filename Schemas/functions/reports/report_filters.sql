@@ -41,6 +41,12 @@ BEGIN
                     SELECT id INTO v_id FROM migstat.source WHERE name = v_code;
                 ELSE
                     SELECT id INTO v_id FROM migstat.purpose WHERE name = v_code;
+                    IF (SELECT status FROM migstat.purpose WHERE id = v_id) = 'purged' THEN
+                        RAISE EXCEPTION 'purpose "%" was purged on %: its records are gone', v_code,
+                            (SELECT purged_at::date FROM migstat.purpose WHERE id = v_id)
+                            USING ERRCODE = 'MS410',
+                                  HINT = format('its declared tables are preserved: migstat report --table NAME --purpose %s (migstat tables list --purpose %s)', v_code, v_code);
+                    END IF;
                 END IF;
             ELSIF upper(v_code) = '_Z' THEN
                 v_code := '_Z';

@@ -48,7 +48,16 @@ INSERT INTO spec_relation VALUES
 CREATE TEMP TABLE spec_function (fn text, roles name[]);
 INSERT INTO spec_function VALUES
     ('migstat.extract(text, text, text[], jsonb)',                              '{migstat_steward}'),
-    ('migstat.begin_batch(text, text, text, text)',                              '{migstat_loader}'),
+    ('migstat.begin_batch(text, text, text, text, text)',                        '{migstat_loader}'),
+    ('migstat.purposes()',                                                       '{migstat_loader,migstat_analyst,migstat_steward,migstat_auditor,migstat_admin}'),
+    ('migstat.purpose_end(text, text)',                                          '{migstat_admin}'),
+    ('migstat.purpose_extend(text, date, text)',                                 '{migstat_admin}'),
+    ('migstat.purpose_key(text, text)',                                          '{migstat_admin}'),
+    ('migstat.purge_execute(text)',                                              '{migstat_admin}'),
+    ('migstat.purge_verify(bigint)',                                             '{migstat_admin}'),
+    ('migstat.purge_plan(text, boolean)',                                        '{migstat_auditor,migstat_admin}'),
+    ('migstat.purge_status()',                                                   '{migstat_analyst,migstat_steward,migstat_auditor,migstat_admin}'),
+    ('migstat.key_destroyed(uuid, text, text)',                                  '{migstat_loader,migstat_analyst,migstat_steward,migstat_auditor,migstat_admin}'),
     ('migstat.check_batch(integer, text[])',                                     '{migstat_loader}'),
     ('migstat.finish_batch(integer, integer, integer)',                          '{migstat_loader}'),
     ('migstat.estimates_import(text, text, jsonb)',                              '{migstat_loader}'),
