@@ -28,6 +28,8 @@ package struct MigstatError: Error, CustomStringConvertible, Sendable {
         package static let keyStore = Code("key store")
         /// Something named does not exist (purpose, batch, code list).
         package static let notFound = Code("not found")
+        /// A mapping profile is malformed or does not fit the file (names the profile entry).
+        package static let badProfile = Code("bad profile")
         /// The database refused or failed; `underlying` has the SQLSTATE.
         package static let database = Code("database")
 

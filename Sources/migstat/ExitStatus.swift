@@ -43,7 +43,7 @@ enum ExitStatus {
                         "error: " + error.description + (verbose ? "\n" + underlying.debugDescription : ""))
             }
             let code: Int32 = switch error.code {
-            case .badHeader, .malformedCSV, .rowsRejected, .duplicateBatch, .fileUnreadable: dataError
+            case .badHeader, .malformedCSV, .rowsRejected, .duplicateBatch, .fileUnreadable, .badProfile: dataError
             case .invalidArgument: usage
             case .notFound: dataError
             case .writeFailed: ioError

@@ -53,19 +53,30 @@ package struct BatchImporter {
         let file = options.path
         let reader: CSVReader
         do {
-            reader = try CSVReader(path: file, delimiter: options.delimiter, encoding: options.encoding)
+            reader = try CSVReader(path: file, delimiter: options.profile?.delimiter ?? options.delimiter,
+                                   encoding: options.profile?.encoding ?? options.encoding)
         } catch {
             throw MigstatError(.fileUnreadable, error.message, file: file)
         }
         var record = CSVRecord()
         let layout: BatchLayout
+        var header: [String] = []
         do {
             guard try reader.next(into: &record) else {
                 throw MigstatError(.badHeader, "empty file: no header row", file: file)
             }
-            layout = try BatchLayout(header: record.strings, ignoring: options.ignoredColumns, file: file)
+            header = record.strings
+            // Through a profile, the header is checked against it once the code lists are read.
+            layout = options.profile == nil
+                ? try BatchLayout(header: header, ignoring: options.ignoredColumns, file: file)
+                : try BatchLayout(header: CanonicalColumn.allCases.map(\.rawValue))
         } catch let error as CSVError {
             throw MigstatError(.malformedCSV, error.message, file: file, line: error.line)
+        }
+        // A profile that does not fit the header fails before anything is written (without code lists:
+        // those are checked again, with the database's, inside the transaction).
+        if let profile = options.profile {
+            _ = try ProfileTranslator(profile: profile, header: header, ignoring: options.ignoredColumns, file: file)
         }
         logger.debug("header checked", metadata: ["columns": "\(record.count)"])
         let sha256 = try Self.sha256(ofFile: file)
@@ -75,13 +86,15 @@ package struct BatchImporter {
 
         var rows = 0
         // Rejects go to the rejects file as they come (memory does not grow with their number).
-        let rejects = RejectsFile(path: options.rejectsPath ?? file + ".rejects.csv")
+        var rejects = RejectsFile(path: options.rejectsPath ?? file + ".rejects.csv")
         var rowRejects: [Reject] = []
         var rejectedRows = 0
         var batchID: Int?
         var summary = ImportSummary(
             outcome: .rolledBack, batch: nil, file: file, source: options.source, purpose: options.purpose,
             sha256: sha256, rows: 0, accepted: 0, rejected: 0, rejectsFile: nil, seconds: 0, rowsPerSecond: 0)
+        summary.profile = options.profile?.label
+        summary.profileSHA256 = options.profile?.sha256
 
         struct Rollback: Error {}
         do {
@@ -95,14 +108,26 @@ package struct BatchImporter {
                 // the end of the import): the same the batch table's CHECK constraints enforce.
                 let codes = try CodeStore(connection: connection).codeBook()
                 let duplicates = DuplicateCandidates()
-                var encoder = RecordEncoder(layout: layout, codes: codes, pseudonymizer: Pseudonymizer(key: key),
+                var translator: ProfileTranslator?
+                var encoderLayout = layout
+                if let profile = options.profile {
+                    let t = try ProfileTranslator(profile: profile, header: header, ignoring: options.ignoredColumns,
+                                                  codes: codes, file: file)
+                    translator = t
+                    encoderLayout = t.layout
+                    rejects = RejectsFile(path: rejects.path, labels: RejectLabels(translator: t))
+                }
+                var canonical = CSVRecord()
+                var encoderRejects: [Reject] = []
+                var encoder = RecordEncoder(layout: encoderLayout, codes: codes, pseudonymizer: Pseudonymizer(key: key),
                                             today: today)
                 let copyStarted = monotonicSeconds()
                 _ = try store.copy(into: begun) { writer in
                     // Binary COPY: the header once, before any tuple (even when the first rows are rejected).
                     try RecordEncoder.copyHeader.withUnsafeBytes { try writer.write($0) }
                     while true {
-                        let step = try Self.step(reader, &record, file: file, layout: layout)
+                        let step = try Self.step(reader, &record, file: file, layout: layout,
+                                                 sourceColumns: translator?.sourceColumns)
                         if case .end = step { break }
                         if case .recoverable(let reject) = step {
                             rows += 1
@@ -114,7 +139,24 @@ package struct BatchImporter {
                         // Valid rows go on to COPY even when the batch is already over its limit,
                         // so the database's duplicate checks still run and the rejects file is complete.
                         rowRejects.removeAll(keepingCapacity: true)
-                        if encoder.encode(record, rejects: &rowRejects) {
+                        let valid: Bool
+                        if let translator {
+                            // Through the profile: translate, then the canonical checks on the result (their
+                            // rejects for columns whose translation failed would only repeat the problem).
+                            let translated = translator.translate(record, into: &canonical, rejects: &rowRejects)
+                            encoderRejects.removeAll(keepingCapacity: true)
+                            if encoder.encode(canonical, rejects: &encoderRejects) {
+                                valid = translated
+                            } else {
+                                valid = false
+                                for reject in encoderRejects where !translator.translationFailed(reject.column) {
+                                    rowRejects.append(reject)
+                                }
+                            }
+                        } else {
+                            valid = encoder.encode(record, rejects: &rowRejects)
+                        }
+                        if valid {
                             try encoder.line.withUnsafeBytes { line in
                                 duplicates.insert(UnsafeRawBufferPointer(rebasing: line[encoder.recordIDRange]))
                                 try writer.write(line)
@@ -166,6 +208,7 @@ package struct BatchImporter {
             // stored), `rejected` those with a problem, so accepted + rejected = rows still holds.
             summary.accepted = rows - rejectedRows
         }
+        summary.rejectGroups = rejects.groups()
         summary.rejectsFile = try rejects.finish()
         summary.seconds = monotonicSeconds() - started
         summary.rowsPerSecond = summary.seconds > 0 ? Int(Double(rows) / summary.seconds) : 0
@@ -182,14 +225,16 @@ package struct BatchImporter {
 
     /// Reads the next record; a row-level CSV problem becomes a reject, a structural one an error.
     private static func step(_ reader: CSVReader, _ record: inout CSVRecord, file: String,
-                             layout: BatchLayout) throws -> Step {
+                             layout: BatchLayout, sourceColumns: [CanonicalColumn?]?) throws -> Step {
         let error: CSVError
         do {
             return try reader.next(into: &record) ? .record : .end
         } catch let caught {
             error = caught
         }
-        let column = error.fieldIndex.flatMap { layout.column(atField: $0) }
+        let column = error.fieldIndex.flatMap { index in
+            sourceColumns.map { index < $0.count ? $0[index] : nil } ?? layout.column(atField: index)
+        }
         guard error.isRecoverable else {
             throw MigstatError(.malformedCSV, error.message, file: file, line: error.line, column: column?.rawValue)
         }

@@ -54,6 +54,9 @@ package struct ImportOptions: Sendable {
     package var ignoredColumns: [String] = []
     /// Where the purpose keys live.
     package var keyStore: KeyStore
+    /// The source's mapping profile (nil: the canonical layout). Its dialect and encoding replace
+    /// `delimiter` and `encoding`.
+    package var profile: MappingProfile?
 
     /// Creates options with defaults (strict, UTF-8, comma).
     package init(path: String, source: String, purpose: String, keyStore: KeyStore) {
@@ -91,7 +94,22 @@ package struct ImportSummary: Sendable, Codable, Equatable {
     package var rejectsFile: String?
     package var seconds: Double
     package var rowsPerSecond: Int
+    /// The rejects grouped by column and reason, most frequent first.
+    package var rejectGroups: [RejectGroup] = []
+    /// The mapping profile used (its label and SHA-256), if any.
+    package var profile: String?
+    package var profileSHA256: String?
 
     /// Whether the batch is now stored.
     package var isCommitted: Bool { outcome == .committed }
+}
+
+/// Rejects of one column and reason: how many, the first line, and how to fix them.
+package struct RejectGroup: Sendable, Codable, Equatable {
+    /// The column as the file names it (nil: the whole row).
+    package var column: String?
+    package var reason: String
+    package var count: Int
+    package var firstLine: Int
+    package var hint: String?
 }

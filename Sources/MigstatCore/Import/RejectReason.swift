@@ -17,6 +17,11 @@ package enum RejectReason: UInt8, Sendable, CaseIterable {
     case duplicateInBatch
     case alreadyStored
     case rejectedByDatabase
+    // Through a mapping profile.
+    case untranslatedCode
+    case dateNotInProfileFormat
+    case notAYear
+    case birthAfterEvent
 
     /// The reason as written in the rejects file.
     package var text: String {
@@ -38,6 +43,10 @@ package enum RejectReason: UInt8, Sendable, CaseIterable {
         case .duplicateInBatch: "duplicate record_id within the batch"
         case .alreadyStored: "record_id already stored for this source"
         case .rejectedByDatabase: "rejected by the database"
+        case .untranslatedCode: "source code has no translation in the profile's x-codes"
+        case .dateNotInProfileFormat: "not a real calendar date in the profile's format"
+        case .notAYear: "not a four-digit year"
+        case .birthAfterEvent: "birth date after the event date"
         }
     }
 

@@ -19,12 +19,18 @@ final class RejectsFile {
     private(set) var count = 0
     private var client: Part
     private var database: Part
+    /// How a reject's column and reason are written (nil: canonical column name and reason text).
+    private let labels: RejectLabels?
+    /// Rejects per (column, reason): count and first line, for the summary.
+    private var tally: [Int: (count: Int, firstLine: Int)] = [:]
 
     /// Creates a writer for the rejects file at `path` (nothing is written yet).
-    init(path: String) {
+    /// - Parameter labels: through a mapping profile, the source's column names and the profile entries.
+    init(path: String, labels: RejectLabels? = nil) {
         self.path = path
-        client = Part(path: path + ".client.partial")
-        database = Part(path: path + ".database.partial")
+        self.labels = labels
+        client = Part(path: path + ".client.partial", labels: labels)
+        database = Part(path: path + ".database.partial", labels: labels)
         // Left over by an import that was killed: never merged into this one's file.
         unlink(client.path)
         unlink(database.path)
@@ -39,12 +45,35 @@ final class RejectsFile {
     func add(_ reject: Reject) throws {
         try client.write(reject)
         count += 1
+        count(reject)
+    }
+
+    private func count(_ reject: Reject) {
+        let key = (reject.column.map { $0.ordinal + 1 } ?? 0) << 8 | Int(reject.reason.rawValue)
+        if let entry = tally[key] {
+            tally[key] = (entry.count + 1, min(entry.firstLine, reject.line))
+        } else {
+            tally[key] = (1, reject.line)
+        }
+    }
+
+    /// The rejects grouped by column and reason (most frequent first), with a hint on how to fix each.
+    func groups() -> [RejectGroup] {
+        tally.map { key, entry in
+            let column = key >> 8 == 0 ? nil : CanonicalColumn.allCases[(key >> 8) - 1]
+            let reason = RejectReason(rawValue: UInt8(key & 0xFF))!
+            let sample = Reject(line: entry.firstLine, column: column, reason: reason)
+            return RejectGroup(column: labels?.column(sample) ?? column?.rawValue, reason: labels?.reason(sample) ?? reason.text,
+                               count: entry.count, firstLine: entry.firstLine,
+                               hint: labels?.hint(sample) ?? RejectLabels.canonicalHint(sample))
+        }.sorted { ($0.count, -$0.firstLine) > ($1.count, -$1.firstLine) }
     }
 
     /// One of the database's rejects (lines in increasing order).
     func addFromDatabase(_ reject: Reject) throws {
         try database.write(reject)
         count += 1
+        count(reject)
     }
 
     /// Merges what was written into `path`; returns `path`, or nil when there was no reject (then no
@@ -83,12 +112,14 @@ final class RejectsFile {
     /// A temporary file of `line,column,reason` rows, opened on the first write.
     private struct Part {
         let path: String
+        let labels: RejectLabels?
         var handle: UnsafeMutablePointer<FILE>?
         /// Whether this object opened (created) the file.
         var written = false
 
-        init(path: String) {
+        init(path: String, labels: RejectLabels?) {
             self.path = path
+            self.labels = labels
         }
 
         mutating func write(_ reject: Reject) throws {
@@ -97,7 +128,9 @@ final class RejectsFile {
                 written = handle != nil
                 guard handle != nil else { throw writeFailure(path) }
             }
-            guard fputs("\(reject.line),\(reject.column?.rawValue ?? ""),\(reject.reason.text)\n", handle) >= 0 else {
+            let text = labels.map { "\(reject.line),\(csvField($0.column(reject) ?? "")),\(csvField($0.reason(reject)))\n" }
+                ?? "\(reject.line),\(reject.column?.rawValue ?? ""),\(reject.reason.text)\n"
+            guard fputs(text, handle) >= 0 else {
                 throw writeFailure(path)
             }
         }
