@@ -95,3 +95,10 @@ GRANT EXECUTE ON FUNCTION migstat.compartment_role(text, text) TO migstat_admin,
 GRANT EXECUTE ON FUNCTION migstat.audit_verify(), migstat.extract_gaps() TO migstat_auditor;
 -- Reads without a committed audit row (rolled back, cancelled, refused): migstat.read_gaps().
 GRANT EXECUTE ON FUNCTION migstat.read_gaps() TO migstat_auditor;
+-- The audit log's Merkle tree (Schemas/functions/audit/, issue 11): auditors read the tree and
+-- compute roots; every migstat role may seal committed entries into it (it changes no entry).
+GRANT SELECT ON migstat.audit_tree TO migstat_auditor;
+GRANT EXECUTE ON FUNCTION migstat.audit_seal(boolean)
+    TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
+GRANT EXECUTE ON FUNCTION migstat.audit_root(bigint), migstat.audit_payload(migstat.audit_log) TO migstat_auditor;
+GRANT EXECUTE ON FUNCTION migstat.audit_escalation_risks() TO migstat_admin, migstat_auditor;

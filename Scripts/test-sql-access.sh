@@ -241,6 +241,7 @@ fi
 
 # ---- audit chain: intact after everything, then tampered and detected ------------------------------
 run_tap "${PREFIX}auditor" auditor 90_audit_chain.sql
+run_tap "$SUPERUSER" superuser 93_audit_tamper.sql
 run_tap "$SUPERUSER" superuser 91_tamper.sql
 run_tap "${PREFIX}auditor" auditor 92_audit_detect.sql
 

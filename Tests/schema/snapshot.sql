@@ -4,6 +4,9 @@ COMMENT ON SCHEMA migstat IS 'migstat: metadata, code lists and the functions th
 CREATE SCHEMA migstat_data;
 ALTER SCHEMA migstat_data OWNER TO migstat_owner;
 COMMENT ON SCHEMA migstat_data IS 'migstat: record-level partitions; no grants, row-level security forced';
+CREATE SCHEMA migstat_super;
+ALTER SCHEMA migstat_super OWNER TO postgres;
+COMMENT ON SCHEMA migstat_super IS 'migstat: the superuser''s functions migstat_owner may call (checkpoint only)';
 CREATE TYPE migstat.report_plan AS (
 	dims text[],
 	period_unit text,
@@ -56,6 +59,18 @@ BEGIN
     IF r.rolsuper OR r.rolbypassrls THEN
         RAISE EXCEPTION 'refusing: "%" is a superuser or bypasses row-level security', p_login
             USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Logins that could escalate past migstat's roles (migstat.audit_escalation_risks): CREATEROLE
+    -- can grant itself migstat_owner (PostgreSQL 15), REPLICATION streams every row, the predefined
+    -- roles read or write every table or the server's files.
+    IF r.rolcreaterole OR r.rolreplication
+       OR EXISTS (SELECT 1 FROM unnest(ARRAY['pg_read_all_data', 'pg_write_all_data', 'pg_execute_server_program',
+                                             'pg_read_server_files', 'pg_write_server_files']) g
+                   WHERE pg_has_role(r.oid, g, 'MEMBER')) THEN
+        RAISE EXCEPTION 'refusing: "%" can escalate past migstat''s roles (%)', p_login,
+            array_to_string((SELECT reasons FROM migstat.audit_escalation_risks() x WHERE x.login = p_login), ', ')
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'remove CREATEROLE/REPLICATION (ALTER ROLE ... NOCREATEROLE NOREPLICATION) and memberships in pg_read_all_data, pg_write_all_data, pg_execute_server_program, pg_read_server_files, pg_write_server_files';
     END IF;
     IF p_login::text LIKE 'migstat\_%' THEN
         RAISE EXCEPTION 'refusing to grant to a migstat group role' USING ERRCODE = 'invalid_parameter_value';
@@ -141,30 +156,73 @@ CREATE FUNCTION migstat.audit(p_action text, p_details jsonb DEFAULT '{}'::jsonb
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
     AS $$
 DECLARE
-    v_prev  migstat.audit_log%ROWTYPE;
-    v_seq   bigint;
-    v_at    timestamptz := clock_timestamp();
-    v_prevh bytea;
+    v_seq bigint := nextval('migstat.audit_seq');
 BEGIN
-    -- One writer at a time keeps the chain linear; held to the end of the transaction.
-    PERFORM pg_advisory_xact_lock(hashtext('migstat.audit_log'));
-    SELECT * INTO v_prev FROM migstat.audit_log ORDER BY seq DESC LIMIT 1;
-    v_seq := coalesce(v_prev.seq, 0) + 1;
-    v_prevh := coalesce(v_prev.hash, '\x'::bytea);
-    INSERT INTO migstat.audit_log (seq, at, actor, action, purpose_id, batch_id, details, prev_hash, hash)
-    VALUES (v_seq, v_at, session_user, p_action, p_purpose_id, p_batch_id, p_details, v_prevh,
-            sha256(v_prevh || migstat.audit_payload(v_seq, v_at, session_user, p_action, p_purpose_id,
-                                                     p_batch_id, p_details)));
+    INSERT INTO migstat.audit_log (seq, at, actor, action, purpose_id, batch_id, details, client_addr, application,
+                                   os_user_reported)
+    VALUES (v_seq, clock_timestamp(), session_user, p_action, p_purpose_id, p_batch_id, coalesce(p_details, '{}'),
+            inet_client_addr(), nullif(left(current_setting('application_name', true), 64), ''),
+            nullif(left(regexp_replace(coalesce(current_setting('migstat.os_user', true), ''), '[[:cntrl:]]', '', 'g'), 64), ''));
+    INSERT INTO migstat.audit_pending (seq) VALUES (v_seq);
     RETURN v_seq;
 END
 $$;
 ALTER FUNCTION migstat.audit(p_action text, p_details jsonb, p_purpose_id smallint, p_batch_id integer) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.audit_escalation_risks() RETURNS TABLE(login name, reasons text[])
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT (pg_has_role(session_user, 'migstat_admin', 'MEMBER') OR pg_has_role(session_user, 'migstat_auditor', 'MEMBER')
+            OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)) THEN
+        RAISE EXCEPTION 'permission denied: requires migstat_admin or migstat_auditor' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN QUERY
+    SELECT x.rolname, x.reasons FROM (
+        SELECT r.rolname,
+               array_remove(ARRAY[
+                   CASE WHEN r.rolcreaterole THEN 'CREATEROLE' END,
+                   CASE WHEN r.rolreplication THEN 'REPLICATION' END]
+                 || ARRAY(SELECT 'member of ' || g FROM unnest(ARRAY['pg_read_all_data', 'pg_write_all_data',
+                               'pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files']) g
+                           WHERE pg_has_role(r.oid, g, 'MEMBER')), NULL) AS reasons
+          FROM pg_roles r
+         WHERE r.rolcanlogin AND NOT r.rolsuper
+           AND has_database_privilege(r.oid, current_database(), 'CONNECT')) x
+     WHERE cardinality(x.reasons) > 0
+     ORDER BY x.rolname;
+END
+$$;
+ALTER FUNCTION migstat.audit_escalation_risks() OWNER TO migstat_owner;
+CREATE TABLE migstat.audit_log (
+    seq bigint NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    actor name NOT NULL,
+    action text NOT NULL,
+    purpose_id smallint,
+    batch_id integer,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    prev_hash bytea,
+    hash bytea,
+    client_addr inet,
+    application text,
+    os_user_reported text
+);
+ALTER TABLE migstat.audit_log OWNER TO migstat_owner;
+COMMENT ON COLUMN migstat.audit_log.os_user_reported IS 'the OS user as reported by the client (setting migstat.os_user), not verified by the server';
+CREATE FUNCTION migstat.audit_leaf_hash(e migstat.audit_log) RETURNS bytea
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+    SELECT sha256('\x00'::bytea || convert_to(migstat.audit_payload(e), 'UTF8'))
+$$;
+ALTER FUNCTION migstat.audit_leaf_hash(e migstat.audit_log) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.audit_log_immutable() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-    RAISE EXCEPTION 'migstat.audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION 'migstat.% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
 END
 $$;
 ALTER FUNCTION migstat.audit_log_immutable() OWNER TO migstat_owner;
@@ -174,48 +232,184 @@ CREATE FUNCTION migstat.audit_log_insert_guard() RETURNS trigger
     AS $$
 BEGIN
     IF current_user <> 'migstat_owner' THEN
-        RAISE EXCEPTION 'migstat.audit_log is written only by migstat functions' USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION 'migstat.% is written only by migstat functions', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
     END IF;
-    RETURN NEW;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
 ALTER FUNCTION migstat.audit_log_insert_guard() OWNER TO migstat_owner;
-CREATE FUNCTION migstat.audit_payload(seq bigint, at timestamp with time zone, actor name, action text, purpose_id smallint, batch_id integer, details jsonb) RETURNS bytea
+CREATE FUNCTION migstat.audit_payload(e migstat.audit_log) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT convert_to(concat_ws(E'\x1f', seq::text, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                                actor, action, coalesce(purpose_id::text, ''), coalesce(batch_id::text, ''),
-                                details::text), 'UTF8')
+    SELECT jsonb_build_object(
+               'seq', e.seq,
+               'at', to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+               'actor', e.actor::text,
+               'action', e.action,
+               'purpose_id', e.purpose_id,
+               'batch_id', e.batch_id,
+               'details', e.details,
+               'client_addr', host(e.client_addr),
+               'application', e.application,
+               'os_user_reported', e.os_user_reported)::text
 $$;
-ALTER FUNCTION migstat.audit_payload(seq bigint, at timestamp with time zone, actor name, action text, purpose_id smallint, batch_id integer, details jsonb) OWNER TO migstat_owner;
-CREATE FUNCTION migstat.audit_verify(OUT first_bad_seq bigint, OUT rows_checked bigint, OUT head_seq bigint, OUT head_hash text) RETURNS record
+ALTER FUNCTION migstat.audit_payload(e migstat.audit_log) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.audit_root(p_size bigint) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
     AS $$
 DECLARE
-    r      migstat.audit_log%ROWTYPE;
-    v_prev bytea := '\x'::bytea;
-    v_next bigint := 1;
+    v_acc   bytea;
+    v_h     bytea;
+    v_start bigint := 0;
+    v_l     int;
+    v_parts bytea[] := '{}';
+    i       int;
 BEGIN
-    rows_checked := 0;
-    FOR r IN SELECT * FROM migstat.audit_log ORDER BY seq LOOP
-        IF r.seq <> v_next OR r.prev_hash <> v_prev
-           OR r.hash <> sha256(v_prev || migstat.audit_payload(r.seq, r.at, r.actor, r.action, r.purpose_id,
-                                                                r.batch_id, r.details)) THEN
-            first_bad_seq := r.seq;
-            EXIT;
+    IF p_size IS NULL OR p_size < 0 THEN
+        RETURN NULL;
+    ELSIF p_size = 0 THEN
+        RETURN encode(sha256(''::bytea), 'hex');
+    END IF;
+    FOR v_l IN REVERSE 62..0 LOOP
+        IF (p_size >> v_l) & 1 = 1 THEN
+            SELECT hash INTO v_h FROM migstat.audit_tree WHERE level = v_l AND idx = v_start >> v_l;
+            IF NOT FOUND THEN
+                RETURN NULL;
+            END IF;
+            v_parts := v_parts || v_h;
+            v_start := v_start + (1::bigint << v_l);
         END IF;
-        v_prev := r.hash;
-        v_next := r.seq + 1;
-        rows_checked := rows_checked + 1;
-        head_seq := r.seq;
-        head_hash := encode(r.hash, 'hex');
     END LOOP;
+    v_acc := v_parts[array_length(v_parts, 1)];
+    FOR i IN REVERSE array_length(v_parts, 1) - 1..1 LOOP
+        v_acc := sha256('\x01'::bytea || v_parts[i] || v_acc);
+    END LOOP;
+    RETURN encode(v_acc, 'hex');
 END
 $$;
-ALTER FUNCTION migstat.audit_verify(OUT first_bad_seq bigint, OUT rows_checked bigint, OUT head_seq bigint, OUT head_hash text) OWNER TO migstat_owner;
-CREATE FUNCTION migstat.begin_batch(p_source text, p_purpose text, p_file_name text, p_sha256 text, OUT batch_id integer, OUT table_name text, OUT key_id uuid) RETURNS record
+ALTER FUNCTION migstat.audit_root(p_size bigint) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.audit_seal(p_wait boolean DEFAULT true) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_size bigint;
+    v_seqs bigint[];
+    v_seq  bigint;
+    v_e    migstat.audit_log%ROWTYPE;
+    v_h    bytea;
+    v_l    smallint;
+    v_i    bigint;
+    v_now  timestamptz := clock_timestamp();
+BEGIN
+    IF p_wait THEN
+        PERFORM pg_advisory_xact_lock(hashtext('migstat.audit_seal'));
+    ELSIF NOT pg_try_advisory_xact_lock(hashtext('migstat.audit_seal')) THEN
+        RETURN NULL;
+    END IF;
+    SELECT coalesce(max(idx) + 1, 0) INTO v_size FROM migstat.audit_tree WHERE level = 0;
+    WITH d AS (DELETE FROM migstat.audit_pending RETURNING seq)
+    SELECT array_agg(seq ORDER BY seq) INTO v_seqs FROM d;
+    FOREACH v_seq IN ARRAY coalesce(v_seqs, '{}') LOOP
+        SELECT * INTO STRICT v_e FROM migstat.audit_log WHERE seq = v_seq;
+        v_h := migstat.audit_leaf_hash(v_e);
+        INSERT INTO migstat.audit_tree (level, idx, hash, seq, sealed_at) VALUES (0, v_size, v_h, v_seq, v_now);
+        -- Close every complete subtree this leaf ends.
+        v_l := 0;
+        v_i := v_size;
+        WHILE v_i % 2 = 1 LOOP
+            SELECT sha256('\x01'::bytea || t.hash || v_h) INTO STRICT v_h
+              FROM migstat.audit_tree t WHERE t.level = v_l AND t.idx = v_i - 1;
+            v_l := v_l + 1;
+            v_i := v_i / 2;
+            INSERT INTO migstat.audit_tree (level, idx, hash) VALUES (v_l, v_i, v_h);
+        END LOOP;
+        v_size := v_size + 1;
+    END LOOP;
+    RETURN v_size;
+END
+$$;
+ALTER FUNCTION migstat.audit_seal(p_wait boolean) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.audit_verify(OUT first_bad_seq bigint, OUT first_bad_index bigint, OUT problem text, OUT entries bigint, OUT size bigint, OUT pending bigint, OUT root text) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_idx bigint;
+    v_seq bigint;
+    v_l   smallint;
+    v_why text;
+BEGIN
+    PERFORM migstat.require_role('migstat_auditor');
+    SELECT count(*) INTO entries FROM migstat.audit_log;
+    SELECT count(*) INTO pending FROM migstat.audit_pending;
+    SELECT coalesce(max(idx) + 1, 0) INTO size FROM migstat.audit_tree WHERE level = 0;
+    -- A missing position (a leaf deleted from the tree).
+    IF (SELECT count(*) FROM migstat.audit_tree WHERE level = 0) <> size THEN
+        SELECT g INTO v_idx FROM generate_series(0::bigint, size - 1) g
+         WHERE NOT EXISTS (SELECT 1 FROM migstat.audit_tree t WHERE t.level = 0 AND t.idx = g) ORDER BY g LIMIT 1;
+        first_bad_index := v_idx;
+        SELECT min(t.seq) INTO first_bad_seq FROM migstat.audit_tree t WHERE t.level = 0 AND t.idx > v_idx;
+        problem := format('tree position %s is missing (the entry there was removed)', v_idx);
+        RETURN;
+    END IF;
+    -- Leaves against their entries.
+    SELECT t.idx, t.seq, CASE WHEN a.seq IS NULL THEN 'the entry is missing' ELSE 'the entry does not match its leaf hash' END
+      INTO v_idx, v_seq, v_why
+      FROM migstat.audit_tree t LEFT JOIN migstat.audit_log a ON a.seq = t.seq
+     WHERE t.level = 0 AND (a.seq IS NULL OR t.hash <> migstat.audit_leaf_hash(a))
+     ORDER BY t.idx LIMIT 1;
+    IF FOUND THEN
+        first_bad_index := v_idx;
+        first_bad_seq := v_seq;
+        problem := v_why;
+    END IF;
+    -- Interior nodes against their children (the first leaf below a bad node is named).
+    SELECT p.level, p.idx INTO v_l, v_idx
+      FROM migstat.audit_tree p
+      LEFT JOIN migstat.audit_tree l ON l.level = p.level - 1 AND l.idx = 2 * p.idx
+      LEFT JOIN migstat.audit_tree r ON r.level = p.level - 1 AND r.idx = 2 * p.idx + 1
+     WHERE p.level > 0 AND (l.hash IS NULL OR r.hash IS NULL OR p.hash <> sha256('\x01'::bytea || l.hash || r.hash))
+     ORDER BY p.idx << p.level, p.level LIMIT 1;
+    IF FOUND AND (first_bad_index IS NULL OR (v_idx << v_l) < first_bad_index) THEN
+        first_bad_index := v_idx << v_l;
+        SELECT t.seq INTO first_bad_seq FROM migstat.audit_tree t WHERE t.level = 0 AND t.idx = first_bad_index;
+        problem := format('tree node (level %s, index %s) does not match its children', v_l, v_idx);
+    END IF;
+    -- Every complete subtree must be there.
+    IF first_bad_index IS NULL THEN
+        SELECT x.l, x.n INTO v_l, v_idx FROM (
+            SELECT l::smallint AS l, size >> l AS n,
+                   (SELECT count(*) FROM migstat.audit_tree t WHERE t.level = l) AS have
+              FROM generate_series(1, 62) l WHERE size >> l > 0) x
+         WHERE x.have <> x.n ORDER BY x.l LIMIT 1;
+        IF FOUND THEN
+            first_bad_index := 0;
+            SELECT t.seq INTO first_bad_seq FROM migstat.audit_tree t WHERE t.level = 0 AND t.idx = 0;
+            problem := format('the tree has the wrong number of nodes at level %s', v_l);
+        END IF;
+    END IF;
+    IF first_bad_index IS NOT NULL THEN
+        RETURN;
+    END IF;
+    -- Entries that are neither in the tree nor pending (inserted behind the guards, or their
+    -- pending row removed).
+    SELECT a.seq INTO v_seq FROM migstat.audit_log a
+     WHERE NOT EXISTS (SELECT 1 FROM migstat.audit_tree t WHERE t.level = 0 AND t.seq = a.seq)
+       AND NOT EXISTS (SELECT 1 FROM migstat.audit_pending p WHERE p.seq = a.seq)
+     ORDER BY a.seq LIMIT 1;
+    IF FOUND THEN
+        first_bad_seq := v_seq;
+        problem := 'the entry is neither sealed into the tree nor pending';
+        RETURN;
+    END IF;
+    root := migstat.audit_root(size);
+END
+$$;
+ALTER FUNCTION migstat.audit_verify(OUT first_bad_seq bigint, OUT first_bad_index bigint, OUT problem text, OUT entries bigint, OUT size bigint, OUT pending bigint, OUT root text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.begin_batch(p_source text, p_purpose text, p_file_name text, p_sha256 text, p_key_fingerprint text DEFAULT NULL::text, OUT batch_id integer, OUT table_name text, OUT key_id uuid) RETURNS record
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
     SET row_security TO 'on'
@@ -227,6 +421,16 @@ DECLARE
 BEGIN
     PERFORM migstat.require_role('migstat_loader');
     v_p := migstat.require_compartment(p_purpose, 'load');
+    IF v_p.status <> 'active' THEN
+        RAISE EXCEPTION 'purpose "%" is %: it takes no new batches', p_purpose, v_p.status USING ERRCODE = 'MS410';
+    END IF;
+    IF v_p.key_fingerprint IS NOT NULL AND p_key_fingerprint IS DISTINCT FROM v_p.key_fingerprint THEN
+        RAISE EXCEPTION 'the pseudonym key on this machine is not the key of purpose "%"', p_purpose USING ERRCODE = 'MS409',
+            HINT = format('install the purpose''s key file %s.key in the key directory (MIGSTAT_KEY_DIR) from the machine where the purpose was declared', v_p.key_id);
+    END IF;
+    IF v_p.key_fingerprint IS NULL AND p_key_fingerprint ~ '^[0-9a-f]{64}$' THEN
+        UPDATE migstat.purpose SET key_fingerprint = p_key_fingerprint WHERE id = v_p.id;
+    END IF;
     IF v_p.retain_until < current_date THEN
         RAISE EXCEPTION 'purpose "%" is past its retention date (%): its data must be purged, not extended',
             p_purpose, v_p.retain_until USING ERRCODE = 'MS410';
@@ -258,7 +462,7 @@ BEGIN
     key_id := v_p.key_id;
 END
 $_$;
-ALTER FUNCTION migstat.begin_batch(p_source text, p_purpose text, p_file_name text, p_sha256 text, OUT batch_id integer, OUT table_name text, OUT key_id uuid) OWNER TO migstat_owner;
+ALTER FUNCTION migstat.begin_batch(p_source text, p_purpose text, p_file_name text, p_sha256 text, p_key_fingerprint text, OUT batch_id integer, OUT table_name text, OUT key_id uuid) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.caller_is(p_role name) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -603,6 +807,30 @@ BEGIN
 END
 $$;
 ALTER FUNCTION migstat.declared_tables(p_purpose text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.drop_record_storage(p_tables text[], OUT relations text[], OUT files text[]) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v_t text;
+BEGIN
+    WITH t AS (SELECT to_regclass(format('migstat_data.%I', x)) AS oid FROM unnest(p_tables) x),
+         tree AS (SELECT pt.relid FROM t CROSS JOIN LATERAL pg_partition_tree(t.oid) pt WHERE t.oid IS NOT NULL),
+         rel AS (SELECT relid AS oid FROM tree
+                 UNION SELECT c.reltoastrelid FROM tree JOIN pg_class c ON c.oid = tree.relid WHERE c.reltoastrelid <> 0
+                 UNION SELECT i.indexrelid FROM tree JOIN pg_index i ON i.indrelid = tree.relid
+                 UNION SELECT i.indexrelid FROM tree JOIN pg_class c ON c.oid = tree.relid JOIN pg_index i ON i.indrelid = c.reltoastrelid)
+    SELECT array_agg(r.oid::regclass::text ORDER BY r.oid::regclass::text),
+           array_agg(pg_relation_filepath(r.oid) ORDER BY r.oid::regclass::text) FILTER (WHERE pg_relation_filepath(r.oid) IS NOT NULL)
+      INTO relations, files FROM rel r;
+    FOREACH v_t IN ARRAY p_tables LOOP
+        EXECUTE format('DROP TABLE IF EXISTS migstat_data.%I', v_t);
+    END LOOP;
+    relations := coalesce(relations, '{}');
+    files := coalesce(files, '{}');
+END
+$$;
+ALTER FUNCTION migstat.drop_record_storage(p_tables text[], OUT relations text[], OUT files text[]) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -1034,6 +1262,26 @@ BEGIN
 END
 $$;
 ALTER FUNCTION migstat.finish_batch(p_batch_id integer, p_rows_read integer, p_rejected integer) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.key_destroyed(p_key_id uuid, p_host text, p_path text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v migstat.purpose;
+BEGIN
+    IF NOT (migstat.caller_is('migstat_loader') OR migstat.caller_is('migstat_analyst') OR migstat.caller_is('migstat_steward')
+            OR migstat.caller_is('migstat_auditor') OR migstat.caller_is('migstat_admin')) THEN
+        RAISE EXCEPTION 'permission denied: % holds no migstat role', session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO v FROM migstat.purpose WHERE key_id = p_key_id;
+    IF NOT FOUND OR v.status <> 'purged' THEN
+        RAISE EXCEPTION 'key % is not the key of a purged purpose', p_key_id USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM migstat.audit('key.destroyed', jsonb_build_object('purpose', v.name, 'key_id', p_key_id,
+                          'host', left(p_host, 255), 'path', left(p_path, 1024), 'reported_by_client', true), v.id);
+END
+$$;
+ALTER FUNCTION migstat.key_destroyed(p_key_id uuid, p_host text, p_path text) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.load_codes(p_dimension text, p_codes text[], p_labels text[], p_parents text[] DEFAULT NULL::text[], p_levels smallint[] DEFAULT NULL::smallint[], p_replace boolean DEFAULT false) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -1539,6 +1787,258 @@ BEGIN
 END
 $_$;
 ALTER FUNCTION migstat.programme_table_cells(p_run bigint, p_table integer) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.purge_due_receipt(p_purpose_id smallint) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v migstat.purpose;
+BEGIN
+    SELECT * INTO v FROM migstat.purpose WHERE id = p_purpose_id;
+    IF EXISTS (SELECT 1 FROM migstat.audit_log WHERE action = 'purge.due' AND purpose_id = p_purpose_id) THEN
+        RETURN false;
+    END IF;
+    PERFORM migstat.audit('purge.due', jsonb_build_object(
+        'purpose', v.name, 'retention_rule', v.retention_rule, 'retain_until', v.retain_until, 'status', v.status,
+        'batches', coalesce((SELECT jsonb_agg(jsonb_build_object('batch', b.id, 'sha256', b.sha256, 'status', b.status,
+                                                                   'rows', b.accepted) ORDER BY b.id)
+                               FROM migstat.batch b WHERE b.purpose_id = v.id), '[]')), v.id);
+    RETURN true;
+END
+$$;
+ALTER FUNCTION migstat.purge_due_receipt(p_purpose_id smallint) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.purge_execute(p_purpose text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+DECLARE
+    v        migstat.purpose;
+    v_latest migstat.programme_run;
+    v_run    bigint;
+    v_drop   record;
+    v_id     bigint;
+    v_k      text;
+BEGIN
+    IF NOT (migstat.caller_is('migstat_admin') OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)) THEN
+        RAISE EXCEPTION 'permission denied: % may not purge', session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO v FROM migstat.purpose WHERE name = p_purpose FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    IF v.status = 'purged' THEN
+        RAISE EXCEPTION 'purpose "%" is already purged', p_purpose USING ERRCODE = 'MS410';
+    END IF;
+    IF v.status = 'active' AND v.retain_until > current_date THEN
+        RAISE EXCEPTION 'purpose "%" is not due before %', p_purpose, v.retain_until USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'end it first when its purpose is achieved: migstat purpose end ' || p_purpose || ' --reason TEXT';
+    END IF;
+    -- No import of it runs meanwhile; nothing new starts.
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.purge'), v.id);
+    PERFORM migstat.purge_due_receipt(v.id);
+    -- 1. The statistics that outlive the records.
+    IF EXISTS (SELECT 1 FROM migstat.declared_table d WHERE d.purpose_id = v.id AND d.retired_at IS NULL) THEN
+        SELECT * INTO v_latest FROM migstat.programme_run r WHERE r.purpose_id = v.id ORDER BY r.id DESC LIMIT 1;
+        IF v_latest.id IS NULL
+           OR v_latest.batches IS DISTINCT FROM ARRAY(SELECT b.id FROM migstat.batch b WHERE b.purpose_id = v.id AND b.status = 'loaded' ORDER BY b.id)
+           OR v_latest.tables IS DISTINCT FROM ARRAY(SELECT d.id FROM migstat.declared_table d WHERE d.purpose_id = v.id AND d.retired_at IS NULL ORDER BY d.id) THEN
+            v_run := migstat.programme_compute(v.id);
+            PERFORM migstat.audit('programme.release', jsonb_build_object('run', v_run, 'before_purge', true,
+                'tables', (SELECT jsonb_agg(d.name ORDER BY d.id) FROM migstat.declared_table d WHERE d.purpose_id = v.id AND d.retired_at IS NULL)), v.id);
+        ELSE
+            v_run := v_latest.id;
+        END IF;
+    END IF;
+    -- 2. The storage.
+    SELECT * INTO v_drop FROM migstat.drop_record_storage(
+        ARRAY['purpose_' || v.id] || ARRAY(SELECT 'batch_' || b.id FROM migstat.batch b WHERE b.purpose_id = v.id AND b.status = 'loading'));
+    -- 3. What only protected the records.
+    UPDATE migstat.programme_cell c SET v = NULL
+      FROM migstat.programme_run r WHERE r.purpose_id = v.id AND c.run_id = r.id AND c.status IN ('A', 'D');
+    UPDATE migstat.programme_run r SET method = (r.method - 'certificates') || jsonb_build_object('certificates_removed_at', now())
+     WHERE r.purpose_id = v.id;
+    FOREACH v_k IN ARRAY ARRAY['load', 'read', 'special'] LOOP
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = migstat.compartment_role(v.name, v_k)) THEN
+            EXECUTE format('DROP ROLE %I', migstat.compartment_role(v.name, v_k));
+        END IF;
+    END LOOP;
+    -- 4. The record of it.
+    INSERT INTO migstat.purge (purpose_id, batches, rows_dropped, relations, files, preserved_run)
+    VALUES (v.id,
+            coalesce((SELECT jsonb_agg(jsonb_build_object('batch', b.id, 'sha256', b.sha256, 'status', b.status, 'rows', b.accepted) ORDER BY b.id)
+                        FROM migstat.batch b WHERE b.purpose_id = v.id AND b.status IN ('loading', 'loaded')), '[]'),
+            (SELECT coalesce(sum(b.accepted), 0) FROM migstat.batch b WHERE b.purpose_id = v.id AND b.status = 'loaded'),
+            v_drop.relations, v_drop.files, v_run)
+    RETURNING id INTO v_id;
+    UPDATE migstat.batch SET status = 'purged' WHERE purpose_id = v.id AND status IN ('loading', 'loaded');
+    UPDATE migstat.purpose SET status = 'purged', purged_at = now(), purged_by = session_user WHERE id = v.id;
+    RETURN v_id;
+END
+$$;
+ALTER FUNCTION migstat.purge_execute(p_purpose text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.purge_plan(p_purpose text DEFAULT NULL::text, p_due boolean DEFAULT false) RETURNS TABLE(purpose text, status text, retain_until date, due boolean, batches integer, loaded_batches integer, rows_to_drop bigint, tables_to_drop text[], declared_tables_kept text[], blocker text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT (migstat.caller_is('migstat_admin') OR migstat.caller_is('migstat_auditor')) THEN
+        RAISE EXCEPTION 'permission denied: % may not plan purges', session_user USING ERRCODE = 'insufficient_privilege',
+            HINT = 'administrators purge; auditors may look at the plan';
+    END IF;
+    IF p_purpose IS NOT NULL AND NOT EXISTS (SELECT 1 FROM migstat.purpose p WHERE p.name = p_purpose) THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    RETURN QUERY
+        SELECT p.name::text, p.status, p.retain_until, p.status <> 'purged' AND (p.status = 'closed' OR p.retain_until <= current_date),
+               (SELECT count(*)::integer FROM migstat.batch b WHERE b.purpose_id = p.id AND b.status IN ('loading', 'loaded')),
+               (SELECT count(*)::integer FROM migstat.batch b WHERE b.purpose_id = p.id AND b.status = 'loaded'),
+               (SELECT coalesce(sum(b.accepted), 0)::bigint FROM migstat.batch b WHERE b.purpose_id = p.id AND b.status = 'loaded'),
+               ARRAY(SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                      WHERE n.nspname = 'migstat_data' AND c.relkind IN ('r', 'p')
+                        AND (c.relname = 'purpose_' || p.id
+                             OR c.relname IN (SELECT 'batch_' || b.id FROM migstat.batch b WHERE b.purpose_id = p.id))
+                      ORDER BY 1),
+               ARRAY(SELECT d.name FROM migstat.declared_table d WHERE d.purpose_id = p.id AND d.retired_at IS NULL ORDER BY d.name),
+               CASE WHEN p.status = 'purged' THEN 'already purged'
+                    WHEN p.status = 'active' AND p.retain_until > current_date
+                        THEN format('not due before %s: end it first (migstat purpose end)', p.retain_until) END
+          FROM migstat.purpose p
+         WHERE (p_purpose IS NULL OR p.name = p_purpose)
+           AND (NOT coalesce(p_due, false) OR (p.status <> 'purged' AND (p.status = 'closed' OR p.retain_until <= current_date)))
+         ORDER BY p.name;
+END
+$$;
+ALTER FUNCTION migstat.purge_plan(p_purpose text, p_due boolean) OWNER TO migstat_owner;
+CREATE PROCEDURE migstat.purge_run()
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_p      text;
+    v_id     bigint;
+    v_due    text[] := '{}';
+    v_done   text[] := '{}';
+    v_failed jsonb := '{}';
+BEGIN
+    FOR v_p IN SELECT p.name FROM migstat.purpose p
+                WHERE p.status <> 'purged' AND (p.status = 'closed' OR p.retain_until <= current_date) ORDER BY p.name LOOP
+        v_due := v_due || v_p;
+        BEGIN
+            v_id := migstat.purge_execute(v_p);
+        EXCEPTION WHEN others THEN
+            v_failed := v_failed || jsonb_build_object(v_p, SQLERRM);
+            CONTINUE;
+        END;
+        COMMIT;
+        PERFORM migstat.purge_verify(v_id);
+        COMMIT;
+        v_done := v_done || v_p;
+    END LOOP;
+    -- purges executed earlier whose verification never ran
+    FOR v_id IN SELECT g.id FROM migstat.purge g WHERE g.verified_at IS NULL ORDER BY g.id LOOP
+        PERFORM migstat.purge_verify(v_id);
+        COMMIT;
+    END LOOP;
+    INSERT INTO migstat.purge_check (due, purged, failed) VALUES (v_due, v_done, v_failed);
+    COMMIT;
+END
+$$;
+ALTER PROCEDURE migstat.purge_run() OWNER TO migstat_owner;
+CREATE FUNCTION migstat.purge_status() RETURNS TABLE(ok boolean, item text, purpose text, detail text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_last     migstat.purge_check;
+    v_sched    text := coalesce((SELECT value FROM migstat.setting WHERE key = 'purge_schedule'), '');
+    v_hours    integer := coalesce((SELECT value::integer FROM migstat.setting WHERE key = 'purge_check_hours'), 26);
+BEGIN
+    IF NOT (migstat.caller_is('migstat_analyst') OR migstat.caller_is('migstat_steward')
+            OR migstat.caller_is('migstat_auditor') OR migstat.caller_is('migstat_admin')) THEN
+        RAISE EXCEPTION 'permission denied: % may not read the purge status', session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO v_last FROM migstat.purge_check ORDER BY id DESC LIMIT 1;
+    RETURN QUERY
+        SELECT false, 'overdue'::text, p.name::text,
+               format('due %s (%s), %s; not purged', p.retain_until, p.retention_rule, p.status)
+          FROM migstat.purpose p
+         WHERE p.status <> 'purged' AND (p.status = 'closed' OR p.retain_until < current_date)
+         ORDER BY p.name;
+    RETURN QUERY
+        SELECT false, 'unverified'::text, p.name::text, format('purged %s; its verification has not succeeded', g.executed_at)
+          FROM migstat.purge g JOIN migstat.purpose p ON p.id = g.purpose_id
+         WHERE g.verified_at IS NULL;
+    IF v_last.id IS NULL THEN
+        RETURN QUERY SELECT v_sched = '', 'last run'::text, NULL::text,
+            CASE WHEN v_sched = '' THEN 'no due-purge run recorded, no schedule registered (migstat purge schedule)'
+                 ELSE format('schedule "%s" registered, but no due-purge run was ever recorded', v_sched) END;
+    ELSE
+        RETURN QUERY SELECT v_last.at > clock_timestamp() - make_interval(hours => v_hours), 'last run'::text, NULL::text,
+            format('%s by %s: due %s, purged %s%s', v_last.at, v_last.run_by, coalesce(nullif(array_to_string(v_last.due, ', '), ''), 'none'),
+                   coalesce(nullif(array_to_string(v_last.purged, ', '), ''), 'none'),
+                   CASE WHEN v_last.at <= clock_timestamp() - make_interval(hours => v_hours)
+                        THEN format(' -- older than %s hours: the scheduler has not run when it should have', v_hours) ELSE '' END);
+        RETURN QUERY SELECT false, 'failed'::text, f.key, f.value #>> '{}' FROM jsonb_each(v_last.failed) f;
+    END IF;
+    RETURN QUERY SELECT true, 'schedule'::text, NULL::text, coalesce(nullif(v_sched, ''), 'none registered');
+    RETURN QUERY
+        SELECT true, 'next due'::text, p.name::text, format('%s (%s days)', p.retain_until, p.retain_until - current_date)
+          FROM migstat.purpose p WHERE p.status = 'active' AND p.retain_until >= current_date
+         ORDER BY p.retain_until, p.name LIMIT 3;
+END
+$$;
+ALTER FUNCTION migstat.purge_status() OWNER TO migstat_owner;
+CREATE FUNCTION migstat.purge_verify(p_purge bigint) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+DECLARE
+    g        migstat.purge;
+    v        migstat.purpose;
+    v_rows   bigint;
+    v_tables text[];
+    v_files  text[];
+    v_out    jsonb;
+    v_ok     boolean;
+BEGIN
+    IF NOT (migstat.caller_is('migstat_admin') OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)) THEN
+        RAISE EXCEPTION 'permission denied: % may not verify purges', session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO g FROM migstat.purge WHERE id = p_purge FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no purge %', p_purge USING ERRCODE = 'MS404';
+    END IF;
+    SELECT * INTO v FROM migstat.purpose WHERE id = g.purpose_id;
+    IF pg_xact_status((SELECT x.xmin::text::xid8 FROM migstat.purge x WHERE x.id = p_purge)) = 'in progress' THEN
+        RAISE EXCEPTION 'verify purge % after its transaction has committed', p_purge USING ERRCODE = 'invalid_transaction_state';
+    END IF;
+    PERFORM migstat_super.checkpoint();
+    SELECT count(*) INTO v_rows FROM migstat.records r WHERE r.purpose_id = g.purpose_id;
+    v_tables := ARRAY(SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE n.nspname = 'migstat_data'
+                         AND (c.relname = 'purpose_' || g.purpose_id
+                              OR c.relname IN (SELECT 'batch_' || b.id FROM migstat.batch b WHERE b.purpose_id = g.purpose_id)
+                              OR c.oid::regclass::text = ANY (g.relations)));
+    v_files := ARRAY(SELECT f FROM unnest(g.files) f WHERE pg_stat_file(f, true) IS NOT NULL);
+    v_ok := v_rows = 0 AND cardinality(v_tables) = 0 AND cardinality(v_files) = 0 AND v.status = 'purged';
+    v_out := jsonb_build_object('ok', v_ok, 'records_left', v_rows, 'tables_left', to_jsonb(v_tables),
+                                'files_checked', cardinality(g.files), 'files_left', to_jsonb(v_files), 'checkpoint', true,
+                                'at', clock_timestamp());
+    UPDATE migstat.purge SET verified_at = CASE WHEN v_ok THEN clock_timestamp() END, verification = v_out WHERE id = g.id;
+    IF v_ok THEN
+        UPDATE migstat.purpose SET purge_verified_at = clock_timestamp() WHERE id = g.purpose_id;
+    END IF;
+    PERFORM migstat.audit('purge.executed', jsonb_build_object(
+        'purpose', v.name, 'purge', g.id, 'executed_at', g.executed_at, 'executed_by', g.executed_by,
+        'batches', g.batches, 'rows', g.rows_dropped, 'relations', cardinality(g.relations),
+        'preserved_release', g.preserved_run, 'verification', v_out), g.purpose_id);
+    RETURN v_out;
+END
+$$;
+ALTER FUNCTION migstat.purge_verify(p_purge bigint) OWNER TO migstat_owner;
 CREATE TABLE migstat.purpose (
     id smallint NOT NULL,
     name text NOT NULL,
@@ -1550,9 +2050,17 @@ CREATE TABLE migstat.purpose (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by name DEFAULT SESSION_USER NOT NULL,
     purged_at timestamp with time zone,
+    rule_until date,
+    closed_at timestamp with time zone,
+    closed_by name,
+    close_reason text,
+    purged_by name,
+    purge_verified_at timestamp with time zone,
+    key_fingerprint text,
     CONSTRAINT purpose_description_check CHECK ((length(description) > 0)),
+    CONSTRAINT purpose_key_fingerprint_check CHECK ((key_fingerprint ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT purpose_name_check CHECK ((name ~ '^[a-z][a-z0-9_]{0,29}$'::text)),
-    CONSTRAINT purpose_status_check CHECK ((status = ANY (ARRAY['active'::text, 'purged'::text])))
+    CONSTRAINT purpose_status_check CHECK ((status = ANY (ARRAY['active'::text, 'closed'::text, 'purged'::text])))
 );
 ALTER TABLE migstat.purpose OWNER TO migstat_owner;
 CREATE FUNCTION migstat.purpose_add(p_name text, p_description text, p_retain text) RETURNS migstat.purpose
@@ -1582,8 +2090,8 @@ BEGIN
         RAISE EXCEPTION 'purpose names are 1-30 characters: a-z first, then a-z, 0-9, _'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    INSERT INTO migstat.purpose (name, description, retain_until, retention_rule)
-    VALUES (p_name, p_description, v_date, p_retain) RETURNING * INTO v;
+    INSERT INTO migstat.purpose (name, description, retain_until, retention_rule, rule_until)
+    VALUES (p_name, p_description, v_date, p_retain, v_date) RETURNING * INTO v;
     EXECUTE format('CREATE TABLE migstat_data.%I PARTITION OF migstat.records FOR VALUES IN (%s) PARTITION BY LIST (batch_id)',
                    'purpose_' || v.id, v.id);
     EXECUTE format('ALTER TABLE migstat_data.%I ENABLE ROW LEVEL SECURITY', 'purpose_' || v.id);
@@ -1605,6 +2113,110 @@ BEGIN
 END
 $_$;
 ALTER FUNCTION migstat.purpose_add(p_name text, p_description text, p_retain text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.purpose_end(p_purpose text, p_reason text) RETURNS migstat.purpose
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v migstat.purpose;
+BEGIN
+    PERFORM migstat.require_role('migstat_admin');
+    SELECT * INTO v FROM migstat.purpose WHERE name = p_purpose FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    IF v.status <> 'active' THEN
+        RAISE EXCEPTION 'purpose "%" is already %', p_purpose, v.status USING ERRCODE = 'MS410';
+    END IF;
+    IF coalesce(btrim(p_reason), '') = '' THEN
+        RAISE EXCEPTION 'ending purpose "%" needs a reason', p_purpose USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'say why the purpose of collection is achieved: --reason TEXT';
+    END IF;
+    UPDATE migstat.purpose SET status = 'closed', closed_at = now(), closed_by = session_user, close_reason = btrim(p_reason),
+                               retain_until = least(retain_until, current_date)
+     WHERE id = v.id RETURNING * INTO v;
+    PERFORM migstat.audit('purpose.end', jsonb_build_object('purpose', v.name, 'reason', v.close_reason,
+                          'retain_until', v.retain_until), v.id);
+    PERFORM migstat.purge_due_receipt(v.id);
+    RETURN v;
+END
+$$;
+ALTER FUNCTION migstat.purpose_end(p_purpose text, p_reason text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.purpose_extend(p_purpose text, p_until date, p_reason text DEFAULT NULL::text) RETURNS migstat.purpose
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v migstat.purpose;
+BEGIN
+    PERFORM migstat.require_role('migstat_admin');
+    SELECT * INTO v FROM migstat.purpose WHERE name = p_purpose FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    IF v.status <> 'active' THEN
+        RAISE EXCEPTION 'purpose "%" is %: its retention cannot be extended', p_purpose, v.status USING ERRCODE = 'MS410';
+    END IF;
+    IF p_until IS NULL OR p_until <= v.retain_until THEN
+        RAISE EXCEPTION 'the new date % is not after the current retention date %', p_until, v.retain_until
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'to bring the end forward: migstat purpose end';
+    END IF;
+    IF p_until > v.rule_until AND coalesce(btrim(p_reason), '') = '' THEN
+        RAISE EXCEPTION 'extending purpose "%" to % goes past its rule "%" (%): a reason is required', p_purpose, p_until,
+            v.retention_rule, v.rule_until USING ERRCODE = 'invalid_parameter_value', HINT = '--reason TEXT';
+    END IF;
+    UPDATE migstat.purpose SET retain_until = p_until WHERE id = v.id RETURNING * INTO v;
+    PERFORM migstat.audit('purpose.extend', jsonb_build_object('purpose', v.name, 'retain_until', p_until,
+                          'rule', v.retention_rule, 'rule_until', v.rule_until, 'beyond_rule', p_until > v.rule_until,
+                          'reason', nullif(btrim(p_reason), '')), v.id);
+    RETURN v;
+END
+$$;
+ALTER FUNCTION migstat.purpose_extend(p_purpose text, p_until date, p_reason text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.purpose_key(p_purpose text, p_fingerprint text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $_$
+DECLARE
+    v migstat.purpose;
+BEGIN
+    PERFORM migstat.require_role('migstat_admin');
+    SELECT * INTO v FROM migstat.purpose WHERE name = p_purpose FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
+    END IF;
+    IF p_fingerprint IS NULL OR p_fingerprint !~ '^[0-9a-f]{64}$' THEN
+        RAISE EXCEPTION 'a key fingerprint is 64 hex digits' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v.key_fingerprint IS NOT NULL THEN
+        IF v.key_fingerprint = p_fingerprint THEN
+            RETURN;
+        END IF;
+        RAISE EXCEPTION 'purpose "%" already has a key: a purpose''s key is created once', p_purpose USING ERRCODE = 'MS409';
+    END IF;
+    UPDATE migstat.purpose SET key_fingerprint = p_fingerprint WHERE id = v.id;
+    PERFORM migstat.audit('key.register', jsonb_build_object('purpose', v.name, 'key_id', v.key_id, 'fingerprint', p_fingerprint), v.id);
+END
+$_$;
+ALTER FUNCTION migstat.purpose_key(p_purpose text, p_fingerprint text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.purposes() RETURNS TABLE(name text, description text, retention_rule text, retain_until date, rule_until date, status text, days_left integer, closed_at timestamp with time zone, close_reason text, purged_at timestamp with time zone, purge_verified_at timestamp with time zone, created_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT (migstat.caller_is('migstat_loader') OR migstat.caller_is('migstat_analyst') OR migstat.caller_is('migstat_steward')
+            OR migstat.caller_is('migstat_auditor') OR migstat.caller_is('migstat_admin')) THEN
+        RAISE EXCEPTION 'permission denied: % holds no migstat role', session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN QUERY
+        SELECT p.name::text, p.description, p.retention_rule, p.retain_until, p.rule_until, p.status,
+               CASE WHEN p.status <> 'purged' THEN (p.retain_until - current_date) END, p.closed_at, p.close_reason,
+               p.purged_at, p.purge_verified_at, p.created_at
+          FROM migstat.purpose p ORDER BY p.name;
+END
+$$;
+ALTER FUNCTION migstat.purposes() OWNER TO migstat_owner;
 CREATE FUNCTION migstat.read_begin(p_call text, p_args jsonb) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -1655,6 +2267,7 @@ DECLARE
     v_out   text[];
     v_jit   text := current_setting('jit');
     v_wm    text := current_setting('work_mem');
+    v_hj    text := current_setting('enable_hashjoin');
     v_read  bigint;
     v_total bigint;
     v_min   bigint := coalesce((SELECT value::bigint FROM migstat.setting WHERE key = 'flexible_min_total'), 20);
@@ -1684,7 +2297,11 @@ BEGIN
             HINT = 'widen the filters or the period';
     END IF;
     v_out := migstat.report_output(v_plan);
+    -- The cells in key order by a merge join of presorted inputs (report_output), not a hash join
+    -- followed by a sort of every output row.
+    PERFORM set_config('enable_hashjoin', 'off', true);
     RETURN QUERY EXECUTE v_out[1];
+    PERFORM set_config('enable_hashjoin', v_hj, true);
     IF v_out[2] IS NOT NULL THEN
         RETURN QUERY EXECUTE v_out[2];
     END IF;
@@ -1986,42 +2603,48 @@ BEGIN
                 USING ERRCODE = 'object_not_in_prerequisite_state';
         END IF;
     END IF;
-    EXECUTE format('CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS SELECT (%s)::bigint AS k, n AS v, '
-                   'CASE WHEN n BETWEEN 1 AND %s THEN ''A'' ELSE ''F'' END AS st, ks FROM migstat_rep_raw WHERE n > 0',
-                   p_plan.key_expr, v_k - 1);
+    -- The work table: integer counts and key sums (sum(integer) adds in int8, where sum(bigint) adds in
+    -- numeric: the margins take half the time); ks is kept mod 256 (only ks % 256 is ever used, and
+    -- (a + b) % 256 = (a % 256 + b % 256) % 256). Statuses are set when migstat_rep_sup is written.
+    EXECUTE format('CREATE TEMP TABLE migstat_rep_cw ON COMMIT DROP AS SELECT (%s)::bigint AS k, n::integer AS v, '
+                   '(ks %% 256)::integer AS ks FROM migstat_rep_raw WHERE n > 0', p_plan.key_expr);
     FOR v_j IN 1..v_d LOOP
-        EXECUTE 'INSERT INTO migstat_rep_sup (k, v, st, ks) SELECT k & $1, sum(v), '
-                'CASE WHEN sum(v) BETWEEN 1 AND $3 THEN ''A'' ELSE ''F'' END, sum(ks) FROM migstat_rep_sup WHERE k & $2 <> 0 GROUP BY 1'
-            USING ~p_plan.key_mask[v_j], p_plan.key_mask[v_j], v_k - 1;
+        EXECUTE 'INSERT INTO migstat_rep_cw (k, v, ks) SELECT k & $1, sum(v), sum(ks) % 256 '
+                'FROM migstat_rep_cw WHERE k & $2 <> 0 GROUP BY 1'
+            USING ~p_plan.key_mask[v_j], p_plan.key_mask[v_j];
     END LOOP;
     IF p_plan.multi THEN
         -- Persons in several cells: distinct (cell, person) pairs at every margin level, added
-        -- to the single-cell persons' counts; the status is set again on the sums.
+        -- to the single-cell persons' counts.
         EXECUTE format('CREATE TEMP TABLE migstat_rep_pairs ON COMMIT DROP AS SELECT (%s)::bigint AS k, p, pk FROM migstat_rep_mraw',
                        p_plan.key_expr);
         FOR v_j IN 1..v_d LOOP
             EXECUTE 'INSERT INTO migstat_rep_pairs (k, p, pk) SELECT k & $1, p, min(pk) FROM migstat_rep_pairs WHERE k & $2 <> 0 GROUP BY 1, 2'
                 USING ~p_plan.key_mask[v_j], p_plan.key_mask[v_j];
         END LOOP;
-        ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_simple;
-        CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
-            SELECT c.k, c.v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st, c.ks
-              FROM (SELECT u.k, sum(u.v)::bigint AS v, sum(u.ks)::bigint AS ks
-                      FROM (SELECT x.k, x.v, x.ks FROM migstat_rep_simple x
-                            UNION ALL SELECT y.k, count(*), sum(y.pk) FROM migstat_rep_pairs y GROUP BY y.k) u
-                     GROUP BY u.k) c;
+        ALTER TABLE migstat_rep_cw RENAME TO migstat_rep_simple;
+        CREATE TEMP TABLE migstat_rep_cw ON COMMIT DROP AS
+            SELECT u.k, sum(u.v)::integer AS v, (sum(u.ks) % 256)::integer AS ks
+              FROM (SELECT x.k, x.v, x.ks FROM migstat_rep_simple x
+                    UNION ALL SELECT y.k, count(*)::integer, (sum(y.pk) % 256)::integer FROM migstat_rep_pairs y GROUP BY y.k) u
+             GROUP BY u.k;
         DROP TABLE migstat_rep_simple, migstat_rep_pairs, migstat_rep_mraw;
     END IF;
-    IF p_plan.perturb THEN
-        ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_true;
-        -- (a lookup in an array of fixed-width elements, not a join: one subscript per cell)
+    IF NOT p_plan.perturb THEN
+        CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
+            SELECT c.k, c.v::bigint AS v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st,
+                   NULL::bigint AS ks
+              FROM migstat_rep_cw c;
+    ELSE
+        -- (a lookup in an array of fixed-width elements, not a join: one subscript per cell); the
+        -- true values are gone with the work table.
         EXECUTE $q$
         CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
-            SELECT c.k, c.v + $1[(CASE WHEN c.v <= 750 THEN c.v ELSE (c.v - 1) % 250 + 501 END) * 256 + c.ks % 256 + 1] AS v,
-                   'F'::text AS st, c.ks
-              FROM migstat_rep_true c$q$ USING v_pt;
-        DROP TABLE migstat_rep_true;
+            SELECT c.k, c.v::bigint + $1[(CASE WHEN c.v <= 750 THEN c.v ELSE (c.v - 1) % 250 + 501 END) * 256 + c.ks + 1] AS v,
+                   'F'::text AS st, c.ks::bigint AS ks
+              FROM migstat_rep_cw c$q$ USING v_pt;
     END IF;
+    DROP TABLE migstat_rep_cw;
 END
 $_$;
 ALTER FUNCTION migstat.report_cube(p_plan migstat.report_plan) OWNER TO migstat_owner;
@@ -2103,6 +2726,12 @@ BEGIN
                     SELECT id INTO v_id FROM migstat.source WHERE name = v_code;
                 ELSE
                     SELECT id INTO v_id FROM migstat.purpose WHERE name = v_code;
+                    IF (SELECT status FROM migstat.purpose WHERE id = v_id) = 'purged' THEN
+                        RAISE EXCEPTION 'purpose "%" was purged on %: its records are gone', v_code,
+                            (SELECT purged_at::date FROM migstat.purpose WHERE id = v_id)
+                            USING ERRCODE = 'MS410',
+                                  HINT = format('its declared tables are preserved: migstat report --table NAME --purpose %s (migstat tables list --purpose %s)', v_code, v_code);
+                    END IF;
                 END IF;
             ELSIF upper(v_code) = '_Z' THEN
                 v_code := '_Z';
@@ -2236,28 +2865,34 @@ DECLARE
     v_n    bigint := 1;
     v_i    integer;
 BEGIN
+    -- Row number i -> the cell's key: index x_j = (i / stride_j) % (ncat_j + 1) of each dimension, at
+    -- its key offset. Dimension 1 is in the highest bits, so key order is row order.
     FOR v_i IN REVERSE v_d..1 LOOP
-        v_sql := concat_ws(', ', format('(s.i / %s) %% %s AS x%s', v_n, v.ncat[v_i] + 1, v_i), v_sql);
+        v_sql := concat_ws(' + ', format('(((s.i / %s) %% %s) << %s)', v_n, v.ncat[v_i] + 1, v.key_offset[v_i]), v_sql);
         v_n := v_n * (v.ncat[v_i] + 1);
     END LOOP;
+    -- Rows in key order without a sort of the output: the keys of all cells, generated in order, merge-
+    -- joined to the non-zero cells (the sort the merge join puts on each side finds its input sorted);
+    -- migstat.report turns hash joins off for this query (report_exact leaves the choice to the planner:
+    -- same rows, same order, ORDER BY g.k either way). Labels are looked up after the join, from the
+    -- key's bits.
     RETURN ARRAY[format($q$
         SELECT %1$s AS cell_dims,
-               CASE WHEN o.st IN ('A', 'D') THEN NULL ELSE coalesce(o.v, 0) END,
-               'A'::text, coalesce(o.st, 'F'), NULL::numeric, NULL::numeric, false
-          FROM (SELECT s.i, x.*, q.v, %5$s AS st
-                  FROM generate_series(0::bigint, %2$s - 1) s(i)
-                 CROSS JOIN LATERAL (SELECT %3$s) x
-                  LEFT JOIN migstat_rep_sup q ON q.k = %4$s
-                  %6$s
-                 ORDER BY s.i) o$q$,
-        -- labels as name[] (fixed width: a subscript is O(1), where text[] walks its elements)
-        coalesce('ARRAY[' || (SELECT string_agg(format('((%L::name[])[(o.x%s + 1)::integer]::text COLLATE "default")', v.labels[i], i), ', ' ORDER BY i)
+               %5$s, 'A'::text, %4$s, NULL::numeric, NULL::numeric, false
+          FROM (SELECT %3$s AS k FROM generate_series(0::bigint, %2$s - 1) s(i)) g
+          LEFT JOIN migstat_rep_sup q ON q.k = g.k
+          %6$s
+         ORDER BY g.k$q$,
+        -- labels as name[] (fixed width: a subscript is O(1), where text[] walks its elements); the
+        -- text values need no collation here (nothing is sorted by them)
+        coalesce('ARRAY[' || (SELECT string_agg(format('((%L::name[])[((g.k >> %s) & %s)::integer + 1]::text)',
+                                                       v.labels[i], v.key_offset[i], (1::bigint << v.key_bits[i]) - 1), ', ' ORDER BY i)
                                 FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
-        v.cells, coalesce(v_sql, '0 AS x0'),
-        coalesce((SELECT string_agg(format('(x.x%s << %s)', i, v.key_offset[i]), ' + ' ORDER BY i) FROM generate_series(1, v_d) i), '0'),
+        v.cells, coalesce(v_sql, '0::bigint'),
         -- a perturbed (flexible) table suppresses nothing: no join with migstat_rep_new
-        CASE WHEN v.perturb THEN 'NULL::text' ELSE $s$CASE WHEN n.pass = 0 THEN 'A' WHEN n.pass > 0 THEN 'D' END$s$ END,
-        CASE WHEN v.perturb THEN '' ELSE 'LEFT JOIN migstat_rep_new n ON n.k = q.k' END),
+        CASE WHEN v.perturb THEN $s$'F'::text$s$ ELSE $s$coalesce(CASE WHEN n.pass = 0 THEN 'A' WHEN n.pass > 0 THEN 'D' END, 'F')$s$ END,
+        CASE WHEN v.perturb THEN 'coalesce(q.v, 0)' ELSE 'CASE WHEN n.pass >= 0 THEN NULL ELSE coalesce(q.v, 0) END' END,
+        CASE WHEN v.perturb THEN '' ELSE 'LEFT JOIN migstat_rep_new n ON n.k = g.k' END),
       CASE WHEN v.with_estimates THEN format($q$
         SELECT %1$s, round(e.value)::bigint, 'E'::text, 'F'::text, e.lower_bound, e.upper_bound, true
           FROM migstat.estimate e
@@ -2573,7 +3208,7 @@ BEGIN
         RAISE EXCEPTION 'permission denied: no % access to purpose "%"', p_kind, p_purpose
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF v.status <> 'active' THEN
+    IF v.status = 'purged' THEN
         RAISE EXCEPTION 'purpose "%" has been purged', p_purpose USING ERRCODE = 'MS410';
     END IF;
     RETURN v;
@@ -2692,7 +3327,7 @@ BEGIN
     IF coalesce(btrim(p_reason), '') = '' THEN
         RAISE EXCEPTION 'a reason is required' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    EXECUTE format('DROP TABLE migstat_data.%I', 'batch_' || p_batch_id);
+    PERFORM migstat.drop_record_storage(ARRAY['batch_' || p_batch_id]);   -- the purge's code path
     UPDATE migstat.batch SET status = 'withdrawn', withdrawn_at = now(), withdrawn_by = session_user,
                              withdraw_reason = p_reason
      WHERE id = p_batch_id RETURNING * INTO v;
@@ -2702,6 +3337,15 @@ BEGIN
 END
 $$;
 ALTER FUNCTION migstat.withdraw_batch(p_batch_id integer, p_reason text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat_super.checkpoint() RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    CHECKPOINT;
+END
+$$;
+ALTER FUNCTION migstat_super.checkpoint() OWNER TO postgres;
 CREATE TABLE migstat.setting (
     key text NOT NULL,
     value text NOT NULL
@@ -2744,18 +3388,29 @@ UNION ALL
      CROSS JOIN ( VALUES ('load'::text), ('read'::text), ('special'::text)) k(kind))
      JOIN migstat.purpose p ON ((g.rolname = migstat.compartment_role(p.name, k.kind))));
 ALTER TABLE migstat.access OWNER TO migstat_owner;
-CREATE TABLE migstat.audit_log (
-    seq bigint NOT NULL,
-    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    actor name NOT NULL,
-    action text NOT NULL,
-    purpose_id smallint,
-    batch_id integer,
-    details jsonb DEFAULT '{}'::jsonb NOT NULL,
-    prev_hash bytea NOT NULL,
-    hash bytea NOT NULL
+CREATE TABLE migstat.audit_pending (
+    seq bigint NOT NULL
 );
-ALTER TABLE migstat.audit_log OWNER TO migstat_owner;
+ALTER TABLE migstat.audit_pending OWNER TO migstat_owner;
+CREATE SEQUENCE migstat.audit_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+ALTER TABLE migstat.audit_seq OWNER TO migstat_owner;
+CREATE TABLE migstat.audit_tree (
+    level smallint NOT NULL,
+    idx bigint NOT NULL,
+    hash bytea NOT NULL,
+    seq bigint,
+    sealed_at timestamp with time zone,
+    CONSTRAINT audit_tree_check CHECK (((level = 0) = (seq IS NOT NULL))),
+    CONSTRAINT audit_tree_hash_check CHECK ((octet_length(hash) = 32)),
+    CONSTRAINT audit_tree_idx_check CHECK ((idx >= 0)),
+    CONSTRAINT audit_tree_level_check CHECK (((level >= 0) AND (level <= 62)))
+);
+ALTER TABLE migstat.audit_tree OWNER TO migstat_owner;
 ALTER TABLE migstat.batch ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME migstat.batch_id_seq
     START WITH 1
@@ -2890,7 +3545,7 @@ ALTER TABLE migstat.extract_seq OWNER TO migstat_owner;
 CREATE TABLE migstat.programme_cell (
     run_id bigint NOT NULL,
     k bigint NOT NULL,
-    v bigint NOT NULL,
+    v bigint,
     status "char" NOT NULL,
     cost real,
     CONSTRAINT programme_cell_status_check CHECK ((status = ANY (ARRAY['F'::"char", 'A'::"char", 'D'::"char"])))
@@ -2936,6 +3591,45 @@ CREATE TABLE migstat.ptable (
 );
 ALTER TABLE migstat.ptable OWNER TO migstat_owner;
 COMMENT ON TABLE migstat.ptable IS 'Cell-key perturbation table (ONS layout, cell-key ranges); see Docs/PTABLE.md';
+CREATE TABLE migstat.purge (
+    id bigint NOT NULL,
+    purpose_id smallint NOT NULL,
+    executed_at timestamp with time zone DEFAULT now() NOT NULL,
+    executed_by name DEFAULT SESSION_USER NOT NULL,
+    batches jsonb NOT NULL,
+    rows_dropped bigint NOT NULL,
+    relations text[] NOT NULL,
+    files text[] NOT NULL,
+    preserved_run bigint,
+    verified_at timestamp with time zone,
+    verification jsonb
+);
+ALTER TABLE migstat.purge OWNER TO migstat_owner;
+CREATE TABLE migstat.purge_check (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    run_by name DEFAULT SESSION_USER NOT NULL,
+    due text[] NOT NULL,
+    purged text[] NOT NULL,
+    failed jsonb DEFAULT '{}'::jsonb NOT NULL
+);
+ALTER TABLE migstat.purge_check OWNER TO migstat_owner;
+ALTER TABLE migstat.purge_check ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME migstat.purge_check_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+ALTER TABLE migstat.purge ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME migstat.purge_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 ALTER TABLE migstat.purpose ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME migstat.purpose_id_seq
     START WITH 1
@@ -3007,6 +3701,10 @@ ALTER TABLE migstat.source ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 ALTER TABLE ONLY migstat.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (seq);
+ALTER TABLE ONLY migstat.audit_pending
+    ADD CONSTRAINT audit_pending_pkey PRIMARY KEY (seq);
+ALTER TABLE ONLY migstat.audit_tree
+    ADD CONSTRAINT audit_tree_pkey PRIMARY KEY (level, idx);
 ALTER TABLE ONLY migstat.batch
     ADD CONSTRAINT batch_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY migstat.code
@@ -3029,6 +3727,10 @@ ALTER TABLE ONLY migstat.programme_run
     ADD CONSTRAINT programme_run_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY migstat.ptable
     ADD CONSTRAINT ptable_pkey PRIMARY KEY (pcv, ckey_lo);
+ALTER TABLE ONLY migstat.purge_check
+    ADD CONSTRAINT purge_check_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY migstat.purge
+    ADD CONSTRAINT purge_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY migstat.purpose
     ADD CONSTRAINT purpose_key_id_key UNIQUE (key_id);
 ALTER TABLE ONLY migstat.purpose
@@ -3045,12 +3747,20 @@ ALTER TABLE ONLY migstat.source
     ADD CONSTRAINT source_name_key UNIQUE (name);
 ALTER TABLE ONLY migstat.source
     ADD CONSTRAINT source_pkey PRIMARY KEY (id);
+CREATE INDEX audit_log_actor_action ON migstat.audit_log USING btree (actor, action, seq);
+CREATE INDEX audit_log_at ON migstat.audit_log USING btree (at);
+CREATE UNIQUE INDEX audit_tree_seq ON migstat.audit_tree USING btree (seq) WHERE (level = 0);
 CREATE UNIQUE INDEX batch_live_sha256 ON migstat.batch USING btree (sha256) WHERE (status = ANY (ARRAY['loading'::text, 'loaded'::text]));
 CREATE INDEX estimate_period ON migstat.estimate USING btree (period_from, period_to);
 CREATE INDEX programme_run_purpose ON migstat.programme_run USING btree (purpose_id, id);
+CREATE UNIQUE INDEX purge_once ON migstat.purge USING btree (purpose_id);
 CREATE TRIGGER audit_log_insert_guard BEFORE INSERT ON migstat.audit_log FOR EACH ROW EXECUTE FUNCTION migstat.audit_log_insert_guard();
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON migstat.audit_log FOR EACH STATEMENT EXECUTE FUNCTION migstat.audit_log_immutable();
 CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON migstat.audit_log FOR EACH ROW EXECUTE FUNCTION migstat.audit_log_immutable();
+CREATE TRIGGER audit_pending_guard BEFORE INSERT OR DELETE OR UPDATE ON migstat.audit_pending FOR EACH ROW EXECUTE FUNCTION migstat.audit_log_insert_guard();
+CREATE TRIGGER audit_tree_insert_guard BEFORE INSERT ON migstat.audit_tree FOR EACH ROW EXECUTE FUNCTION migstat.audit_log_insert_guard();
+CREATE TRIGGER audit_tree_no_truncate BEFORE TRUNCATE ON migstat.audit_tree FOR EACH STATEMENT EXECUTE FUNCTION migstat.audit_log_immutable();
+CREATE TRIGGER audit_tree_no_update BEFORE DELETE OR UPDATE ON migstat.audit_tree FOR EACH ROW EXECUTE FUNCTION migstat.audit_log_immutable();
 ALTER TABLE ONLY migstat.batch
     ADD CONSTRAINT batch_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
 ALTER TABLE ONLY migstat.batch
@@ -3065,13 +3775,26 @@ ALTER TABLE ONLY migstat.programme_cell
     ADD CONSTRAINT programme_cell_run_id_fkey FOREIGN KEY (run_id) REFERENCES migstat.programme_run(id) ON DELETE CASCADE;
 ALTER TABLE ONLY migstat.programme_run
     ADD CONSTRAINT programme_run_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
+ALTER TABLE ONLY migstat.purge
+    ADD CONSTRAINT purge_preserved_run_fkey FOREIGN KEY (preserved_run) REFERENCES migstat.programme_run(id);
+ALTER TABLE ONLY migstat.purge
+    ADD CONSTRAINT purge_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
 CREATE POLICY owner_only ON migstat.records TO migstat_owner USING (true) WITH CHECK (true);
 ALTER TABLE migstat.records ENABLE ROW LEVEL SECURITY;
 ACL function migstat."extract"(text,text,text[],jsonb) migstat_steward EXECUTE
 ACL function migstat.access_grant(name,text,text[],boolean) migstat_admin EXECUTE
 ACL function migstat.access_revoke(name,text,text[],boolean) migstat_admin EXECUTE
+ACL function migstat.audit_escalation_risks() migstat_admin EXECUTE
+ACL function migstat.audit_escalation_risks() migstat_auditor EXECUTE
+ACL function migstat.audit_payload(migstat.audit_log) migstat_auditor EXECUTE
+ACL function migstat.audit_root(bigint) migstat_auditor EXECUTE
+ACL function migstat.audit_seal(boolean) migstat_admin EXECUTE
+ACL function migstat.audit_seal(boolean) migstat_analyst EXECUTE
+ACL function migstat.audit_seal(boolean) migstat_auditor EXECUTE
+ACL function migstat.audit_seal(boolean) migstat_loader EXECUTE
+ACL function migstat.audit_seal(boolean) migstat_steward EXECUTE
 ACL function migstat.audit_verify() migstat_auditor EXECUTE
-ACL function migstat.begin_batch(text,text,text,text) migstat_loader EXECUTE
+ACL function migstat.begin_batch(text,text,text,text,text) migstat_loader EXECUTE
 ACL function migstat.check_batch(integer,text[]) migstat_loader EXECUTE
 ACL function migstat.compartment_role(text,text) migstat_admin EXECUTE
 ACL function migstat.compartment_role(text,text) migstat_auditor EXECUTE
@@ -3090,6 +3813,11 @@ ACL function migstat.declared_tables(text) migstat_steward EXECUTE
 ACL function migstat.estimates_import(text,text,jsonb) migstat_loader EXECUTE
 ACL function migstat.extract_gaps() migstat_auditor EXECUTE
 ACL function migstat.finish_batch(integer,integer,integer) migstat_loader EXECUTE
+ACL function migstat.key_destroyed(uuid,text,text) migstat_admin EXECUTE
+ACL function migstat.key_destroyed(uuid,text,text) migstat_analyst EXECUTE
+ACL function migstat.key_destroyed(uuid,text,text) migstat_auditor EXECUTE
+ACL function migstat.key_destroyed(uuid,text,text) migstat_loader EXECUTE
+ACL function migstat.key_destroyed(uuid,text,text) migstat_steward EXECUTE
 ACL function migstat.load_codes(text,text[],text[],text[],smallint[],boolean) migstat_admin EXECUTE
 ACL function migstat.my_access() migstat_admin EXECUTE
 ACL function migstat.my_access() migstat_analyst EXECUTE
@@ -3105,7 +3833,23 @@ ACL function migstat.programme_releases(text) migstat_admin EXECUTE
 ACL function migstat.programme_releases(text) migstat_analyst EXECUTE
 ACL function migstat.programme_releases(text) migstat_auditor EXECUTE
 ACL function migstat.programme_releases(text) migstat_steward EXECUTE
+ACL function migstat.purge_execute(text) migstat_admin EXECUTE
+ACL function migstat.purge_plan(text,boolean) migstat_admin EXECUTE
+ACL function migstat.purge_plan(text,boolean) migstat_auditor EXECUTE
+ACL function migstat.purge_status() migstat_admin EXECUTE
+ACL function migstat.purge_status() migstat_analyst EXECUTE
+ACL function migstat.purge_status() migstat_auditor EXECUTE
+ACL function migstat.purge_status() migstat_steward EXECUTE
+ACL function migstat.purge_verify(bigint) migstat_admin EXECUTE
 ACL function migstat.purpose_add(text,text,text) migstat_admin EXECUTE
+ACL function migstat.purpose_end(text,text) migstat_admin EXECUTE
+ACL function migstat.purpose_extend(text,date,text) migstat_admin EXECUTE
+ACL function migstat.purpose_key(text,text) migstat_admin EXECUTE
+ACL function migstat.purposes() migstat_admin EXECUTE
+ACL function migstat.purposes() migstat_analyst EXECUTE
+ACL function migstat.purposes() migstat_auditor EXECUTE
+ACL function migstat.purposes() migstat_loader EXECUTE
+ACL function migstat.purposes() migstat_steward EXECUTE
 ACL function migstat.read_gaps() migstat_auditor EXECUTE
 ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_admin EXECUTE
 ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_analyst EXECUTE
@@ -3119,6 +3863,7 @@ ACL function migstat.withdraw_batch(integer,text) migstat_loader EXECUTE
 ACL relation migstat.access migstat_admin SELECT
 ACL relation migstat.access migstat_auditor SELECT
 ACL relation migstat.audit_log migstat_auditor SELECT
+ACL relation migstat.audit_tree migstat_auditor SELECT
 ACL relation migstat.batch migstat_admin SELECT
 ACL relation migstat.batch migstat_auditor SELECT
 ACL relation migstat.batch migstat_loader SELECT

@@ -1,8 +1,17 @@
--- The canonical text a row's hash covers.
-CREATE OR REPLACE FUNCTION migstat.audit_payload(seq bigint, at timestamptz, actor name, action text, purpose_id smallint,
-                                      batch_id integer, details jsonb)
-RETURNS bytea LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT convert_to(concat_ws(E'\x1f', seq::text, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                                actor, action, coalesce(purpose_id::text, ''), coalesce(batch_id::text, ''),
-                                details::text), 'UTF8')
+-- The canonical text of one entry: what its Merkle leaf covers (leaf hash = SHA-256(0x00 || its UTF-8)).
+-- A JSON object (PostgreSQL's jsonb text: keys in a fixed order), so a proof carries it as it is and
+-- anyone can read the fields back from it. Entries written before 0006 have NULL client fields.
+CREATE OR REPLACE FUNCTION migstat.audit_payload(e migstat.audit_log)
+RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT jsonb_build_object(
+               'seq', e.seq,
+               'at', to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+               'actor', e.actor::text,
+               'action', e.action,
+               'purpose_id', e.purpose_id,
+               'batch_id', e.batch_id,
+               'details', e.details,
+               'client_addr', host(e.client_addr),
+               'application', e.application,
+               'os_user_reported', e.os_user_reported)::text
 $$;

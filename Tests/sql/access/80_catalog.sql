@@ -150,7 +150,11 @@ WITH expected(fn, roles) AS (VALUES
     ('migstat.extract_gaps()', '{migstat_auditor}'),
     ('migstat.read_gaps()', '{migstat_auditor}'),
     ('migstat.read_begin(text,jsonb)', '{}'),
-    ('migstat.audit(text,jsonb,smallint,integer)', '{}')),
+    ('migstat.audit(text,jsonb,smallint,integer)', '{}'),
+    ('migstat.audit_seal(boolean)', '{migstat_admin,migstat_analyst,migstat_auditor,migstat_loader,migstat_steward}'),
+    ('migstat.audit_root(bigint)', '{migstat_auditor}'),
+    ('migstat.audit_escalation_risks()', '{migstat_admin,migstat_auditor}'),
+    ('migstat.audit_leaf_hash(migstat.audit_log)', '{}')),
 actual AS (
     SELECT e.fn, e.roles::text[] AS expected,
            ARRAY(SELECT g FROM unnest(ARRAY['migstat_admin', 'migstat_analyst', 'migstat_auditor', 'migstat_loader',

@@ -33,6 +33,9 @@ INSERT INTO spec_relation VALUES
     ('migstat.schema_migrations', '{migstat_auditor,migstat_admin}'),
     ('migstat.schema_objects',    '{migstat_auditor,migstat_admin}'),
     ('migstat.audit_log',         '{migstat_auditor}'),
+    ('migstat.audit_tree',        '{migstat_auditor}'),
+    ('migstat.audit_pending',     '{}'),
+    ('migstat.audit_seq',         '{}'),
     ('migstat.estimate',          '{}'),
     ('migstat.records',           '{}'),
     ('migstat.source_id_seq',     '{}'),
@@ -84,6 +87,11 @@ INSERT INTO spec_function VALUES
     ('migstat.programme_info_loss(text)',                                        '{migstat_steward,migstat_auditor,migstat_admin}'),
     ('migstat.my_access()',                                                      '{migstat_loader,migstat_analyst,migstat_steward,migstat_auditor,migstat_admin}'),
     ('migstat.audit(text, jsonb, smallint, integer)',                            '{}'),
+    ('migstat.audit_seal(boolean)',                                              '{migstat_loader,migstat_analyst,migstat_steward,migstat_auditor,migstat_admin}'),
+    ('migstat.audit_root(bigint)',                                               '{migstat_auditor}'),
+    ('migstat.audit_payload(migstat.audit_log)',                                 '{migstat_auditor}'),
+    ('migstat.audit_leaf_hash(migstat.audit_log)',                               '{}'),
+    ('migstat.audit_escalation_risks()',                                         '{migstat_admin,migstat_auditor}'),
     ('migstat.code_constraints(text)',                                           '{}');
 
 -- What exists: relations (not indexes, not composite types) and functions of both schemas.

@@ -3,7 +3,7 @@
 -- the connected user or group role :grp can use, lists them as diagnostics with their result
 -- columns, and checks that none returns record-level rows or identifiers: no result column named
 -- like pseudonym / record_id / person / line_no, no bytea result (but the audit log's hash /
--- prev_hash), no relation or row type from migstat.records or migstat_data. Needs :who, :grp.
+-- prev_hash and the audit tree's hash), no relation or row type from migstat.records or migstat_data. Needs :who, :grp.
 -- Three pgTAP checks.
 CREATE TEMP TABLE IF NOT EXISTS visible (kind text, name text, columns text[], types regtype[], rowtype regclass);
 TRUNCATE visible;
@@ -49,7 +49,8 @@ SELECT is(coalesce(string_agg(DISTINCT name, ', '), 'none'), 'none',
           :'who' || ': no visible function or relation has a result column named like pseudonym/record_id/person/line_no, or of type bytea (audit hashes aside)')
   FROM visible v, unnest(v.columns, v.types) AS u(col, typ)
  WHERE u.col ~* '(pseudonym|record_id|person|line_no)'
-    OR (u.typ = 'bytea'::regtype AND NOT (v.name = 'migstat.audit_log' AND u.col IN ('hash', 'prev_hash')));
+    OR (u.typ = 'bytea'::regtype AND NOT ((v.name = 'migstat.audit_log' AND u.col IN ('hash', 'prev_hash'))
+                                          OR (v.name = 'migstat.audit_tree' AND u.col = 'hash')));
 SELECT is(coalesce(string_agg(name, ', '), 'none'), 'none', :'who' || ': no visible function or relation is or returns rows of migstat.records / migstat_data')
   FROM visible v
  WHERE v.rowtype IS NOT NULL
