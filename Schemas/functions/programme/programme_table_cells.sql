@@ -1,7 +1,8 @@
 -- migstat.programme_table_cells: every cell of one declared table in a programme run, zero cells
 -- included, in table order (the table's dimensions in declared order, categories in code-list
 -- order, _T first; the last dimension varies fastest): its coordinates, exact value and status
--- (F published, A primary, D secondary; a zero cell is F). Internal: the callers decide what
+-- (F published, A primary, D secondary; a zero cell is F; a withheld cell of a purged purpose has
+-- no value any more). Internal: the callers decide what
 -- leaves the database (declared_report: withheld cells without value, flagged C).
 CREATE OR REPLACE FUNCTION migstat.programme_table_cells(p_run bigint, p_table integer)
 RETURNS TABLE (k bigint, cell_dims text[], v bigint, status "char")
@@ -47,7 +48,7 @@ BEGIN
     v_lab := 'ARRAY[' || (SELECT string_agg(format('(%L::text[])[(x.x%s + 1)::integer]', r.labels[v_pos[i]], i), ', ')
                             FROM generate_series(1, cardinality(t.dims)) i) || ']';
     RETURN QUERY EXECUTE format($q$
-        SELECT o.k, o.cell_dims, coalesce(c.v, 0)::bigint, coalesce(c.status, 'F')::"char"
+        SELECT o.k, o.cell_dims, CASE WHEN c.k IS NULL THEN 0 ELSE c.v END::bigint, coalesce(c.status, 'F')::"char"
           FROM (SELECT s.i, (%1$s)::bigint AS k, %2$s AS cell_dims
                   FROM generate_series(0::bigint, %3$s - 1) s(i) CROSS JOIN LATERAL (SELECT %4$s) x) o
           LEFT JOIN migstat.programme_cell c ON c.run_id = $1 AND c.k = o.k AND %5$s

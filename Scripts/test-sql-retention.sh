@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Tests of retention (issue 10: purposes that end, purges that really delete, statistics that
+# outlive them) against the private PostgreSQL (Scripts/pg.sh), in pgTAP run by pg_prove. Creates
+# its own database with a random name, built by the real installer (`migstat db init`), logins for
+# an administrator, a loader, an analyst and an auditor, loads Tests/sql/retention/fixture.sql as
+# the superuser, runs Tests/sql/retention/[0-9]*.sql -- a file named *_as_<kind>.sql connected as
+# that login (pg_prove -U, never SET ROLE), the others as the superuser -- and drops everything.
+#   Scripts/test-sql-retention.sh [--keep]
+# Prints "ok N - ..." / "not ok N - ..." and last "N passed, M failed"; exit 1 on any failure.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+ensure_base_packages
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+keep=0
+[ "${1:-}" = --keep ] && keep=1
+if ! Scripts/pg.sh status >/dev/null 2>&1; then Scripts/pg.sh start; fi
+eval "$(Scripts/pg.sh env)"
+
+suffix=$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')
+DB=migstat_rettest_$suffix
+P=rettest_${suffix}_
+KINDS=(admin loader analyst auditor)
+OUT=$(mktemp -d)
+tag=""
+cleanup() {
+    local rc=$?
+    if [ "$keep" = 1 ]; then
+        echo "# kept database $DB, logins ${P}* (tag $tag)" >&2
+    else
+        dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+        local r
+        for r in "${KINDS[@]}"; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS \"$P$r\"" >/dev/null 2>&1 || true; done
+        if [ -n "$tag" ]; then
+            for r in $(psql -X -At -d postgres -c "SELECT quote_ident(rolname) FROM pg_roles WHERE rolname LIKE 'migstat\_${tag}\_%'"); do
+                psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
+            done
+        fi
+    fi
+    rm -rf "$OUT"
+    exit $rc
+}
+trap cleanup EXIT
+
+bin=${MIGSTAT_INIT_BIN:-$(swift build --show-bin-path)/migstat}
+[ -x "$bin" ] || swift build --product migstat >&2
+createdb "$DB"
+"$bin" db init --dsn "dbname=$DB" >"$OUT/db-init.log" 2>&1 || { cat "$OUT/db-init.log" >&2; echo "not ok - migstat db init"; echo "0 passed, 1 failed"; exit 1; }
+psql -X -q -d "$DB" -c "CREATE SCHEMA tap; CREATE EXTENSION pgtap SCHEMA tap; GRANT USAGE ON SCHEMA tap TO PUBLIC" >/dev/null
+tag=$(psql -X -At -d "$DB" -c "SELECT value FROM migstat.setting WHERE key = 'instance_tag'")
+for k in "${KINDS[@]}"; do psql -X -q -d "$DB" -c "CREATE ROLE \"$P$k\" LOGIN" >/dev/null; done
+psql -X -q -d "$DB" -c "GRANT migstat_admin TO \"${P}admin\"; GRANT CONNECT ON DATABASE \"$DB\" TO \"${P}admin\"" >/dev/null
+if ! psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -v prefix="$P" -f Tests/sql/retention/fixture.sql >"$OUT/fixture.out" 2>&1; then
+    cat "$OUT/fixture.out" >&2; echo "not ok - fixture"; echo "0 passed, 1 failed"; exit 1
+fi
+
+passed=0
+failed=0
+for f in Tests/sql/retention/[0-9]*.sql; do
+    name=$(basename "$f" .sql)
+    user=postgres
+    case "$name" in *_as_*) user=$P${name##*_as_} ;; esac
+    rc=0
+    pg_prove --verbose --nocolor --norc -U "$user" -d "$DB" --set prefix="$P" "$f" >"$OUT/$name.out" 2>"$OUT/$name.err" || rc=$?
+    echo "# $name as $user"
+    grep -E '^(not )?ok [0-9]+|^#' "$OUT/$name.out" || true
+    p=$(grep -cE '^ok [0-9]+' "$OUT/$name.out" || true)
+    n=$(grep -cE '^not ok [0-9]+' "$OUT/$name.out" || true)
+    passed=$((passed + p)); failed=$((failed + n))
+    if grep -qE '^ *(Parse errors|Non-zero exit status|Dubious|No subtests run)' "$OUT/$name.out" || { [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; }; then
+        failed=$((failed + 1))
+        echo "not ok - $name ran to completion with its plan (pg_prove exit $rc):"
+        sed 's/^/#   /' "$OUT/$name.err"
+    fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
