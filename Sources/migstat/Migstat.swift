@@ -16,7 +16,7 @@ struct Migstat: ParsableCommand {
         subcommands: [
             DBCommand.self, PurposeCommand.self, ImportCommand.self, BatchesCommand.self, ReportCommand.self,
             TablesCommand.self, ExtractCommand.self, CodesCommand.self, EstimatesCommand.self, CoverageCommand.self,
-            AccessCommand.self, AuditCommand.self,
+            AccessCommand.self, AuditCommand.self, ProfileCommand.self,
         ]
     )
 

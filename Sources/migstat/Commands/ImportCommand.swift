@@ -21,8 +21,11 @@ struct ImportCommand: DatabaseCommand {
     @Argument(help: "The batch file (canonical CSV layout).") var file: String
     @Option(help: "Who recorded the events (border, labour-registry, consulate, survey-2024, ...).") var source: String
     @Option(help: "The declared purpose the batch is collected for.") var purpose: String
-    @Option(help: "Field delimiter: ',' (default), ';' or tab.") var delimiter: String = ","
-    @Option(help: "Text encoding: utf-8 (default) or windows-1251.") var encoding: String = "utf-8"
+    @Option(help: "Field delimiter: ',' (default), ';' or tab.") var delimiter: String?
+    @Option(help: "Text encoding: utf-8 (default) or windows-1251.") var encoding: String?
+    @Option(help: ArgumentHelp("A mapping profile (Frictionless Data Resource in YAML) for a non-canonical layout.",
+                               discussion: "Its dialect and encoding apply; see `migstat profile --help`."))
+    var profile: String?
     @Option(help: "Rejected rows allowed before the batch is refused: N or P% (default 0: strict).")
     var maxRejects: String = "0"
     @Option(help: "Where to write the rejects file (default: FILE.rejects.csv).") var rejects: String?
@@ -34,7 +37,7 @@ struct ImportCommand: DatabaseCommand {
     @OptionGroup var connection: ConnectionOptions
 
     var delimiterByte: UInt8? {
-        switch delimiter.lowercased() {
+        switch (delimiter ?? ",").lowercased() {
         case ",": UInt8(ascii: ",")
         case ";": UInt8(ascii: ";")
         case "tab", "\t", "\\t": UInt8(ascii: "\t")
@@ -44,8 +47,11 @@ struct ImportCommand: DatabaseCommand {
 
     func validate() throws {
         guard delimiterByte != nil else { throw ValidationError("--delimiter must be ',', ';' or tab") }
-        guard TextEncoding(name: encoding) != nil else {
+        guard TextEncoding(name: encoding ?? "utf-8") != nil else {
             throw ValidationError("--encoding must be utf-8 or windows-1251")
+        }
+        if profile != nil, delimiter != nil || encoding != nil {
+            throw ValidationError("--profile gives the delimiter and encoding (dialect.delimiter, encoding): leave out --delimiter and --encoding")
         }
         guard RejectLimit(maxRejects) != nil else { throw ValidationError("--max-rejects must be N or P% (0-100)") }
         guard isValidSourceName(source) else {
@@ -54,11 +60,12 @@ struct ImportCommand: DatabaseCommand {
     }
 
     /// The import's options, from the arguments.
-    func options() -> ImportOptions {
+    func options() throws -> ImportOptions {
         var options = ImportOptions(path: file, source: source, purpose: purpose,
                                     keyStore: KeyStore.resolve(override: keyDir))
         options.delimiter = delimiterByte!
-        options.encoding = TextEncoding(name: encoding)!
+        options.encoding = TextEncoding(name: encoding ?? "utf-8")!
+        options.profile = try profile.map { try MappingProfile.load(path: $0) }
         options.maxRejects = RejectLimit(maxRejects)!
         options.rejectsPath = rejects
         options.dryRun = dryRun
@@ -67,7 +74,7 @@ struct ImportCommand: DatabaseCommand {
     }
 
     func run(in session: CommandSession) throws {
-        let options = options()
+        let options = try options()
         let importer = BatchImporter(connection: try session.database(), logger: session.logger)
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
         let summary = try importer.run(options) { rows, bytes, total in
@@ -75,6 +82,7 @@ struct ImportCommand: DatabaseCommand {
         }
         bar.finish()
         print(json ? summary.json : summary.text)
+        if !json, !summary.rejectGroups.isEmpty { printError(summary.rejectGroupsText) }
         if summary.outcome == .rolledBack {
             printError("error: \(file): \(summary.rejected) of \(summary.rows) rows rejected "
                        + "(limit \(options.maxRejects)); nothing was imported" + (dryRun ? " (dry run)" : "")

@@ -10,7 +10,19 @@ extension ImportSummary {
                 + (isCommitted ? "" : " (nothing stored)"),
             "  \(rowsPerSecond) rows/s, \(String(format3(seconds))) s",
         ]
+        if let profile { lines.append("  profile \(profile) (sha256 \(profileSHA256 ?? ""))") }
         if let rejectsFile { lines.append("  rejects: \(rejectsFile)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The rejects grouped by column and reason, with hints (stderr): one line per group, however many rows.
+    var rejectGroupsText: String {
+        var lines = ["rejected rows by column and reason:"]
+        for group in rejectGroups {
+            lines.append("  \(group.count) row\(group.count == 1 ? "" : "s") (first line \(group.firstLine))"
+                + (group.column.map { ", column \"\($0)\"" } ?? "") + ": \(group.reason)")
+            if let hint = group.hint { lines.append("    hint: \(hint)") }
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -22,6 +34,12 @@ extension ImportSummary {
             ("sha256", ReportEscape.json(sha256)), ("rows", String(rows)), ("accepted", String(accepted)),
             ("rejected", String(rejected)), ("rejects_file", rejectsFile.map(ReportEscape.json) ?? "null"),
             ("seconds", format3(seconds)), ("rows_per_second", String(rowsPerSecond)),
+            ("profile", profile.map(ReportEscape.json) ?? "null"),
+            ("profile_sha256", profileSHA256.map(ReportEscape.json) ?? "null"),
+            ("reject_groups", "[" + rejectGroups.map { group in
+                "{\"column\": \(group.column.map(ReportEscape.json) ?? "null"), \"reason\": \(ReportEscape.json(group.reason)), "
+                    + "\"count\": \(group.count), \"first_line\": \(group.firstLine), \"hint\": \(group.hint.map(ReportEscape.json) ?? "null")}"
+            }.joined(separator: ", ") + "]"),
         ]
         return "{" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
     }
