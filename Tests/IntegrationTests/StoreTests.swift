@@ -11,21 +11,27 @@ struct StoreTests {
         try PQConnection(conninfo: db.server.conninfo(database: db.name, user: user))
     }
 
-    @Test func auditVerifyChecksASavedHead() throws {
+    @Test func auditVerifyChecksASavedCheckpoint() throws {
         try withTestDatabase { db in
             let store = AuditStore(connection: try connect(db, as: db.auditor))
-            guard case .intact(let entries, let head?) = try store.verify() else {
-                Issue.record("the chain of a fresh database is not intact")
+            guard case .intact(let entries, let head) = try store.verify() else {
+                Issue.record("the log of a fresh database is not intact")
                 return
             }
-            #expect(entries > 0 && head.seq == entries && head.hash.count == 64)
-            #expect(try store.verify(savedHead: head) == .intact(entries: entries, head: head))
-            let forged = AuditHead(seq: head.seq, hash: String(repeating: "0", count: 64))
-            #expect(try store.verify(savedHead: forged) == .headMissing(forged))
-            let beyond = AuditHead(seq: head.seq + 100, hash: head.hash)
-            #expect(try store.verify(savedHead: beyond) == .headMissing(beyond))
+            #expect(entries > 0 && head.size == entries && head.root.count == 64)
+            #expect(try store.verify(against: head) == .intact(entries: entries, head: head))
+            let forged = AuditCheckpoint(installation: head.installation, size: head.size, root: String(repeating: "0", count: 64))
+            guard case .notExtending = try store.verify(against: forged) else {
+                Issue.record("a forged checkpoint was accepted")
+                return
+            }
+            let beyond = AuditCheckpoint(installation: head.installation, size: head.size + 100, root: head.root)
+            guard case .notExtending = try store.verify(against: beyond) else {
+                Issue.record("a checkpoint beyond the log was accepted")
+                return
+            }
             let entriesListed = try store.list(last: 2)
-            #expect(entriesListed.map(\.seq) == [head.seq - 1, head.seq])
+            #expect(entriesListed.map(\.seq) == [head.size - 1, head.size])
             #expect(entriesListed.allSatisfy { $0.details.hasPrefix("{") && !$0.actor.isEmpty })
             // Only auditors read the log.
             #expect(throws: PQError.self) { try AuditStore(connection: try connect(db, as: db.loader)).verify() }

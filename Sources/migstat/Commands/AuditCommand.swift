@@ -1,44 +1,236 @@
 import ArgumentParser
+import Foundation
 import MigstatCore
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Read and verify the append-only, hash-chained audit log (auditors).",
-        subcommands: [List.self, Verify.self], defaultSubcommand: List.self)
+        commandName: "audit",
+        abstract: "Read, export, prove and verify the append-only audit log, an RFC 6962 Merkle tree (auditors).",
+        discussion: """
+            Every audited action writes its entry in its own transaction; entries are sealed into the tree in \
+            order after commit (by any reader, or `audit head`). Keep checkpoints (`audit head`) outside the \
+            database: `audit verify --head` proves today's log extends one, `audit prove SEQ` gives an inclusion \
+            proof that `audit check-proof FILE` checks with no database.
+            """,
+        subcommands: [List.self, Show.self, Head.self, Prove.self, CheckProof.self, Export.self, Verify.self],
+        defaultSubcommand: List.self)
 
     struct List: DatabaseCommand {
-        static let configuration = CommandConfiguration(abstract: "List audit entries.")
-        @Option(help: "Only the last N entries.") var last: Int = 50
+        static let configuration = CommandConfiguration(abstract: "List audit entries (the last N that match).")
+        @Option(help: "Only the last N matching entries.") var last: Int = 50
+        @Option(help: "Entries at or after this time (PostgreSQL timestamptz text, e.g. 2026-01-31 or '2026-01-31 12:00+01').") var since: String?
+        @Option(help: "Entries before this time.") var until: String?
+        @Option(help: "Entries by this database user.") var user: String?
+        @Option(help: "Entries of this action (batch.import, extract, report.run, access.grant, ...).") var action: String?
+        @Option(help: "Entries naming this purpose.") var purpose: String?
+        @Option(help: "Entries naming this batch id.") var batch: Int?
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
 
+        func validate() throws {
+            if last < 0 { throw ValidationError("--last must be 0 or more") }
+        }
+
         func run(in session: CommandSession) throws {
-            ResultPrinter.print(TextTable(audit: try AuditStore(connection: session.database()).list(last: last)),
-                                format: output.format)
+            let store = AuditStore(connection: try session.database())
+            let filter = AuditFilter(since: since, until: until, user: user, action: action, purpose: purpose,
+                                     batch: batch, last: last)
+            try store.seal()
+            switch output.format {
+            case .json:
+                print(try store.listJSON(filter))
+            case .csv:
+                ResultPrinter.print(TextTable(audit: try store.list(filter), full: true), format: .csv)
+            case .table:
+                ResultPrinter.print(TextTable(audit: try store.list(filter), full: false), format: .table)
+            }
+        }
+    }
+
+    struct Show: DatabaseCommand {
+        static let configuration = CommandConfiguration(abstract: "Every field of one entry, and the canonical text its leaf covers.")
+        @Argument(help: "The entry's seq.") var seq: Int
+        @OptionGroup var connection: ConnectionOptions
+
+        func run(in session: CommandSession) throws {
+            let store = AuditStore(connection: try session.database())
+            try store.seal()
+            guard let (e, canonical) = try store.show(seq: seq) else {
+                printError("no audit entry with seq \(seq)")
+                throw ExitCode(ExitStatus.dataError)
+            }
+            let fields: [(String, String?)] = [
+                ("seq", String(e.seq)), ("position", e.position.map { String($0) } ?? "(not yet sealed)"), ("at", e.at),
+                ("user", e.actor), ("action", e.action), ("purpose", e.purpose), ("batch", e.batchID.map { String($0) }),
+                ("details", e.details), ("client_addr", e.clientAddress ?? "(local socket or unknown)"),
+                ("application", e.application), ("os_user", e.osUserReported.map { "\($0) (as reported by the client)" }),
+                ("leaf_text", canonical),
+            ]
+            for (name, value) in fields { print("\(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(value ?? "")") }
+        }
+    }
+
+    struct Head: DatabaseCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Seal committed entries and print the checkpoint to keep outside the database.",
+            discussion: "Prints `migstat-audit-checkpoint/1 INSTALLATION SIZE ROOT` (ROOT: the RFC 6962 root of the first SIZE entries).")
+        @OptionGroup var connection: ConnectionOptions
+
+        func run(in session: CommandSession) throws {
+            print(try AuditStore(connection: session.database()).head())
+        }
+    }
+
+    struct Prove: DatabaseCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write an inclusion proof of one entry (e.g. a purge receipt) against the head or a saved checkpoint.")
+        @Argument(help: "The entry's seq.") var seq: Int
+        @Option(help: "A checkpoint saved earlier (its text, or a file holding it); default: the current head.") var head: String?
+        @Option(help: "Write the proof here (default: stdout).") var output: String?
+        @OptionGroup var connection: ConnectionOptions
+
+        func run(in session: CommandSession) throws {
+            let saved = try head.map(readCheckpoint)
+            let store = AuditStore(connection: try session.database())
+            let proof: AuditInclusionProof
+            do {
+                proof = try store.prove(seq: seq, against: saved)
+            } catch let error as AuditStoreError {
+                printError(error.description)
+                throw ExitCode(ExitStatus.dataError)
+            }
+            try writeOut(try proof.encoded() + Data("\n".utf8), to: output)
+        }
+    }
+
+    struct CheckProof: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check an inclusion proof with no database: the entry, its audit path and the checkpoint's root.")
+        @Argument(help: "The proof file (`audit prove`).") var file: String
+        @Option(help: "Also require the proof's checkpoint to be this one (text or file).") var head: String?
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: file),
+                  let proof = try? AuditInclusionProof.decode(data) else {
+                printError("\(file) is not a readable audit proof")
+                throw ExitCode(ExitStatus.dataError)
+            }
+            switch proof.check() {
+            case .invalid(let why):
+                printError("proof \(file) does not hold: \(why)")
+                throw ExitCode(ExitStatus.dataError)
+            case .valid(let cp):
+                if let head {
+                    let want = try readCheckpoint(head)
+                    guard want == cp else {
+                        printError("proof \(file) is against checkpoint \(cp), not \(want)")
+                        throw ExitCode(ExitStatus.dataError)
+                    }
+                }
+                print("proof holds: entry \(proof.seq) is position \(proof.index + 1) of the log of checkpoint \(cp)")
+                print(proof.entry)
+            }
+        }
+    }
+
+    struct Export: DatabaseCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the entries (from a seq on) and the checkpoint they end at, for archiving (JSON lines).")
+        @Option(help: "Only entries with this seq or later.") var since: Int?
+        @Option(help: "The archive file (written whole or not at all).") var output: String
+        @OptionGroup var connection: ConnectionOptions
+
+        func run(in session: CommandSession) throws {
+            let store = AuditStore(connection: try session.database())
+            let temp = output + ".partial"
+            guard FileManager.default.createFile(atPath: temp, contents: nil), let handle = FileHandle(forWritingAtPath: temp) else {
+                printError("cannot write \(output)")
+                throw ExitCode(ExitStatus.ioError)
+            }
+            var buffer = Data()
+            var count = -1
+            let cp: AuditCheckpoint
+            do {
+                cp = try store.export(since: since) { line in
+                    buffer.append(contentsOf: line.utf8)
+                    buffer.append(10)
+                    count += 1
+                    if buffer.count > 1 << 20 {
+                        try handle.write(contentsOf: buffer)
+                        buffer.removeAll(keepingCapacity: true)
+                    }
+                }
+                try handle.write(contentsOf: buffer)
+                try handle.close()
+                if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
+                try FileManager.default.moveItem(atPath: temp, toPath: output)
+            } catch {
+                try? FileManager.default.removeItem(atPath: temp)
+                throw error
+            }
+            print("exported \(count) entries to \(output); head \(cp)")
         }
     }
 
     struct Verify: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the hash chain; with --head, check it still contains a saved head (seq:hash).")
-        @Option(help: "A head saved earlier, as SEQ:HASH.") var head: String?
+            abstract: "Recompute the Merkle tree from the entries; with --head, prove the log extends a saved checkpoint.")
+        @Option(help: "A checkpoint saved earlier (`audit head`; its text, or a file holding it).") var head: String?
+        @Option(help: "An export archive (`audit export`): also compare every archived entry, naming the first that changed.") var archive: String?
         @OptionGroup var connection: ConnectionOptions
 
-        func validate() throws {
-            if let head, AuditHead(head) == nil { throw ValidationError("--head is SEQ:HASH") }
-        }
-
         func run(in session: CommandSession) throws {
-            switch try AuditStore(connection: session.database()).verify(savedHead: head.flatMap(AuditHead.init)) {
-            case .broken(let seq):
-                printError("audit log broken at seq \(seq)")
+            var saved = try head.map(readCheckpoint)
+            var exported: AuditExport?
+            if let archive {
+                guard let data = FileManager.default.contents(atPath: archive), let e = AuditExport.read(data) else {
+                    printError("\(archive) is not a readable audit export")
+                    throw ExitCode(ExitStatus.dataError)
+                }
+                exported = e
+                saved = saved ?? e.checkpoint
+            }
+            let store = AuditStore(connection: try session.database())
+            let outcome = try store.verify(against: saved)
+            if let exported, let diff = try store.firstDifference(archive: exported) {
+                printError("audit log differs from archive \(archive ?? ""): first bad entry seq \(diff.seq) at position \(diff.position): \(diff.problem)")
                 throw ExitCode(ExitStatus.dataError)
-            case .headMissing(let saved):
-                printError("audit log does not contain the saved head \(saved)")
+            }
+            switch outcome {
+            case .broken(let seq, let position, let problem):
+                printError("audit log broken at seq \(seq.map { String($0) } ?? "?")"
+                           + (position.map { " (position \($0))" } ?? "") + ": \(problem)")
+                throw ExitCode(ExitStatus.dataError)
+            case .notExtending(let saved, _, let reason):
+                printError("audit log does not extend checkpoint \(saved): \(reason)")
                 throw ExitCode(ExitStatus.dataError)
             case .intact(let entries, let current):
-                print("audit log intact: \(entries) entries; head \(current.map { "\($0)" } ?? "0:")")
+                print("audit log intact: \(entries) entries" + (saved.map { "; extends checkpoint of size \($0.size)" } ?? "")
+                      + "; head \(current)")
             }
         }
     }
+}
+
+/// A checkpoint given as its text, or as the path of a file holding it.
+private func readCheckpoint(_ argument: String) throws -> AuditCheckpoint {
+    if let cp = AuditCheckpoint(argument) { return cp }
+    if let data = FileManager.default.contents(atPath: argument),
+       let cp = AuditCheckpoint(String(decoding: data, as: UTF8.self)) {
+        return cp
+    }
+    throw ValidationError("--head \(argument) is neither a checkpoint (\(AuditCheckpoint.tag) INSTALLATION SIZE ROOT) nor a file holding one")
+}
+
+private func writeOut(_ data: Data, to path: String?) throws {
+    guard let path else {
+        FileHandle.standardOutput.write(data)
+        return
+    }
+    guard FileManager.default.createFile(atPath: path + ".partial", contents: data) else {
+        printError("cannot write \(path)")
+        throw ExitCode(ExitStatus.ioError)
+    }
+    if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+    try FileManager.default.moveItem(atPath: path + ".partial", toPath: path)
 }

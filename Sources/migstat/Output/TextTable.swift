@@ -59,10 +59,22 @@ extension TextTable {
         rows = access.map { [$0.login, $0.role, $0.purpose, $0.access] }
     }
 
-    /// `audit list`.
-    init(audit: [AuditEntry]) {
-        names = ["seq", "at", "actor", "action", "details"]
-        rows = audit.map { [String($0.seq), $0.at, $0.actor, $0.action, $0.details] }
+    /// `audit list`: the table cuts the time to seconds and long details to fit a terminal; CSV has every field.
+    init(audit: [AuditEntry], full: Bool = true) {
+        if full {
+            names = ["seq", "position", "at", "user", "action", "purpose", "batch", "details", "client_addr",
+                     "application", "os_user_reported"]
+            rows = audit.map { e in
+                [String(e.seq), e.position.map { String($0) }, e.at, e.actor, e.action, e.purpose, e.batchID.map { String($0) },
+                 e.details, e.clientAddress, e.application, e.osUserReported]
+            }
+        } else {
+            names = ["seq", "at", "user", "action", "purpose", "details"]
+            rows = audit.map { e in
+                let details = e.details.count > 60 ? String(e.details.prefix(59)) + "…" : e.details
+                return [String(e.seq), String(e.at.prefix(19)), e.actor, e.action, e.purpose, details]
+            }
+        }
     }
 
     /// `codes list DIMENSION`.
