@@ -50,6 +50,11 @@ set +e
 as loader import .demo/border-2024.csv --source border --purpose labour_2024
 echo "(exit status $?: the same file is refused)"
 set -e
+# Batches in the sources' own layouts, through their mapping profiles (README.md, "Mapping profiles").
+step "migstat profile check SampleData/profiles/border-export.yaml .demo/border-export-2024.csv --rows 1"
+"$BIN" profile check SampleData/profiles/border-export.yaml .demo/border-export-2024.csv --rows 1
+as loader import .demo/border-export-2024.csv --source border-export --purpose labour_2024 --profile SampleData/profiles/border-export.yaml
+as loader import .demo/survey-2024.csv --source survey-2024 --purpose labour_2024 --profile SampleData/profiles/survey.yaml
 as loader batches
 # The output programme of labour_2024: declared tables, protected jointly and published with exact counts.
 as admin tables declare sex_age --purpose labour_2024 --title "Entries and exits by sex and age" \
