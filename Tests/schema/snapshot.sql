@@ -1778,7 +1778,7 @@ BEGIN
     v_lab := 'ARRAY[' || (SELECT string_agg(format('(%L::text[])[(x.x%s + 1)::integer]', r.labels[v_pos[i]], i), ', ')
                             FROM generate_series(1, cardinality(t.dims)) i) || ']';
     RETURN QUERY EXECUTE format($q$
-        SELECT o.k, o.cell_dims, coalesce(c.v, 0)::bigint, coalesce(c.status, 'F')::"char"
+        SELECT o.k, o.cell_dims, CASE WHEN c.k IS NULL THEN 0 ELSE c.v END::bigint, coalesce(c.status, 'F')::"char"
           FROM (SELECT s.i, (%1$s)::bigint AS k, %2$s AS cell_dims
                   FROM generate_series(0::bigint, %3$s - 1) s(i) CROSS JOIN LATERAL (SELECT %4$s) x) o
           LEFT JOIN migstat.programme_cell c ON c.run_id = $1 AND c.k = o.k AND %5$s
@@ -2630,12 +2630,7 @@ BEGIN
              GROUP BY u.k;
         DROP TABLE migstat_rep_simple, migstat_rep_pairs, migstat_rep_mraw;
     END IF;
-    IF NOT p_plan.perturb THEN
-        CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
-            SELECT c.k, c.v::bigint AS v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st,
-                   NULL::bigint AS ks
-              FROM migstat_rep_cw c;
-    ELSE
+    IF p_plan.perturb THEN
         -- (a lookup in an array of fixed-width elements, not a join: one subscript per cell); the
         -- true values are gone with the work table.
         EXECUTE $q$
@@ -2643,6 +2638,11 @@ BEGIN
             SELECT c.k, c.v::bigint + $1[(CASE WHEN c.v <= 750 THEN c.v ELSE (c.v - 1) % 250 + 501 END) * 256 + c.ks + 1] AS v,
                    'F'::text AS st, c.ks::bigint AS ks
               FROM migstat_rep_cw c$q$ USING v_pt;
+    ELSE
+        CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
+            SELECT c.k, c.v::bigint AS v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st,
+                   NULL::bigint AS ks
+              FROM migstat_rep_cw c;
     END IF;
     DROP TABLE migstat_rep_cw;
 END
@@ -2883,9 +2883,8 @@ BEGIN
           LEFT JOIN migstat_rep_sup q ON q.k = g.k
           %6$s
          ORDER BY g.k$q$,
-        -- labels as name[] (fixed width: a subscript is O(1), where text[] walks its elements); the
-        -- text values need no collation here (nothing is sorted by them)
-        coalesce('ARRAY[' || (SELECT string_agg(format('((%L::name[])[((g.k >> %s) & %s)::integer + 1]::text)',
+        -- labels as name[] (fixed width: a subscript is O(1), where text[] walks its elements)
+        coalesce('ARRAY[' || (SELECT string_agg(format('((%L::name[])[((g.k >> %s) & %s)::integer + 1]::text COLLATE "default")',
                                                        v.labels[i], v.key_offset[i], (1::bigint << v.key_bits[i]) - 1), ', ' ORDER BY i)
                                 FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
         v.cells, coalesce(v_sql, '0::bigint'),

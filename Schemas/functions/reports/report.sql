@@ -89,6 +89,7 @@ DECLARE
     v_out   text[];
     v_jit   text := current_setting('jit');
     v_wm    text := current_setting('work_mem');
+    v_hj    text := current_setting('enable_hashjoin');
     v_read  bigint;
     v_total bigint;
     v_min   bigint := coalesce((SELECT value::bigint FROM migstat.setting WHERE key = 'flexible_min_total'), 20);
@@ -120,7 +121,11 @@ BEGIN
     END IF;
 
     v_out := migstat.report_output(v_plan);
+    -- The cells in key order by a merge join of presorted inputs (report_output), not a hash join
+    -- followed by a sort of every output row.
+    PERFORM set_config('enable_hashjoin', 'off', true);
     RETURN QUERY EXECUTE v_out[1];
+    PERFORM set_config('enable_hashjoin', v_hj, true);
     IF v_out[2] IS NOT NULL THEN
         RETURN QUERY EXECUTE v_out[2];
     END IF;

@@ -3,11 +3,10 @@
 -- at a time: for each dimension j, the cells with a category in j are summed over j and added
 -- with j = _T (d plain GROUP BYs over the small table, not 2^d) -- written to migstat_rep_sup
 -- (k = cell key, v = value, st = 'A' primary suppression for 1..K-1, else 'F', ks = sum of the
--- cell's record or person keys, summed like v; NULL unless plan.perturb). Records add up,
--- so a margin's status is final when it is inserted. Persons (plan.multi): the distinct (cell,
+-- cell's record or person keys mod 256, summed like v; NULL unless plan.perturb). The sums are
+-- made in an integer work table (sum(integer) adds in int8; sum(bigint) would add in numeric). Persons (plan.multi): the distinct (cell,
 -- person) pairs of migstat_rep_mraw are rolled up the same way, counted per cell and added to
--- the single-cell persons' counts; the status is set again on the sums (migstat_rep_mraw is
--- dropped).
+-- the single-cell persons' counts (migstat_rep_mraw is dropped); statuses are set on the sums.
 -- Flexible tables (plan.perturb): every cell is then replaced by its published value, v = true +
 -- pvalue(pcv(true), ks % 256) from migstat.ptable (Docs/PTABLE.md), status 'F' (nothing is
 -- suppressed); the true values are gone with the table they were in. Raises 55000 when the
@@ -30,41 +29,47 @@ BEGIN
                 USING ERRCODE = 'object_not_in_prerequisite_state';
         END IF;
     END IF;
-    EXECUTE format('CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS SELECT (%s)::bigint AS k, n AS v, '
-                   'CASE WHEN n BETWEEN 1 AND %s THEN ''A'' ELSE ''F'' END AS st, ks FROM migstat_rep_raw WHERE n > 0',
-                   p_plan.key_expr, v_k - 1);
+    -- The work table: integer counts and key sums (sum(integer) adds in int8, where sum(bigint) adds in
+    -- numeric: the margins take half the time); ks is kept mod 256 (only ks % 256 is ever used, and
+    -- (a + b) % 256 = (a % 256 + b % 256) % 256). Statuses are set when migstat_rep_sup is written.
+    EXECUTE format('CREATE TEMP TABLE migstat_rep_cw ON COMMIT DROP AS SELECT (%s)::bigint AS k, n::integer AS v, '
+                   '(ks %% 256)::integer AS ks FROM migstat_rep_raw WHERE n > 0', p_plan.key_expr);
     FOR v_j IN 1..v_d LOOP
-        EXECUTE 'INSERT INTO migstat_rep_sup (k, v, st, ks) SELECT k & $1, sum(v), '
-                'CASE WHEN sum(v) BETWEEN 1 AND $3 THEN ''A'' ELSE ''F'' END, sum(ks) FROM migstat_rep_sup WHERE k & $2 <> 0 GROUP BY 1'
-            USING ~p_plan.key_mask[v_j], p_plan.key_mask[v_j], v_k - 1;
+        EXECUTE 'INSERT INTO migstat_rep_cw (k, v, ks) SELECT k & $1, sum(v), sum(ks) % 256 '
+                'FROM migstat_rep_cw WHERE k & $2 <> 0 GROUP BY 1'
+            USING ~p_plan.key_mask[v_j], p_plan.key_mask[v_j];
     END LOOP;
     IF p_plan.multi THEN
         -- Persons in several cells: distinct (cell, person) pairs at every margin level, added
-        -- to the single-cell persons' counts; the status is set again on the sums.
+        -- to the single-cell persons' counts.
         EXECUTE format('CREATE TEMP TABLE migstat_rep_pairs ON COMMIT DROP AS SELECT (%s)::bigint AS k, p, pk FROM migstat_rep_mraw',
                        p_plan.key_expr);
         FOR v_j IN 1..v_d LOOP
             EXECUTE 'INSERT INTO migstat_rep_pairs (k, p, pk) SELECT k & $1, p, min(pk) FROM migstat_rep_pairs WHERE k & $2 <> 0 GROUP BY 1, 2'
                 USING ~p_plan.key_mask[v_j], p_plan.key_mask[v_j];
         END LOOP;
-        ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_simple;
-        CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
-            SELECT c.k, c.v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st, c.ks
-              FROM (SELECT u.k, sum(u.v)::bigint AS v, sum(u.ks)::bigint AS ks
-                      FROM (SELECT x.k, x.v, x.ks FROM migstat_rep_simple x
-                            UNION ALL SELECT y.k, count(*), sum(y.pk) FROM migstat_rep_pairs y GROUP BY y.k) u
-                     GROUP BY u.k) c;
+        ALTER TABLE migstat_rep_cw RENAME TO migstat_rep_simple;
+        CREATE TEMP TABLE migstat_rep_cw ON COMMIT DROP AS
+            SELECT u.k, sum(u.v)::integer AS v, (sum(u.ks) % 256)::integer AS ks
+              FROM (SELECT x.k, x.v, x.ks FROM migstat_rep_simple x
+                    UNION ALL SELECT y.k, count(*)::integer, (sum(y.pk) % 256)::integer FROM migstat_rep_pairs y GROUP BY y.k) u
+             GROUP BY u.k;
         DROP TABLE migstat_rep_simple, migstat_rep_pairs, migstat_rep_mraw;
     END IF;
     IF p_plan.perturb THEN
-        ALTER TABLE migstat_rep_sup RENAME TO migstat_rep_true;
-        -- (a lookup in an array of fixed-width elements, not a join: one subscript per cell)
+        -- (a lookup in an array of fixed-width elements, not a join: one subscript per cell); the
+        -- true values are gone with the work table.
         EXECUTE $q$
         CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
-            SELECT c.k, c.v + $1[(CASE WHEN c.v <= 750 THEN c.v ELSE (c.v - 1) % 250 + 501 END) * 256 + c.ks % 256 + 1] AS v,
-                   'F'::text AS st, c.ks
-              FROM migstat_rep_true c$q$ USING v_pt;
-        DROP TABLE migstat_rep_true;
+            SELECT c.k, c.v::bigint + $1[(CASE WHEN c.v <= 750 THEN c.v ELSE (c.v - 1) % 250 + 501 END) * 256 + c.ks + 1] AS v,
+                   'F'::text AS st, c.ks::bigint AS ks
+              FROM migstat_rep_cw c$q$ USING v_pt;
+    ELSE
+        CREATE TEMP TABLE migstat_rep_sup ON COMMIT DROP AS
+            SELECT c.k, c.v::bigint AS v, CASE WHEN c.v BETWEEN 1 AND v_k - 1 THEN 'A' ELSE 'F' END AS st,
+                   NULL::bigint AS ks
+              FROM migstat_rep_cw c;
     END IF;
+    DROP TABLE migstat_rep_cw;
 END
 $fn$;

@@ -3,8 +3,8 @@
 -- set-returning phase would copy each of them once more); both yield (cell_dims text[],
 -- obs_value bigint, obs_status text, conf_status text, lower_bound numeric, upper_bound
 -- numeric, is_estimate boolean):
---   [1] every cell of the cube, in key order (row number i -> index of each dimension; the rows
---       are sorted narrow and labelled after the sort): cells without records appear as 0, a
+--   [1] every cell of the cube, in key order (the keys of all cells generated in order and merge-
+--       joined to the non-zero cells; labelled from the key after the join): cells without records appear as 0, a
 --       suppressed cell (migstat_rep_new) has obs_value NULL and conf_status A or D;
 --   [2] with plan.with_estimates (else NULL): the matching rows of migstat.estimate
 --       (obs_status E). An estimate matches when its dimensions are among the report's (the
@@ -22,28 +22,33 @@ DECLARE
     v_n    bigint := 1;
     v_i    integer;
 BEGIN
+    -- Row number i -> the cell's key: index x_j = (i / stride_j) % (ncat_j + 1) of each dimension, at
+    -- its key offset. Dimension 1 is in the highest bits, so key order is row order.
     FOR v_i IN REVERSE v_d..1 LOOP
-        v_sql := concat_ws(', ', format('(s.i / %s) %% %s AS x%s', v_n, v.ncat[v_i] + 1, v_i), v_sql);
+        v_sql := concat_ws(' + ', format('(((s.i / %s) %% %s) << %s)', v_n, v.ncat[v_i] + 1, v.key_offset[v_i]), v_sql);
         v_n := v_n * (v.ncat[v_i] + 1);
     END LOOP;
+    -- Rows in key order without a sort of the output: the keys of all cells, generated in order, merge-
+    -- joined to the non-zero cells (the sort the merge join puts on each side finds its input sorted);
+    -- migstat.report turns hash joins off for this query (report_exact leaves the choice to the planner:
+    -- same rows, same order, ORDER BY g.k either way). Labels are looked up after the join, from the
+    -- key's bits.
     RETURN ARRAY[format($q$
         SELECT %1$s AS cell_dims,
-               CASE WHEN o.st IN ('A', 'D') THEN NULL ELSE coalesce(o.v, 0) END,
-               'A'::text, coalesce(o.st, 'F'), NULL::numeric, NULL::numeric, false
-          FROM (SELECT s.i, x.*, q.v, %5$s AS st
-                  FROM generate_series(0::bigint, %2$s - 1) s(i)
-                 CROSS JOIN LATERAL (SELECT %3$s) x
-                  LEFT JOIN migstat_rep_sup q ON q.k = %4$s
-                  %6$s
-                 ORDER BY s.i) o$q$,
+               %5$s, 'A'::text, %4$s, NULL::numeric, NULL::numeric, false
+          FROM (SELECT %3$s AS k FROM generate_series(0::bigint, %2$s - 1) s(i)) g
+          LEFT JOIN migstat_rep_sup q ON q.k = g.k
+          %6$s
+         ORDER BY g.k$q$,
         -- labels as name[] (fixed width: a subscript is O(1), where text[] walks its elements)
-        coalesce('ARRAY[' || (SELECT string_agg(format('((%L::name[])[(o.x%s + 1)::integer]::text COLLATE "default")', v.labels[i], i), ', ' ORDER BY i)
+        coalesce('ARRAY[' || (SELECT string_agg(format('((%L::name[])[((g.k >> %s) & %s)::integer + 1]::text COLLATE "default")',
+                                                       v.labels[i], v.key_offset[i], (1::bigint << v.key_bits[i]) - 1), ', ' ORDER BY i)
                                 FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
-        v.cells, coalesce(v_sql, '0 AS x0'),
-        coalesce((SELECT string_agg(format('(x.x%s << %s)', i, v.key_offset[i]), ' + ' ORDER BY i) FROM generate_series(1, v_d) i), '0'),
+        v.cells, coalesce(v_sql, '0::bigint'),
         -- a perturbed (flexible) table suppresses nothing: no join with migstat_rep_new
-        CASE WHEN v.perturb THEN 'NULL::text' ELSE $s$CASE WHEN n.pass = 0 THEN 'A' WHEN n.pass > 0 THEN 'D' END$s$ END,
-        CASE WHEN v.perturb THEN '' ELSE 'LEFT JOIN migstat_rep_new n ON n.k = q.k' END),
+        CASE WHEN v.perturb THEN $s$'F'::text$s$ ELSE $s$coalesce(CASE WHEN n.pass = 0 THEN 'A' WHEN n.pass > 0 THEN 'D' END, 'F')$s$ END,
+        CASE WHEN v.perturb THEN 'coalesce(q.v, 0)' ELSE 'CASE WHEN n.pass >= 0 THEN NULL ELSE coalesce(q.v, 0) END' END,
+        CASE WHEN v.perturb THEN '' ELSE 'LEFT JOIN migstat_rep_new n ON n.k = g.k' END),
       CASE WHEN v.with_estimates THEN format($q$
         SELECT %1$s, round(e.value)::bigint, 'E'::text, 'F'::text, e.lower_bound, e.upper_bound, true
           FROM migstat.estimate e
