@@ -51,6 +51,8 @@ package struct BatchImporter {
     package func run(_ options: ImportOptions, progress: Progress? = nil) throws -> ImportSummary {
         let started = monotonicSeconds()
         let file = options.path
+        // The purpose's key before the file is read: missing or another key fails here (retention, issue 10).
+        let keyFingerprint = try store.keyFingerprint(purpose: options.purpose, keyStore: options.keyStore)
         let reader: CSVReader
         do {
             reader = try CSVReader(path: file, delimiter: options.profile?.delimiter ?? options.delimiter,
@@ -100,7 +102,7 @@ package struct BatchImporter {
         do {
             try connection.transaction {
                 let begun = try store.begin(source: options.source, purpose: options.purpose, fileName: baseName(file),
-                                            sha256: sha256)
+                                            sha256: sha256, keyFingerprint: keyFingerprint)
                 batchID = begun.id
                 logger.debug("batch begun", metadata: ["batch": "\(begun.id)"])
                 let key = try options.keyStore.key(forKeyID: begun.keyID)

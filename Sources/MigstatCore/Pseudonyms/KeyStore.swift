@@ -1,3 +1,5 @@
+import Crypto
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,7 +9,8 @@ import Darwin
 /// The pseudonymisation keys, one per purpose, kept in files OUTSIDE the database.
 ///
 /// A key is 32 random bytes, stored as 64 hex digits in `<directory>/<key_id>.key` with mode 0600,
-/// in a directory of mode 0700. It is created on first use. Whoever holds the database alone
+/// in a directory of mode 0700. It is created when its purpose is declared (`purpose add`), and the
+/// database keeps its fingerprint (`fingerprint(of:)`), never the key. Whoever holds the database alone
 /// cannot recompute a pseudonym from a passport number; deleting a purpose's key file (on purge)
 /// makes its pseudonyms unlinkable forever.
 package struct KeyStore: Sendable {
@@ -61,12 +64,69 @@ package struct KeyStore: Sendable {
         return try readKey(at: path)
     }
 
+    /// The constant a key fingerprint is the HMAC of.
+    package static let fingerprintMessage = "migstat key fingerprint v1"
+
+    /// HMAC-SHA256(key, "migstat key fingerprint v1") as 64 lower-case hex digits: tells one key from
+    /// another (`migstat.purpose.key_fingerprint`) without revealing it.
+    package static func fingerprint(of key: [UInt8]) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(fingerprintMessage.utf8), using: SymmetricKey(data: key))
+        return hexString(Array(mac))
+    }
+
+    /// Whether the key file of `keyID` exists (without creating it).
+    package func hasKey(forKeyID keyID: String) -> Bool {
+        var info = stat()
+        return stat(path(forKeyID: keyID), &info) == 0
+    }
+
+    /// The key of `keyID` if its file exists (never creates one).
+    /// - Throws: `MigstatError(.keyStore)` if the file exists but cannot be read or is readable by others.
+    package func existingKey(forKeyID keyID: String) throws -> [UInt8]? {
+        guard hasKey(forKeyID: keyID) else { return nil }
+        return try readKey(at: path(forKeyID: keyID))
+    }
+
+    /// The key ids of the key files in the directory (`<key_id>.key`), sorted; empty when there is no directory.
+    package func keyIDs() -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var ids: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasSuffix(".key") else { continue }
+            let id = String(name.dropLast(4))
+            if id.count == 36, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) { ids.append(id.lowercased()) }
+        }
+        return ids.sorted()
+    }
+
+    /// The key file's path made absolute (for receipts: which file on which machine).
+    package func absolutePath(forKeyID keyID: String) -> String {
+        let path = path(forKeyID: keyID)
+        if path.hasPrefix("/") { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return cwd + "/" + (path.hasPrefix("./") ? String(path.dropFirst(2)) : path)
+    }
+
     /// Deletes a purpose's key file (used when the purpose is purged). Deleting a missing key is not an error.
     /// - Returns: true when a file was deleted.
     @discardableResult
     package func destroyKey(forKeyID keyID: String) throws -> Bool {
         let path = path(forKeyID: keyID)
-        if unlink(path) == 0 { return true }
+        if unlink(path) == 0 {
+            // Make the deletion durable (the directory entry) before it is reported as done.
+            let dirFD = open(directory, O_RDONLY)
+            if dirFD >= 0 {
+                _ = fsync(dirFD)
+                close(dirFD)
+            }
+            return true
+        }
         if errno == ENOENT { return false }
         throw MigstatError(.keyStore, "cannot delete key file \(path)")
     }
