@@ -10,13 +10,14 @@ struct Migstat: ParsableCommand {
             Connection: --dsn, or libpq's PG* environment variables and ~/.pgpass.
             Pseudonymisation keys: --key-dir or MIGSTAT_KEY_DIR (outside the database).
             Exit codes: 0 ok, 64 usage, 65 data rejected, 69 database unavailable, 70 internal,
-            74 output cannot be written, 75 retry (serialization), 77 permission denied.
+            74 output cannot be written, 75 retry (serialization), 77 permission denied;
+            1 a check failed (purge status, a purge's verification).
             """,
         version: "0.1.0",
         subcommands: [
             DBCommand.self, PurposeCommand.self, ImportCommand.self, BatchesCommand.self, ReportCommand.self,
             TablesCommand.self, ExtractCommand.self, CodesCommand.self, EstimatesCommand.self, CoverageCommand.self,
-            AccessCommand.self, AuditCommand.self, ProfileCommand.self,
+            AccessCommand.self, AuditCommand.self, ProfileCommand.self, PurgeCommand.self, KeysCommand.self,
         ]
     )
 

@@ -22,9 +22,17 @@ extension DatabaseCommand {
 }
 
 /// What a command runs with: one connection as the signed-in user, opened on first use, and the logger.
+///
+/// On connecting, the prelude deletes this machine's key files of purged purposes (crypto-shredding on
+/// every machine that holds a copy), records each with `migstat.key_destroyed` and says so on stderr.
 final class CommandSession {
     let options: ConnectionOptions
     let logger: Logger
+    /// The key directory the prelude looks in (`--key-dir` of the command, else `MIGSTAT_KEY_DIR`, else
+    /// `~/.migstat/keys`); a command with `--key-dir` sets it before it connects.
+    var keyStore = KeyStore.resolve(override: nil)
+    /// The key files of purged purposes the prelude deleted.
+    private(set) var destroyedKeys: [DestroyedKey] = []
     private var opened: PQConnection?
 
     init(options: ConnectionOptions, logger: Logger = Logger(label: "migstat")) {
@@ -42,6 +50,21 @@ final class CommandSession {
             "user": "\(connection.user)", "ms": "\(Int(((monotonicSeconds() - started) * 1000).rounded()))",
         ])
         opened = connection
+        destroyPurgedKeys(connection)
         return connection
+    }
+
+    /// The prelude's key destruction; never fails the command (a problem is logged at debug level).
+    private func destroyPurgedKeys(_ connection: PQConnection) {
+        do {
+            destroyedKeys = try PurgeStore(connection: connection).destroyPurgedKeys(in: keyStore)
+        } catch {
+            logger.debug("purged keys not checked", metadata: ["error": "\(error)"])
+            return
+        }
+        for key in destroyedKeys {
+            printError("migstat: deleted the key file \(key.path) of purged purpose \(key.purpose) (key \(key.keyID)); "
+                       + (key.recordError.map { "not recorded: \($0)" } ?? "recorded in the audit log (key.destroyed)"))
+        }
     }
 }
