@@ -13,10 +13,24 @@ package enum ReportCSVRenderer {
     /// The format as header, one line per cell, footer (for `migstat report` to write as cells arrive).
     package static func stream(dimensions: [String]) -> ReportStream {
         ReportStream(header: (dimensions + valueColumns).map(ReportEscape.csv).joined(separator: ",") + "\n") { cell, _ in
-            let fields = cell.codes + [cell.isSuppressed ? "" : cell.value.map(String.init) ?? "", cell.obsStatus,
-                                       cell.publishedConfStatus,
-                                       cell.lower ?? "", cell.upper ?? ""]
-            return fields.map(ReportEscape.csv).joined(separator: ",") + "\n"
+            // One string, appended in place (no arrays of fields per cell).
+            var line = ""
+            line.reserveCapacity(64)
+            for code in cell.codes {
+                line += ReportEscape.csv(code)
+                line += ","
+            }
+            if !cell.isSuppressed, let value = cell.value { line += String(value) }
+            line += ","
+            line += ReportEscape.csv(cell.obsStatus)
+            line += ","
+            line += cell.publishedConfStatus
+            line += ","
+            if let lower = cell.lower { line += ReportEscape.csv(lower) }
+            line += ","
+            if let upper = cell.upper { line += ReportEscape.csv(upper) }
+            line += "\n"
+            return line
         }
     }
 }

@@ -166,3 +166,79 @@ extension ReportCell {
                   upper: row[5], isEstimate: row[6] == "t")
     }
 }
+
+extension ReportCell {
+    /// A cell from one line of `COPY (report statement) TO STDOUT` (text format, without its newline).
+    ///
+    /// Decoded from the bytes directly: tab-separated fields, `\N` = NULL. A line with any other backslash
+    /// escape goes through `PQCopyText.fields` and `init(reportRow:…)` (codes and names never need one in
+    /// practice).
+    /// - Throws: as `init(reportRow:dimensionCount:rowNumber:)`.
+    package init(copyLine line: UnsafeRawBufferPointer, dimensionCount: Int, rowNumber: Int) throws {
+        // Field boundaries; a backslash other than a whole-field \N sends the line to the general decoder.
+        var bounds: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+        var fields = 0
+        var start = 0
+        var escaped = false
+        let n = line.count
+        var i = 0
+        while i <= n {
+            if i == n || line[i] == 0x09 {
+                if fields < 7 {
+                    withUnsafeMutableBytes(of: &bounds) { $0.storeBytes(of: i, toByteOffset: (fields + 1) * MemoryLayout<Int>.stride, as: Int.self) }
+                }
+                fields += 1
+                start = i + 1
+            } else if line[i] == 0x5C {
+                if !(i == start && i + 2 <= n && line[i + 1] == UInt8(ascii: "N") && (i + 2 == n || line[i + 2] == 0x09)) {
+                    escaped = true
+                }
+                i += 1
+            }
+            i += 1
+        }
+        guard !escaped, fields == 7 else {
+            try self.init(reportRow: PQCopyText.fields(line), dimensionCount: dimensionCount, rowNumber: rowNumber)
+            return
+        }
+        let ends = withUnsafeBytes(of: &bounds) { Array($0.bindMemory(to: Int.self)) }
+        // field f spans ends[f] + (f > 0 ? 1 : 0) ..< ends[f + 1]
+        func field(_ f: Int) -> UnsafeRawBufferPointer? {
+            let lo = f == 0 ? 0 : ends[f] + 1
+            let hi = ends[f + 1]
+            if hi - lo == 2 && line[lo] == 0x5C && line[lo + 1] == UInt8(ascii: "N") { return nil }
+            return UnsafeRawBufferPointer(rebasing: line[lo..<hi])
+        }
+        func text(_ f: Int) -> String? { field(f).map { String(decoding: $0, as: UTF8.self) } }
+        var codes: [String] = []
+        if let joined = field(0), !(dimensionCount == 0 && joined.isEmpty) {
+            codes.reserveCapacity(dimensionCount)
+            var lo = 0
+            for j in 0...joined.count where j == joined.count || joined[j] == 0x1F {
+                codes.append(String(decoding: UnsafeRawBufferPointer(rebasing: joined[lo..<j]), as: UTF8.self))
+                lo = j + 1
+            }
+        }
+        guard codes.count == dimensionCount else {
+            throw PQError(code: .unexpectedResult, message: "report row \(rowNumber) has \(codes.count) codes "
+                              + "for \(dimensionCount) dimensions")
+        }
+        var value: Int?
+        if let digits = field(1) {
+            var number = 0
+            var negative = false
+            var ok = !digits.isEmpty && digits.count <= 18
+            for (j, byte) in digits.enumerated() {
+                if j == 0 && byte == UInt8(ascii: "-") && digits.count > 1 { negative = true; continue }
+                guard byte >= 0x30 && byte <= 0x39 else { ok = false; break }
+                number = number * 10 + Int(byte - 0x30)
+            }
+            guard ok else {
+                throw PQError(code: .unexpectedResult, message: "report row \(rowNumber): obs_value is not an integer")
+            }
+            value = negative ? -number : number
+        }
+        self.init(codes: codes, value: value, obsStatus: text(2) ?? "A", confStatus: text(3) ?? "F", lower: text(4),
+                  upper: text(5), isEstimate: field(6).map { $0.count == 1 && $0[0] == UInt8(ascii: "t") } ?? false)
+    }
+}

@@ -78,15 +78,35 @@ package struct ReportStore {
     }
 
     private func stream(_ statement: PQQuery, dimensionCount: Int, cell: (ReportCell) throws -> Void) throws -> Int {
-        var splitter = PQCopyText.RowSplitter()
+        var pending: [UInt8] = []
         var count = 0
-        try connection.copyTo(selecting: statement) { chunk in
-            try splitter.feed(chunk) { row in
-                count += 1
-                try cell(try ReportCell(reportRow: row, dimensionCount: dimensionCount, rowNumber: count))
-            }
+        // Lines are cut here and decoded straight into cells (`ReportCell(copyLine:…)`): no array of
+        // fields per row. libpq hands over one row per chunk; a row split over chunks is joined first.
+        func line(_ bytes: UnsafeRawBufferPointer) throws {
+            count += 1
+            try cell(try ReportCell(copyLine: bytes, dimensionCount: dimensionCount, rowNumber: count))
         }
-        guard !splitter.hasPartialLine else {
+        try connection.copyTo(selecting: statement) { chunk in
+            var start = 0
+            var i = 0
+            let n = chunk.count
+            while i < n {
+                if chunk[i] == 0x0A {
+                    if pending.isEmpty {
+                        try line(UnsafeRawBufferPointer(rebasing: chunk[start..<i]))
+                    } else {
+                        pending.append(contentsOf: chunk[start..<i])
+                        let joined = pending
+                        pending.removeAll(keepingCapacity: true)
+                        try joined.withUnsafeBytes { try line($0) }
+                    }
+                    start = i + 1
+                }
+                i += 1
+            }
+            if start < n { pending.append(contentsOf: chunk[start..<n]) }
+        }
+        guard pending.isEmpty else {
             throw PQError(code: .unexpectedResult, message: "the report ended in the middle of a row")
         }
         return count
