@@ -246,6 +246,26 @@ package struct AuditStore {
     }
 }
 
+/// A login that can connect to the database and could escalate past migstat's roles
+/// (`migstat.audit_escalation_risks`): `access grant` refuses it; `db init` and `access list` warn.
+package struct EscalationRisk: Sendable, Equatable {
+    package var login: String
+    package var reasons: [String]
+
+    /// Every such login (administrators, auditors, superusers may ask).
+    package static func all(on connection: PQConnection) throws -> [EscalationRisk] {
+        let r = try connection.execute(sql: "SELECT login::text, array_to_string(reasons, ', ') FROM migstat.audit_escalation_risks()")
+        return try (0..<r.rowCount).map {
+            EscalationRisk(login: try r.string($0, 0), reasons: try r.string($0, 1).components(separatedBy: ", "))
+        }
+    }
+
+    /// `warning: login "x" can connect and escalate past migstat's roles (CREATEROLE, ...)`.
+    package var warning: String {
+        "warning: login \"\(login)\" can connect to this database and escalate past migstat's roles (\(reasons.joined(separator: ", "))); access grant refuses it"
+    }
+}
+
 /// Errors of the audit store, naming the caller's input.
 package enum AuditStoreError: Error, Equatable, CustomStringConvertible {
     case noEntry(Int)

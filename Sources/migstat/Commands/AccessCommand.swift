@@ -54,6 +54,7 @@ struct AccessCommand: ParsableCommand {
         func run(in session: CommandSession) throws {
             ResultPrinter.print(TextTable(access: try AccessStore(connection: session.database()).list()),
                                 format: output.format)
+            for risk in try EscalationRisk.all(on: session.database()) { printError(risk.warning) }
         }
     }
 }

@@ -32,6 +32,7 @@ struct DBCommand: ParsableCommand {
             for (dimension, count) in outcome.codesLoaded.sorted(by: { $0.key < $1.key }) {
                 printError("loaded code list \(dimension) (\(count) codes)")
             }
+            for risk in try EscalationRisk.all(on: db) { printError(risk.warning) }
             print("database ready: \(outcome.applied.count) migration(s) applied, \(outcome.alreadyApplied) already present, "
                   + "\(outcome.objectsApplied.count) declarative file(s) updated")
         }

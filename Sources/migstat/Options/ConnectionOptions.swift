@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MigstatPQ
 
 /// How to reach the database, and how much to say when something goes wrong: every command that connects
@@ -12,9 +13,16 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Show the database's detail and hint with errors, and debug logs (timings, row counts) on stderr.")
     var verbose = false
 
-    /// Opens the connection.
+    /// Opens the connection, and tells the server the OS user running migstat (setting `migstat.os_user`,
+    /// recorded in audit entries as reported by the client) and, unless the DSN named one, the application.
     func connect() throws -> PQConnection {
-        try PQConnection(conninfo: dsn)
+        let connection = try PQConnection(conninfo: dsn)
+        let osUser = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? ""
+        _ = try connection.execute(sql: """
+            SELECT set_config('migstat.os_user', $1, false),
+                   CASE WHEN current_setting('application_name') = '' THEN set_config('application_name', 'migstat', false) END
+            """, [osUser])
+        return connection
     }
 }
 
