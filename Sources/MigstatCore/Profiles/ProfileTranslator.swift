@@ -24,12 +24,23 @@ package final class ProfileTranslator {
         var field: MappingProfile.Field
     }
 
+    /// What the hot loop reads per output (no strings or profile entries: nothing to retain per field).
+    private struct Step {
+        var column: CanonicalColumn
+        var ordinalBit: UInt32
+        var kind: Kind
+        var sourceIndex: Int
+        var missing: [[UInt8]]
+        var required: Bool
+    }
+
     package let profile: MappingProfile
     /// The canonical layout of the translated records (canonical columns in output order).
     package let layout: BatchLayout
     /// Number of fields in the source's header.
     package let sourceFieldCount: Int
     private let outputs: [Output]
+    private let steps: UnsafeMutableBufferPointer<Step>
     private let eventDateOutput: Int?
     /// Per source field index: the canonical column it feeds (nil: ignored).
     package let sourceColumns: [CanonicalColumn?]
@@ -165,9 +176,18 @@ package final class ProfileTranslator {
         self.columnLabels = labels
         self.fieldsByColumn = fieldsByColumn
         scratch = .allocate(capacity: scratchCapacity)
+        steps = .allocate(capacity: outputs.count)
+        _ = steps.initialize(from: outputs.map {
+            Step(column: $0.column, ordinalBit: 1 << UInt32($0.column.ordinal), kind: $0.kind, sourceIndex: $0.sourceIndex,
+                 missing: $0.missing, required: $0.required)
+        })
     }
 
-    deinit { scratch.deallocate() }
+    deinit {
+        scratch.deallocate()
+        steps.deinitialize()
+        steps.deallocate()
+    }
 
     /// Translates `source` into `canonical` (which points into this translator's buffer until the next call).
     /// - Returns: true when every field translated; otherwise false, with the problems appended to `rejects`
@@ -192,32 +212,32 @@ package final class ProfileTranslator {
         var writer = CSVRecord.Writer(canonical)
         var eventYMD = 0
         var ok = true
-        for k in outputs.indices {
-            let output = outputs[k]
+        for k in 0..<steps.count {
+            let output = UnsafeMutablePointer(steps.baseAddress! + k)
             let start = used
             @inline(__always) func fail(_ reason: RejectReason) {
-                rejects.append(Reject(line: line, column: output.column, reason: reason))
-                failedColumns |= 1 << UInt32(output.column.ordinal)
+                rejects.append(Reject(line: line, column: output.pointee.column, reason: reason))
+                failedColumns |= output.pointee.ordinalBit
                 ok = false
                 used = start
             }
-            if case .constant(let value) = output.kind {
+            if case .constant(let value) = output.pointee.kind {
                 reserve(used + value.count)
                 value.withUnsafeBufferPointer { (scratch + used).update(from: $0.baseAddress!, count: $0.count) }
                 used += value.count
                 writer.append(start, used, to: &canonical)
                 continue
             }
-            source.withField(output.sourceIndex) { raw in
+            source.withField(output.pointee.sourceIndex) { raw in
                 var s = 0
                 var e = raw.count
                 while s < e, raw[s] == 0x20 || raw[s] == 0x09 { s += 1 }
                 while e > s, raw[e - 1] == 0x20 || raw[e - 1] == 0x09 { e -= 1 }
                 let field = UnsafeBufferPointer(rebasing: raw[s..<e])
-                if field.isEmpty || (!output.missing.isEmpty && output.missing.contains { $0.elementsEqual(field) }) {
+                if field.isEmpty || (!output.pointee.missing.isEmpty && output.pointee.missing.contains { $0.elementsEqual(field) }) {
                     return  // not stated: an empty canonical field (the encoder checks required columns)
                 }
-                switch output.kind {
+                switch output.pointee.kind {
                 case .copy:
                     reserve(used + field.count)
                     (scratch + used).update(from: field.baseAddress!, count: field.count)
@@ -252,7 +272,7 @@ package final class ProfileTranslator {
                 case .constant: break
                 }
             }
-            if output.required && used == start && failedColumns & (1 << UInt32(output.column.ordinal)) == 0 {
+            if output.pointee.required && used == start && failedColumns & output.pointee.ordinalBit == 0 {
                 fail(.missingRequired)
             }
             writer.append(start, used, to: &canonical)
