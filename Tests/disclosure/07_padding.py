@@ -42,7 +42,7 @@ ROLLBACK;
 
 def main():
     tap = Tap()
-    if not require_api(tap, "migstat.begin_batch(text,text,text,text)", "migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean)"):
+    if not require_api(tap, "migstat.begin_batch(text,text,text,text,text)", "migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean)"):
         return 1
     att = Attacker("padder")
     # Without padding, outside any transaction: the value the attacker compares with.

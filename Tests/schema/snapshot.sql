@@ -355,11 +355,25 @@ BEGIN
         problem := format('tree position %s is missing (the entry there was removed)', v_idx);
         RETURN;
     END IF;
-    -- Leaves against their entries.
+    -- Leaves against their entries. The leaf hash is written out here as in audit_leaf_hash and
+    -- audit_payload (a call per row, with its SET clause, would cost ten times more at a million
+    -- entries); 93_audit_tamper.sql checks the three agree.
     SELECT t.idx, t.seq, CASE WHEN a.seq IS NULL THEN 'the entry is missing' ELSE 'the entry does not match its leaf hash' END
       INTO v_idx, v_seq, v_why
       FROM migstat.audit_tree t LEFT JOIN migstat.audit_log a ON a.seq = t.seq
-     WHERE t.level = 0 AND (a.seq IS NULL OR t.hash <> migstat.audit_leaf_hash(a))
+     WHERE t.level = 0
+       AND (a.seq IS NULL
+            OR t.hash <> sha256('\x00'::bytea || convert_to(jsonb_build_object(
+                   'seq', a.seq,
+                   'at', to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                   'actor', a.actor::text,
+                   'action', a.action,
+                   'purpose_id', a.purpose_id,
+                   'batch_id', a.batch_id,
+                   'details', a.details,
+                   'client_addr', host(a.client_addr),
+                   'application', a.application,
+                   'os_user_reported', a.os_user_reported)::text, 'UTF8')))
      ORDER BY t.idx LIMIT 1;
     IF FOUND THEN
         first_bad_index := v_idx;
@@ -1483,6 +1497,11 @@ BEGIN
                        bool_or(c.status IN ('A', 'D')) AS withheld
                   FROM migstat.programme_cell c WHERE c.run_id = v_prev.id GROUP BY 1) m
          WHERE x.k = m.nk;
+        IF EXISTS (SELECT 1 FROM migstat_pg_cell x WHERE x.st = 'P' AND x.v BETWEEN 1 AND x.kk - 1) THEN
+            RAISE EXCEPTION 'a table of purpose "%" would show a cell that release % published as a small count under its own threshold',
+                v_name, v_prev.id USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'a special-category table may not be added to a released programme that shows its cells: release it after the next import';
+        END IF;
     END LOOP;
     ANALYZE migstat_pg_cell;
     CREATE TEMP TABLE migstat_pg_cert (k bigint PRIMARY KEY, x bigint, down bigint, up bigint, corners bigint[], signs integer[])
@@ -1571,7 +1590,9 @@ BEGIN
         EXECUTE v_cube USING v_c.k, v_c.kk, v_c.v;
         v_found := EXISTS (SELECT 1 FROM migstat_pg_cert WHERE k = v_c.k);
         IF NOT v_found THEN
-            RAISE EXCEPTION 'programme of purpose "%": a primary cell cannot be protected without changing what an earlier release of the same batches published', v_name
+            RAISE EXCEPTION 'programme of purpose "%": the small cell (%) cannot be protected without changing what an earlier release of the same batches published',
+                v_name, (SELECT string_agg(v.dims[i] || '=' || (v.labels[i]::text[])[((v_c.k & v.key_mask[i]) >> v.key_offset[i]) + 1], ', ')
+                           FROM generate_series(1, v_d) i WHERE v_c.k & v.key_mask[i] <> 0)
                 USING ERRCODE = 'invalid_parameter_value',
                       HINT = 'release the new tables after the next import';
         END IF;

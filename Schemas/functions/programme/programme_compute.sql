@@ -183,6 +183,11 @@ BEGIN
                        bool_or(c.status IN ('A', 'D')) AS withheld
                   FROM migstat.programme_cell c WHERE c.run_id = v_prev.id GROUP BY 1) m
          WHERE x.k = m.nk;
+        IF EXISTS (SELECT 1 FROM migstat_pg_cell x WHERE x.st = 'P' AND x.v BETWEEN 1 AND x.kk - 1) THEN
+            RAISE EXCEPTION 'a table of purpose "%" would show a cell that release % published as a small count under its own threshold',
+                v_name, v_prev.id USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'a special-category table may not be added to a released programme that shows its cells: release it after the next import';
+        END IF;
     END LOOP;
     ANALYZE migstat_pg_cell;
     CREATE TEMP TABLE migstat_pg_cert (k bigint PRIMARY KEY, x bigint, down bigint, up bigint, corners bigint[], signs integer[])
@@ -273,7 +278,9 @@ BEGIN
         EXECUTE v_cube USING v_c.k, v_c.kk, v_c.v;
         v_found := EXISTS (SELECT 1 FROM migstat_pg_cert WHERE k = v_c.k);
         IF NOT v_found THEN
-            RAISE EXCEPTION 'programme of purpose "%": a primary cell cannot be protected without changing what an earlier release of the same batches published', v_name
+            RAISE EXCEPTION 'programme of purpose "%": the small cell (%) cannot be protected without changing what an earlier release of the same batches published',
+                v_name, (SELECT string_agg(v.dims[i] || '=' || (v.labels[i]::text[])[((v_c.k & v.key_mask[i]) >> v.key_offset[i]) + 1], ', ')
+                           FROM generate_series(1, v_d) i WHERE v_c.k & v.key_mask[i] <> 0)
                 USING ERRCODE = 'invalid_parameter_value',
                       HINT = 'release the new tables after the next import';
         END IF;
