@@ -278,10 +278,9 @@ func conninfo(_ dsn: String, database: String) -> String {
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
         let query = rest[authorityEnd...].firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
-        let encoded = database.unicodeScalars.map { scalar -> String in
-            let c = Character(scalar)
-            return c.isASCII && (c.isLetter || c.isNumber || "-._~".contains(c))
-                ? String(c) : String(scalar.value, radix: 16).uppercased().map { "%" + String($0) }.joined()
+        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+        let encoded = database.utf8.map { byte -> String in
+            unreserved.contains(byte) ? String(UnicodeScalar(byte)) : "%" + hexString([byte]).uppercased()
         }.joined()
         return scheme + authority + "/" + encoded + query
     }
