@@ -357,7 +357,8 @@ BEGIN
     END IF;
     -- Leaves against their entries. The leaf hash is written out here as in audit_leaf_hash and
     -- audit_payload (a call per row, with its SET clause, would cost ten times more at a million
-    -- entries); 93_audit_tamper.sql checks the three agree.
+    -- entries); 90_audit_chain.sql (every entry the suite wrote, sealed by audit_leaf_hash, verifies)
+    -- and 93_audit_tamper.sql (a change is found) check the two agree.
     SELECT t.idx, t.seq, CASE WHEN a.seq IS NULL THEN 'the entry is missing' ELSE 'the entry does not match its leaf hash' END
       INTO v_idx, v_seq, v_why
       FROM migstat.audit_tree t LEFT JOIN migstat.audit_log a ON a.seq = t.seq
@@ -1952,13 +1953,21 @@ BEGIN
             CONTINUE;
         END;
         COMMIT;
-        PERFORM migstat.purge_verify(v_id);
+        BEGIN
+            PERFORM migstat.purge_verify(v_id);
+            v_done := v_done || v_p;
+        EXCEPTION WHEN others THEN
+            v_failed := v_failed || jsonb_build_object(v_p, 'verification: ' || SQLERRM);
+        END;
         COMMIT;
-        v_done := v_done || v_p;
     END LOOP;
     -- purges executed earlier whose verification never ran
     FOR v_id IN SELECT g.id FROM migstat.purge g WHERE g.verified_at IS NULL ORDER BY g.id LOOP
-        PERFORM migstat.purge_verify(v_id);
+        BEGIN
+            PERFORM migstat.purge_verify(v_id);
+        EXCEPTION WHEN others THEN
+            v_failed := v_failed || jsonb_build_object('purge ' || v_id, 'verification: ' || SQLERRM);
+        END;
         COMMIT;
     END LOOP;
     INSERT INTO migstat.purge_check (due, purged, failed) VALUES (v_due, v_done, v_failed);
@@ -1985,7 +1994,7 @@ BEGIN
         SELECT false, 'overdue'::text, p.name::text,
                format('due %s (%s), %s; not purged', p.retain_until, p.retention_rule, p.status)
           FROM migstat.purpose p
-         WHERE p.status <> 'purged' AND (p.status = 'closed' OR p.retain_until < current_date)
+         WHERE p.status <> 'purged' AND p.retain_until < current_date
          ORDER BY p.name;
     RETURN QUERY
         SELECT false, 'unverified'::text, p.name::text, format('purged %s; its verification has not succeeded', g.executed_at)
@@ -2440,7 +2449,7 @@ BEGIN
                 USING ERRCODE = 'invalid_parameter_value',
                       HINT = format('show the dimension itself (--by %s) instead: each union of codes would be a set of records with noise of its own', v_key);
         END IF;
-        IF v_listed > v_share * v_universe THEN
+        IF v_listed > 1 AND v_listed > v_share * v_universe THEN
             RAISE EXCEPTION 'filter "%" selects % of % codes: a flexible table may filter on at most % of a code list (% codes here)',
                 v_key, v_listed, v_universe, round(v_share * 100) || '%', floor(v_share * v_universe)
                 USING ERRCODE = 'invalid_parameter_value',
@@ -3224,12 +3233,12 @@ BEGIN
         RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404',
             HINT = 'An administrator declares it first: migstat purpose add';
     END IF;
+    IF v.status = 'purged' THEN
+        RAISE EXCEPTION 'purpose "%" has been purged', p_purpose USING ERRCODE = 'MS410';
+    END IF;
     IF NOT migstat.caller_is(migstat.compartment_role(v.name, p_kind)) THEN
         RAISE EXCEPTION 'permission denied: no % access to purpose "%"', p_kind, p_purpose
             USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    IF v.status = 'purged' THEN
-        RAISE EXCEPTION 'purpose "%" has been purged', p_purpose USING ERRCODE = 'MS410';
     END IF;
     RETURN v;
 END
