@@ -10,12 +10,12 @@ BEGIN
         RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404',
             HINT = 'An administrator declares it first: migstat purpose add';
     END IF;
+    IF v.status = 'purged' THEN
+        RAISE EXCEPTION 'purpose "%" has been purged', p_purpose USING ERRCODE = 'MS410';
+    END IF;
     IF NOT migstat.caller_is(migstat.compartment_role(v.name, p_kind)) THEN
         RAISE EXCEPTION 'permission denied: no % access to purpose "%"', p_kind, p_purpose
             USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    IF v.status = 'purged' THEN
-        RAISE EXCEPTION 'purpose "%" has been purged', p_purpose USING ERRCODE = 'MS410';
     END IF;
     RETURN v;
 END

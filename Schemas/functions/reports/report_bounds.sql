@@ -69,7 +69,7 @@ BEGIN
                 USING ERRCODE = 'invalid_parameter_value',
                       HINT = format('show the dimension itself (--by %s) instead: each union of codes would be a set of records with noise of its own', v_key);
         END IF;
-        IF v_listed > v_share * v_universe THEN
+        IF v_listed > 1 AND v_listed > v_share * v_universe THEN
             RAISE EXCEPTION 'filter "%" selects % of % codes: a flexible table may filter on at most % of a code list (% codes here)',
                 v_key, v_listed, v_universe, round(v_share * 100) || '%', floor(v_share * v_universe)
                 USING ERRCODE = 'invalid_parameter_value',

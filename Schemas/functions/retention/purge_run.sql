@@ -22,13 +22,21 @@ BEGIN
             CONTINUE;
         END;
         COMMIT;
-        PERFORM migstat.purge_verify(v_id);
+        BEGIN
+            PERFORM migstat.purge_verify(v_id);
+            v_done := v_done || v_p;
+        EXCEPTION WHEN others THEN
+            v_failed := v_failed || jsonb_build_object(v_p, 'verification: ' || SQLERRM);
+        END;
         COMMIT;
-        v_done := v_done || v_p;
     END LOOP;
     -- purges executed earlier whose verification never ran
     FOR v_id IN SELECT g.id FROM migstat.purge g WHERE g.verified_at IS NULL ORDER BY g.id LOOP
-        PERFORM migstat.purge_verify(v_id);
+        BEGIN
+            PERFORM migstat.purge_verify(v_id);
+        EXCEPTION WHEN others THEN
+            v_failed := v_failed || jsonb_build_object('purge ' || v_id, 'verification: ' || SQLERRM);
+        END;
         COMMIT;
     END LOOP;
     INSERT INTO migstat.purge_check (due, purged, failed) VALUES (v_due, v_done, v_failed);
