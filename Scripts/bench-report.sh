@@ -56,7 +56,7 @@ if [ -z "$db" ]; then
     psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v rows="$rows" -v seed=0.42 -f Tests/sql/reports/bench_data.sql >/dev/null
     psql -X -q -d "$db" -c "DROP ROLE IF EXISTS $analyst" >/dev/null 2>&1 || true
     psql -X -q -d "$db" -c "CREATE ROLE $analyst LOGIN" >/dev/null
-    "$bin" access grant "$analyst" analyst --purpose bench --dsn "dbname=$db" >/dev/null
+    "$bin" access grant "$analyst" analyst --dsn "dbname=$db" >/dev/null
     psql -X -q -d "$db" -c "VACUUM ANALYZE" >/dev/null
 fi
 [ -n "$analyst" ] || { echo "--db needs --analyst LOGIN (an analyst of the bench data's purpose)" >&2; exit 2; }
