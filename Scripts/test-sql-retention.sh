@@ -73,5 +73,37 @@ for f in Tests/sql/retention/[0-9]*.sql; do
         sed 's/^/#   /' "$OUT/$name.err"
     fi
 done
+# A purge killed half-way (the DROP waits for a reader's lock; its backend is terminated): the
+# purpose is intact; a second run completes it.
+check() { if [ "$1" = "$2" ]; then passed=$((passed + 1)); echo "ok - $3"; else failed=$((failed + 1)); echo "not ok - $3 (got '$1', wanted '$2')"; fi; }
+sq() { psql -X -q -At -d "$DB" -c "$1" 2>>"$OUT/crash.err"; }
+echo "# a purge killed half-way"
+crash_rows=$(sq "SELECT count(*) FROM migstat.records r JOIN migstat.purpose p ON p.id = r.purpose_id WHERE p.name = 'crash'")
+sq "SELECT migstat.purpose_end('crash', 'killed-purge test')" >/dev/null
+crash_batch=$(sq "SELECT min(b.id) FROM migstat.batch b JOIN migstat.purpose p ON p.id = b.purpose_id WHERE p.name = 'crash'")
+psql -X -q -d "$DB" -c "BEGIN; LOCK TABLE migstat_data.batch_$crash_batch IN ACCESS SHARE MODE; SELECT pg_sleep(60); COMMIT;" >/dev/null 2>&1 &
+reader=$!
+sleep 1
+psql -X -q -d "$DB" -v application_name=x -c "SET application_name = 'migstat-crash-purge'; SELECT migstat.purge_execute('crash')" >"$OUT/crash.out" 2>&1 &
+purger=$!
+waited=0
+until [ "$(sq "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'migstat-crash-purge' AND wait_event_type = 'Lock'")" = 1 ] || [ $waited -ge 30 ]; do
+    sleep 1; waited=$((waited + 1))
+done
+check "$(sq "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'migstat-crash-purge' AND wait_event_type = 'Lock'")" 1 \
+      "the purge is half-way: its DROP waits for a reader's lock"
+sq "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'migstat-crash-purge'" >/dev/null
+wait "$purger" 2>/dev/null || true
+kill "$reader" 2>/dev/null || true
+sq "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
+wait "$reader" 2>/dev/null || true
+check "$(sq "SELECT status FROM migstat.purpose WHERE name = 'crash'")" closed "killed half-way: the purpose is intact (closed, not purged)"
+check "$(sq "SELECT count(*) FROM migstat.records r JOIN migstat.purpose p ON p.id = r.purpose_id WHERE p.name = 'crash'")" "$crash_rows" \
+      "killed half-way: every record is still there ($crash_rows)"
+check "$(sq "SELECT count(*) FROM migstat.purge g JOIN migstat.purpose p ON p.id = g.purpose_id WHERE p.name = 'crash'")" 0 \
+      "killed half-way: no purge was recorded"
+purge_id=$(sq "SELECT migstat.purge_execute('crash')")
+check "$(sq "SELECT migstat.purge_verify($purge_id) ->> 'ok'")" true "a second run completes the purge, verified"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

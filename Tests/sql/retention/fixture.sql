@@ -7,6 +7,7 @@ CREATE SCHEMA t;
 GRANT USAGE ON SCHEMA t TO PUBLIC;
 SELECT migstat.purpose_add('gone', 'retention tests: purged', '5 years');
 SELECT migstat.purpose_add('stays', 'retention tests: kept', '5 years');
+SELECT migstat.purpose_add('crash', 'retention tests: a purge killed half-way', '5 years');
 SELECT migstat.access_grant(:'prefix' || 'loader', 'loader', ARRAY['gone', 'stays']);
 SELECT migstat.access_grant(:'prefix' || 'analyst', 'analyst');
 SELECT migstat.access_grant(:'prefix' || 'auditor', 'auditor');
@@ -30,7 +31,7 @@ BEGIN
     RETURN b;
 END
 $$;
-SELECT t.load('gone', 600), t.load('gone', 300), t.load('stays', 200);
+SELECT t.load('gone', 600), t.load('gone', 300), t.load('stays', 200), t.load('crash', 400);
 -- An import of "gone" that never finished (committed after begin_batch: a staging leftover).
 SELECT t.load('gone', 7, false);
 SELECT migstat.declare_table('gone', 'sex_dir', 'By sex and direction', ARRAY['sex', 'direction']);
