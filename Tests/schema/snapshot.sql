@@ -242,17 +242,16 @@ CREATE FUNCTION migstat.audit_payload(e migstat.audit_log) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT jsonb_build_object(
-               'seq', e.seq,
-               'at', to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-               'actor', e.actor::text,
-               'action', e.action,
-               'purpose_id', e.purpose_id,
-               'batch_id', e.batch_id,
-               'details', e.details,
-               'client_addr', host(e.client_addr),
-               'application', e.application,
-               'os_user_reported', e.os_user_reported)::text
+    SELECT concat('{"seq":', e.seq,
+                  ',"at":"', to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                  '","actor":', to_json(e.actor::text),
+                  ',"action":', to_json(e.action),
+                  ',"purpose_id":', coalesce(e.purpose_id::text, 'null'),
+                  ',"batch_id":', coalesce(e.batch_id::text, 'null'),
+                  ',"details":', e.details::text,
+                  ',"client_addr":', coalesce(to_json(host(e.client_addr))::text, 'null'),
+                  ',"application":', coalesce(to_json(e.application)::text, 'null'),
+                  ',"os_user_reported":', coalesce(to_json(e.os_user_reported)::text, 'null'), '}')
 $$;
 ALTER FUNCTION migstat.audit_payload(e migstat.audit_log) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.audit_root(p_size bigint) RETURNS text
@@ -339,6 +338,7 @@ CREATE FUNCTION migstat.audit_verify(OUT first_bad_seq bigint, OUT first_bad_ind
 DECLARE
     v_idx bigint;
     v_seq bigint;
+    v_i   bigint;
     v_l   smallint;
     v_why text;
 BEGIN
@@ -359,37 +359,43 @@ BEGIN
     -- audit_payload (a call per row, with its SET clause, would cost ten times more at a million
     -- entries); 90_audit_chain.sql (every entry the suite wrote, sealed by audit_leaf_hash, verifies)
     -- and 93_audit_tamper.sql (a change is found) check the two agree.
-    SELECT t.idx, t.seq, CASE WHEN a.seq IS NULL THEN 'the entry is missing' ELSE 'the entry does not match its leaf hash' END
-      INTO v_idx, v_seq, v_why
+    -- min() rather than ORDER BY idx LIMIT 1: lets the planner scan both tables whole (merge or hash
+    -- join, in parallel) instead of probing the log once per leaf.
+    SELECT min(t.idx) INTO v_idx
       FROM migstat.audit_tree t LEFT JOIN migstat.audit_log a ON a.seq = t.seq
      WHERE t.level = 0
        AND (a.seq IS NULL
-            OR t.hash <> sha256('\x00'::bytea || convert_to(jsonb_build_object(
-                   'seq', a.seq,
-                   'at', to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                   'actor', a.actor::text,
-                   'action', a.action,
-                   'purpose_id', a.purpose_id,
-                   'batch_id', a.batch_id,
-                   'details', a.details,
-                   'client_addr', host(a.client_addr),
-                   'application', a.application,
-                   'os_user_reported', a.os_user_reported)::text, 'UTF8')))
-     ORDER BY t.idx LIMIT 1;
-    IF FOUND THEN
+            OR t.hash <> sha256('\x00'::bytea || convert_to(concat('{"seq":', a.seq,
+                   ',"at":"', to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                   '","actor":', to_json(a.actor::text),
+                   ',"action":', to_json(a.action),
+                   ',"purpose_id":', coalesce(a.purpose_id::text, 'null'),
+                   ',"batch_id":', coalesce(a.batch_id::text, 'null'),
+                   ',"details":', a.details::text,
+                   ',"client_addr":', coalesce(to_json(host(a.client_addr))::text, 'null'),
+                   ',"application":', coalesce(to_json(a.application)::text, 'null'),
+                   ',"os_user_reported":', coalesce(to_json(a.os_user_reported)::text, 'null'), '}'), 'UTF8')))
+    ;
+    IF v_idx IS NOT NULL THEN
         first_bad_index := v_idx;
-        first_bad_seq := v_seq;
-        problem := v_why;
+        SELECT t.seq, CASE WHEN a.seq IS NULL THEN 'the entry is missing' ELSE 'the entry does not match its leaf hash' END
+          INTO first_bad_seq, problem
+          FROM migstat.audit_tree t LEFT JOIN migstat.audit_log a ON a.seq = t.seq
+         WHERE t.level = 0 AND t.idx = v_idx;
     END IF;
-    -- Interior nodes against their children (the first leaf below a bad node is named).
-    SELECT p.level, p.idx INTO v_l, v_idx
+    -- Interior nodes against their children. A changed node also breaks its parent: the lowest bad
+    -- node (then the leftmost) is where the change is, and the first leaf below it is named. Encoded
+    -- as level << 56 | idx so that one min() finds it.
+    SELECT min((p.level::bigint << 56) | p.idx) INTO v_idx
       FROM migstat.audit_tree p
       LEFT JOIN migstat.audit_tree l ON l.level = p.level - 1 AND l.idx = 2 * p.idx
       LEFT JOIN migstat.audit_tree r ON r.level = p.level - 1 AND r.idx = 2 * p.idx + 1
-     WHERE p.level > 0 AND (l.hash IS NULL OR r.hash IS NULL OR p.hash <> sha256('\x01'::bytea || l.hash || r.hash))
-     ORDER BY p.idx << p.level, p.level LIMIT 1;
-    IF FOUND AND (first_bad_index IS NULL OR (v_idx << v_l) < first_bad_index) THEN
-        first_bad_index := v_idx << v_l;
+     WHERE p.level > 0 AND (l.hash IS NULL OR r.hash IS NULL OR p.hash <> sha256('\x01'::bytea || l.hash || r.hash));
+    v_l := v_idx >> 56;
+    v_i := v_idx & ((1::bigint << 56) - 1);
+    IF v_idx IS NOT NULL AND (first_bad_index IS NULL OR (v_i << v_l) < first_bad_index) THEN
+        first_bad_index := v_i << v_l;
+        v_idx := v_i;
         SELECT t.seq INTO first_bad_seq FROM migstat.audit_tree t WHERE t.level = 0 AND t.idx = first_bad_index;
         problem := format('tree node (level %s, index %s) does not match its children', v_l, v_idx);
     END IF;

@@ -1,3 +1,4 @@
+import Foundation
 import MigstatCore
 
 /// Column names and rows of text, as the listing commands print them (`ResultPrinter`). The names and the
@@ -69,10 +70,17 @@ extension TextTable {
                  e.details, e.clientAddress, e.application, e.osUserReported]
             }
         } else {
-            names = ["seq", "at", "user", "action", "purpose", "details"]
-            rows = audit.map { e in
-                let details = e.details.count > 60 ? String(e.details.prefix(59)) + "…" : e.details
-                return [String(e.seq), String(e.at.prefix(19)), e.actor, e.action, e.purpose, details]
+            let titles = ["seq", "at", "user", "action", "purpose", "details"]
+            names = titles
+            let head = audit.map { e in [String(e.seq), String(e.at.prefix(19)), e.actor, e.action, e.purpose ?? ""] }
+            // Details get what is left of the terminal's width ($COLUMNS, else 100), at least 24 characters.
+            let used = (0..<5).reduce(0) { sum, c in
+                sum + max(titles[c].count, head.map { $0[c].count }.max() ?? 0) + 2
+            }
+            let width = max(24, (Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 100) - used)
+            rows = zip(audit, head).map { e, h in
+                let details = e.details.count > width ? String(e.details.prefix(width - 1)) + "…" : e.details
+                return h.map { Optional($0) } + [details]
             }
         }
     }

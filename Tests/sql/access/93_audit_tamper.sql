@@ -3,7 +3,7 @@
 -- checkpoint (size, root) saved before; and access_grant refuses logins that can escalate.
 \ir ../helpers/tap.sql
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 SELECT migstat.audit_seal() AS size \gset
 SELECT migstat.audit_root(:size) AS root \gset
 SELECT seq AS s3 FROM migstat.audit_tree WHERE level = 0 AND idx = 2 \gset
@@ -63,6 +63,12 @@ SET session_replication_role = replica;
 INSERT INTO migstat.audit_log (seq, actor, action) VALUES (9000000, 'forger', 'forged');
 SET session_replication_role = origin;
 SELECT is((SELECT first_bad_seq FROM migstat.audit_verify()), 9000000::bigint, 'superuser: an entry inserted behind the guards is named (neither sealed nor pending)');
+ROLLBACK TO SAVEPOINT clean;
+
+-- 7. An interior node of the tree changed: the first leaf below it is named.
+ALTER TABLE migstat.audit_tree DISABLE TRIGGER audit_tree_no_update;
+UPDATE migstat.audit_tree SET hash = sha256(hash) WHERE level = 1 AND idx = 1;
+SELECT is((SELECT first_bad_seq FROM migstat.audit_verify()), :s3::bigint, 'superuser: a changed tree node is named by the first entry below it');
 ROLLBACK TO SAVEPOINT clean;
 
 -- Grants that cannot be escalated.
