@@ -4,7 +4,7 @@
 -- 13 probes on each of the 5 record-level relations, then 14 more checks.
 \set ON_ERROR_ROLLBACK on
 \ir ../helpers/tap.sql
-SELECT plan(5 * 13 + 14);
+SELECT plan(5 * 13 + 14 + 6);
 
 CREATE TEMP TABLE rels AS
 SELECT r.rel, r.o FROM unnest(ARRAY['migstat.records', :'pa_rel', :'pb_rel', :'a1_rel', :'b1_rel']) WITH ORDINALITY r(rel, o);
@@ -66,6 +66,12 @@ SELECT throws_ok('DELETE FROM migstat.audit_log', '42501', NULL, :'who' || ': ca
 SELECT throws_ok('TRUNCATE migstat.audit_log', '42501', NULL, :'who' || ': cannot TRUNCATE migstat.audit_log');
 SELECT throws_ok('ALTER TABLE migstat.audit_log DISABLE TRIGGER USER', '42501', NULL, :'who' || ': cannot disable the audit_log triggers');
 SELECT throws_ok($$SELECT migstat.audit('forged', '{}')$$, '42501', NULL, :'who' || ': cannot call migstat.audit (forge an audit row)');
+SELECT throws_ok($$UPDATE migstat.audit_tree SET hash = hash$$, '42501', NULL, :'who' || ': cannot UPDATE migstat.audit_tree');
+SELECT throws_ok('DELETE FROM migstat.audit_tree', '42501', NULL, :'who' || ': cannot DELETE FROM migstat.audit_tree');
+SELECT throws_ok('TRUNCATE migstat.audit_tree', '42501', NULL, :'who' || ': cannot TRUNCATE migstat.audit_tree');
+SELECT throws_ok('DELETE FROM migstat.audit_pending', '42501', NULL, :'who' || ': cannot DELETE FROM migstat.audit_pending (unseal an entry)');
+SELECT throws_ok('TRUNCATE migstat.audit_pending', '42501', NULL, :'who' || ': cannot TRUNCATE migstat.audit_pending');
+SELECT throws_ok($$INSERT INTO migstat.audit_tree (level, idx, hash, seq) VALUES (0, 999999, sha256(''), 1)$$, '42501', NULL, :'who' || ': cannot INSERT into migstat.audit_tree');
 
 -- Planner statistics hold sample values (most common values, histograms): hidden without SELECT.
 SELECT pg_temp.denied($$SELECT tablename, attname, most_common_vals FROM pg_stats WHERE schemaname IN ('migstat', 'migstat_data') AND tablename ~ '^(records|purpose_|batch_)'$$, :'who' || ': pg_stats shows no statistics of records, partitions or batches');
