@@ -2,10 +2,14 @@
 -- timer / crontab line running psql): purges every purpose whose purge is due, each in its own
 -- transaction, verifies each after its commit, and records the run itself (migstat.purge_check:
 -- the heartbeat `migstat purge status` trusts, rather than the scheduler's own records). A
--- procedure (not SECURITY DEFINER, so it may commit between purposes): run by the DBA's account.
+-- procedure (not SECURITY DEFINER, so it may commit between purposes): run by the DBA's account. A
+-- procedure that commits cannot carry a SET clause: it pins search_path as its first statement
+-- (session-level, so that it survives its commits) and restores the caller's at the end.
 CREATE OR REPLACE PROCEDURE migstat.purge_run()
 LANGUAGE plpgsql AS $fn$
 DECLARE
+    v_caller text := pg_catalog.current_setting('search_path');
+    v_path   text := pg_catalog.set_config('search_path', 'pg_catalog, migstat, pg_temp', false);
     v_p      text;
     v_id     bigint;
     v_due    text[] := '{}';
@@ -41,5 +45,6 @@ BEGIN
     END LOOP;
     INSERT INTO migstat.purge_check (due, purged, failed) VALUES (v_due, v_done, v_failed);
     COMMIT;
+    PERFORM pg_catalog.set_config('search_path', v_caller, false);
 END
 $fn$;

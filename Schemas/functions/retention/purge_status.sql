@@ -21,7 +21,7 @@ BEGIN
         SELECT false, 'overdue'::text, p.name::text,
                format('due %s (%s), %s; not purged', p.retain_until, p.retention_rule, p.status)
           FROM migstat.purpose p
-         WHERE p.status <> 'purged' AND p.retain_until < current_date
+         WHERE p.status <> 'purged' AND (p.status = 'closed' OR p.retain_until < current_date)
          ORDER BY p.name;
     RETURN QUERY
         SELECT false, 'unverified'::text, p.name::text, format('purged %s; its verification has not succeeded', g.executed_at)
