@@ -1943,6 +1943,8 @@ CREATE PROCEDURE migstat.purge_run()
     LANGUAGE plpgsql
     AS $$
 DECLARE
+    v_caller text := pg_catalog.current_setting('search_path');
+    v_path   text := pg_catalog.set_config('search_path', 'pg_catalog, migstat, pg_temp', false);
     v_p      text;
     v_id     bigint;
     v_due    text[] := '{}';
@@ -1978,6 +1980,7 @@ BEGIN
     END LOOP;
     INSERT INTO migstat.purge_check (due, purged, failed) VALUES (v_due, v_done, v_failed);
     COMMIT;
+    PERFORM pg_catalog.set_config('search_path', v_caller, false);
 END
 $$;
 ALTER PROCEDURE migstat.purge_run() OWNER TO migstat_owner;
@@ -2000,7 +2003,7 @@ BEGIN
         SELECT false, 'overdue'::text, p.name::text,
                format('due %s (%s), %s; not purged', p.retain_until, p.retention_rule, p.status)
           FROM migstat.purpose p
-         WHERE p.status <> 'purged' AND p.retain_until < current_date
+         WHERE p.status <> 'purged' AND (p.status = 'closed' OR p.retain_until < current_date)
          ORDER BY p.name;
     RETURN QUERY
         SELECT false, 'unverified'::text, p.name::text, format('purged %s; its verification has not succeeded', g.executed_at)
