@@ -120,7 +120,23 @@ struct ReportCommand: DatabaseCommand {
                     throw MigstatError(.notFound, "purpose \(purpose) has no declared table \(table) "
                                            + "(migstat tables list --purpose \(purpose))")
                 }
-                try emit(dimensions: declared.resultDimensions, whole: { try store.table(declared: declared) },
+                // A purged purpose's declared tables are preserved: say so (the records are gone).
+                let purged = try connection.execute(
+                    "SELECT purged_at::date::text FROM migstat.purpose WHERE name = \(purpose) AND status = 'purged'")
+                var preserved: String?
+                if purged.rowCount > 0 {
+                    let day = try purged.string(0, 0)
+                    preserved = "purpose \(purpose) was purged on \(day): its records are gone; this table is preserved "
+                        + "from its last release"
+                }
+                if let preserved { printError("preserved: " + preserved) }
+                let note = preserved
+                try emit(dimensions: declared.resultDimensions,
+                         whole: {
+                             var whole = try store.table(declared: declared)
+                             if let note { whole.parameters.append(.init("Preserved", note)) }
+                             return whole
+                         },
                          stream: { try store.stream(declared: declared, cell: $0) })
             } else {
                 let query = try query()
