@@ -37,7 +37,9 @@ new_db() {
 }
 cleanup() {
     local db roles
-    for db in "${DBS[@]}"; do
+    # new_db runs in a command substitution (a subshell): its DBS+= never reaches this shell, so the
+    # databases of this run are found by their names.
+    for db in $(psql -X -At -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE 'migstat\_schema\_${RUN}\_%'" 2>/dev/null); do
         roles=$(psql -X -At -d "$db" -c "SELECT string_agg(quote_ident(rolname), ' ') FROM pg_roles
                  WHERE rolname LIKE 'migstat\_' || (SELECT value FROM migstat.setting WHERE key = 'instance_tag') || '\_%'" 2>/dev/null || true)
         sql postgres "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1
