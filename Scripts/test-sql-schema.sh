@@ -21,7 +21,6 @@ export MIGSTAT_BIN=$BIN
 
 RUN=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/migstat-schema.XXXXXX")
-DBS=()
 PASS=0
 FAIL=0
 ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
@@ -32,13 +31,11 @@ sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 new_db() {
     local db=migstat_schema_${RUN}_$1
     sql postgres "CREATE DATABASE \"$db\"" >/dev/null
-    DBS+=("$db")
     echo "$db"
 }
 cleanup() {
     local db roles
-    # new_db runs in a command substitution (a subshell): its DBS+= never reaches this shell, so the
-    # databases of this run are found by their names.
+    # new_db runs in command substitutions (subshells), so this run's databases are found by name.
     for db in $(psql -X -At -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE 'migstat\_schema\_${RUN}\_%'" 2>/dev/null); do
         roles=$(psql -X -At -d "$db" -c "SELECT string_agg(quote_ident(rolname), ' ') FROM pg_roles
                  WHERE rolname LIKE 'migstat\_' || (SELECT value FROM migstat.setting WHERE key = 'instance_tag') || '\_%'" 2>/dev/null || true)
