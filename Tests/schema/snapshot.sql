@@ -1449,19 +1449,14 @@ BEGIN
     END IF;
     -- SQL pieces over a key.
     v_interior := (SELECT string_agg(format('(%%1$s & %s::bigint) <> 0', v.key_mask[i]), ' AND ') FROM generate_series(1, v_d) i);
-    v_resid := coalesce((SELECT string_agg(format('((%%1$s & %s::bigint) >> %s) = ANY (%L::bigint[])', v.key_mask[i], v.key_offset[i], r.idx), ' OR ')
-                           FROM generate_series(1, v_d) i
-                           CROSS JOIN LATERAL (SELECT array_agg(l.n - 1) AS idx
-                                                 FROM unnest(v.labels[i]::text[]) WITH ORDINALITY l(code, n)
-                                                WHERE l.code IN ('_Z', '_X', '_O')
-                                                   OR l.code = ANY (coalesce((SELECT d.unknown_codes FROM migstat.dimension d WHERE d.name = v.dims[i]), '{}'))) r
-                          WHERE r.idx IS NOT NULL), 'false');
     v_ridx := ARRAY(SELECT coalesce((SELECT array_agg(l.n - 1)
                                        FROM unnest(v.labels[i]::text[]) WITH ORDINALITY l(code, n)
                                       WHERE l.code IN ('_Z', '_X', '_O')
                                          OR l.code = ANY (coalesce((SELECT d.unknown_codes FROM migstat.dimension d WHERE d.name = v.dims[i]), '{}'))),
                                     '{}')::text
                       FROM generate_series(1, v_d) i ORDER BY i);
+    v_resid := coalesce((SELECT string_agg(format('((%%1$s & %s::bigint) >> %s) = ANY (%L::bigint[])', v.key_mask[i], v.key_offset[i], v_ridx[i]), ' OR ')
+                           FROM generate_series(1, v_d) i WHERE v_ridx[i] <> '{}'), 'false');
     v_margin := (SELECT string_agg(format('((t.any_mask & %1$s::bigint) <> 0 AND (s.k & %1$s::bigint) = 0)', v.key_mask[i]), ' OR ')
                    FROM generate_series(1, v_d) i);
     -- 2. Every non-zero cell of the cube, published or not.
