@@ -484,6 +484,14 @@ BEGIN
 END
 $_$;
 ALTER FUNCTION migstat.begin_batch(p_source text, p_purpose text, p_file_name text, p_sha256 text, p_key_fingerprint text, OUT batch_id integer, OUT table_name text, OUT key_id uuid) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.caller_edits_programme(p_purpose_name text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+    SELECT migstat.caller_is('migstat_admin')
+        OR (migstat.caller_is('migstat_steward') AND migstat.caller_is(migstat.compartment_role(p_purpose_name, 'read')))
+$$;
+ALTER FUNCTION migstat.caller_edits_programme(p_purpose_name text) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.caller_is(p_role name) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -664,8 +672,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
     END IF;
-    IF NOT (migstat.caller_is('migstat_admin')
-            OR (migstat.caller_is('migstat_steward') AND migstat.caller_is(migstat.compartment_role(v_p.name, 'read')))) THEN
+    IF NOT migstat.caller_edits_programme(v_p.name) THEN
         RAISE EXCEPTION 'permission denied: % may not declare tables of purpose "%"', session_user, p_purpose
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'administrators and the stewards of the purpose declare its tables';
@@ -1712,8 +1719,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
     END IF;
-    IF NOT (migstat.caller_is('migstat_admin')
-            OR (migstat.caller_is('migstat_steward') AND migstat.caller_is(migstat.compartment_role(v_p.name, 'read')))) THEN
+    IF NOT migstat.caller_edits_programme(v_p.name) THEN
         RAISE EXCEPTION 'permission denied: % may not release the programme of purpose "%"', session_user, p_purpose
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'administrators and the stewards of the purpose release its tables';
@@ -3285,8 +3291,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
     END IF;
-    IF NOT (migstat.caller_is('migstat_admin')
-            OR (migstat.caller_is('migstat_steward') AND migstat.caller_is(migstat.compartment_role(v_p.name, 'read')))) THEN
+    IF NOT migstat.caller_edits_programme(v_p.name) THEN
         RAISE EXCEPTION 'permission denied: % may not retire tables of purpose "%"', session_user, p_purpose
             USING ERRCODE = 'insufficient_privilege';
     END IF;

@@ -34,8 +34,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404';
     END IF;
-    IF NOT (migstat.caller_is('migstat_admin')
-            OR (migstat.caller_is('migstat_steward') AND migstat.caller_is(migstat.compartment_role(v_p.name, 'read')))) THEN
+    IF NOT migstat.caller_edits_programme(v_p.name) THEN
         RAISE EXCEPTION 'permission denied: % may not declare tables of purpose "%"', session_user, p_purpose
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'administrators and the stewards of the purpose declare its tables';
