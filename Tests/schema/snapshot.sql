@@ -2429,6 +2429,7 @@ DECLARE
     v_last     integer;
     v_grid     integer[] := coalesce((SELECT string_to_array(replace(value, ' ', ''), ',')::integer[]
                                         FROM migstat.setting WHERE key = 'flexible_band_boundaries'), '{}');
+    v_n        bigint;
     v_codes_max integer := coalesce((SELECT value::integer FROM migstat.setting WHERE key = 'flexible_filter_codes'), 1);
     v_unit     text := coalesce((SELECT value FROM migstat.setting WHERE key = 'flexible_period'), 'year');
     v_sets     text[] := coalesce((SELECT string_to_array(replace(value, ' ', ''), ';')
@@ -2453,9 +2454,10 @@ BEGIN
                        WHERE dimension = CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END AND active) + 1
             END;
         END IF;
-        IF (SELECT count(DISTINCT f) FROM jsonb_array_elements_text(v_codes) f) > v_codes_max THEN
+        v_n := (SELECT count(DISTINCT f) FROM jsonb_array_elements_text(v_codes) f);
+        IF v_n > v_codes_max THEN
             RAISE EXCEPTION 'filter "%" lists % codes: a flexible table filters on at most % code(s) per dimension',
-                v_key, (SELECT count(DISTINCT f) FROM jsonb_array_elements_text(v_codes) f), v_codes_max
+                v_key, v_n, v_codes_max
                 USING ERRCODE = 'invalid_parameter_value',
                       HINT = format('show the dimension itself (--by %s) instead: each union of codes would be a set of records with noise of its own', v_key);
         END IF;
