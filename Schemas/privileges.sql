@@ -81,6 +81,13 @@ GRANT EXECUTE ON FUNCTION migstat.purge_plan(text, boolean) TO migstat_admin, mi
 GRANT EXECUTE ON FUNCTION migstat.purge_status() TO migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
 GRANT EXECUTE ON FUNCTION migstat.key_destroyed(uuid, text, text)
     TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
+-- Mapping profiles (Schemas/functions/profiles/, issue 12): administrators register them (a profile
+-- belongs to a source, whose files go to any purpose: a loader or steward of one purpose must not change
+-- how another's batches are read); loaders read them to import, auditors to check what a batch was read
+-- through (no personal data in a profile).
+GRANT SELECT ON migstat.profile TO migstat_loader, migstat_auditor, migstat_admin;
+GRANT EXECUTE ON FUNCTION migstat.profiles(text, boolean) TO migstat_loader, migstat_auditor, migstat_admin;
+GRANT EXECUTE ON FUNCTION migstat.profile_add(text, text, boolean) TO migstat_admin;
 -- Stewards: audited record-level extracts.
 GRANT EXECUTE ON FUNCTION migstat.extract(text, text, text[], jsonb) TO migstat_steward;
 -- Administrators.

@@ -204,6 +204,7 @@ for k in "${KINDS[@]}"; do
     fi
     run_tap "$PREFIX$k" "$k" 70_every_role.sql --set "who=$k"
     run_tap "$PREFIX$k" "$k" 71_leaky.sql --set "who=$k"
+    run_tap "$PREFIX$k" "$k" 72_profiles.sql --set "who=$k"
 done
 
 # ---- catalog and privilege matrix -------------------------------------------------------------------

@@ -44,7 +44,9 @@ INSERT INTO spec_relation VALUES
     ('migstat.extract_seq',       '{}'),
     ('migstat.read_seq',          '{}'),
     ('migstat.ptable',            '{}'),
-    ('migstat.estimate_id_seq',   '{}');
+    ('migstat.estimate_id_seq',   '{}'),
+    ('migstat.profile',           '{migstat_loader,migstat_auditor,migstat_admin}'),
+    ('migstat.profile_id_seq',    '{}');
 
 -- Functions of schema migstat: who may EXECUTE. Every other function (helpers, trigger
 -- functions, migstat.audit) is executable by no migstat role and not by PUBLIC.
@@ -92,7 +94,10 @@ INSERT INTO spec_function VALUES
     ('migstat.audit_payload(migstat.audit_log)',                                 '{migstat_auditor}'),
     ('migstat.audit_leaf_hash(migstat.audit_log)',                               '{}'),
     ('migstat.audit_escalation_risks()',                                         '{migstat_admin,migstat_auditor}'),
-    ('migstat.code_constraints(text)',                                           '{}');
+    ('migstat.code_constraints(text)',                                           '{}'),
+    ('migstat.profile_add(text, text, boolean)',                                 '{migstat_admin}'),
+    ('migstat.profiles(text, boolean)',                                          '{migstat_loader,migstat_auditor,migstat_admin}'),
+    ('migstat.batch_profile()',                                                  '{}');
 
 -- What exists: relations (not indexes, not composite types) and functions of both schemas.
 CREATE TEMP TABLE present_relation AS
