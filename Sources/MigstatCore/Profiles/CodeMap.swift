@@ -2,7 +2,7 @@
 /// (matched case-insensitively for Latin and Cyrillic letters) → canonical code bytes. Open addressing
 /// over a power-of-two table, keys folded once at construction; a lookup allocates nothing.
 final class CodeMap {
-    private struct Slot {
+    struct Slot {
         var hash: UInt64 = 0
         var keyStart: Int32 = 0
         var keyLength: Int32 = -1  // -1: empty
@@ -10,29 +10,30 @@ final class CodeMap {
         var valueLength: Int32 = 0
     }
 
-    private var keys: [UInt8] = []
-    private(set) var values: [UInt8] = []
-    private var slots: [Slot]
-    private let mask: Int
-    /// The longest folded key: a longer field cannot match.
-    private var longest = 0
-    private let scratch: UnsafeMutablePointer<UInt8>
-    private let scratchCapacity: Int
+    /// The table for the hot path: plain pointers into memory this map owns (no reference counting, no
+    /// exclusivity checks per lookup). Valid while the map lives.
+    let table: CodeTable
     /// The entries as written (source, canonical).
     let pairs: [(String, String)]
+    private let slots: UnsafeMutableBufferPointer<Slot>
+    private let keys: UnsafeMutableBufferPointer<UInt8>
+    private let values: UnsafeMutableBufferPointer<UInt8>
+    private let scratch: UnsafeMutablePointer<UInt8>
 
     init(_ pairs: [(String, String)]) {
         self.pairs = pairs
         var bits = 3
         while (1 << bits) < pairs.count * 2 { bits += 1 }
-        slots = Array(repeating: Slot(), count: 1 << bits)
-        mask = (1 << bits) - 1
+        var slots = Array(repeating: Slot(), count: 1 << bits)
+        let mask = (1 << bits) - 1
+        var longest = 0
+        var keys: [UInt8] = []
+        var values: [UInt8] = []
+        var longestValue = 0
         for (from, _) in pairs { longest = max(longest, from.utf8.count) }
-        scratchCapacity = max(longest, 1)
-        scratch = .allocate(capacity: scratchCapacity)
         for (from, to) in pairs {
             let folded = Array(Self.foldedKey(from).utf8)
-            let hash = folded.withUnsafeBufferPointer { Self.hash($0) }
+            let hash = folded.withUnsafeBufferPointer { b in b.baseAddress.map { Self.hash($0, b.count) } ?? Self.emptyHash }
             var i = Int(truncatingIfNeeded: hash) & mask
             while slots[i].keyLength >= 0 {
                 if slots[i].hash == hash, keys[Int(slots[i].keyStart)..<Int(slots[i].keyStart + slots[i].keyLength)].elementsEqual(folded) { break }
@@ -42,37 +43,36 @@ final class CodeMap {
                             valueStart: Int32(values.count), valueLength: Int32(to.utf8.count))
             keys.append(contentsOf: folded)
             values.append(contentsOf: to.utf8)
+            longestValue = max(longestValue, to.utf8.count)
         }
+        self.slots = .allocate(capacity: slots.count)
+        _ = self.slots.initialize(from: slots)
+        self.keys = .allocate(capacity: max(keys.count, 1))
+        _ = self.keys.initialize(from: keys)
+        self.values = .allocate(capacity: max(values.count, 1))
+        _ = self.values.initialize(from: values)
+        scratch = .allocate(capacity: max(longest, 1))
+        table = CodeTable(slots: UnsafePointer(self.slots.baseAddress!), keys: UnsafePointer(self.keys.baseAddress!),
+                          values: UnsafePointer(self.values.baseAddress!), scratch: scratch, mask: mask,
+                          longest: longest, longestValue: longestValue)
     }
 
-    deinit { scratch.deallocate() }
+    deinit {
+        slots.deallocate()
+        keys.deallocate()
+        values.deallocate()
+        scratch.deallocate()
+    }
 
     /// The canonical code's bytes in `values` (`start..<end`) for a source code, or nil when it has no entry.
     @inline(__always)
     func lookup(_ field: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        let n = field.count
-        guard n <= longest else { return nil }
-        Self.fold(field, into: scratch)
-        let folded = UnsafeBufferPointer(start: scratch, count: n)
-        let hash = Self.hash(folded)
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let slot = slots[i]
-            if slot.keyLength < 0 { return nil }
-            if slot.hash == hash, Int(slot.keyLength) == n {
-                let start = Int(slot.keyStart)
-                var equal = true
-                keys.withUnsafeBufferPointer { k in
-                    for j in 0..<n where k[start + j] != folded[j] {
-                        equal = false
-                        break
-                    }
-                }
-                if equal { return Int(slot.valueStart)..<Int(slot.valueStart + slot.valueLength) }
-            }
-            i = (i + 1) & mask
-        }
+        guard let base = field.baseAddress else { return nil }
+        return table.lookup(base, field.count)
     }
+
+    /// The canonical code's bytes for `range` (from `lookup`).
+    func value(_ range: Range<Int>) -> [UInt8] { Array(values[range]) }
 
     /// A source code as the table keys it: trimmed, ASCII and Cyrillic letters upper-cased.
     static func foldedKey(_ code: String) -> String {
@@ -113,10 +113,51 @@ final class CodeMap {
         }
     }
 
+    /// The hash of no bytes.
+    static let emptyHash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ (0xCBF2_9CE4_8422_2325 >> 29)
+
     @inline(__always)
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    static func hash(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        var i = 0
+        while i < count {
+            h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01B3
+            i &+= 1
+        }
         return h ^ (h >> 29)
+    }
+}
+
+/// A `CodeMap`'s open-addressing table as plain pointers (trivially copyable, so the translator's steps hold it
+/// without reference counting). Valid while its `CodeMap` lives.
+struct CodeTable {
+    let slots: UnsafePointer<CodeMap.Slot>
+    let keys: UnsafePointer<UInt8>
+    let values: UnsafePointer<UInt8>
+    let scratch: UnsafeMutablePointer<UInt8>
+    let mask: Int
+    /// The longest folded key: a longer field cannot match.
+    let longest: Int
+    /// The longest canonical code (what a translated field can take in the output).
+    let longestValue: Int
+
+    /// The canonical code's bytes (`values[start..<end]`) for the `count` bytes at `field`, or nil.
+    @inline(__always)
+    func lookup(_ field: UnsafePointer<UInt8>, _ count: Int) -> Range<Int>? {
+        guard count <= longest else { return nil }
+        CodeMap.fold(UnsafeBufferPointer(start: field, count: count), into: scratch)
+        let hash = CodeMap.hash(scratch, count)
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[i]
+            if slot.keyLength < 0 { return nil }
+            if slot.hash == hash, Int(slot.keyLength) == count {
+                let key = keys + Int(slot.keyStart)
+                var j = 0
+                while j < count, key[j] == scratch[j] { j &+= 1 }
+                if j == count { return Int(slot.valueStart)..<Int(slot.valueStart + slot.valueLength) }
+            }
+            i = (i &+ 1) & mask
+        }
     }
 }

@@ -49,28 +49,52 @@ package struct DateFormat: Sendable, Equatable, CustomStringConvertible {
         self.isISO = effective == "%Y-%m-%d"
     }
 
+    /// The tokens as bytes, for the import's hot path: 0xFD a day, 0xFE a month, 0xFF a year (bytes that UTF-8
+    /// never uses), any other byte itself.
+    package var compiled: [UInt8] {
+        tokens.map { token in
+            switch token {
+            case .day: 0xFD
+            case .month: 0xFE
+            case .year: 0xFF
+            case .literal(let byte): byte
+            }
+        }
+    }
+
     /// Parses `bytes` into year*10000+month*100+day when it matches the pattern and is a real date.
     package func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         if isISO { return parseDate(bytes) }
+        guard let p = bytes.baseAddress else { return nil }
+        return compiled.withUnsafeBufferPointer { Self.parse(p, bytes.count, tokens: $0.baseAddress!, count: $0.count) }
+    }
+
+    /// Parses the `n` bytes at `p` by compiled tokens (`compiled`): `%d` and `%m` one or two digits, `%Y` four.
+    @inline(__always)
+    static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, tokens: UnsafePointer<UInt8>, count: Int) -> Int? {
         var i = 0
-        let n = bytes.count
         var year = 0, month = 0, day = 0
-        @inline(__always) func digits(max: Int, exactly: Bool) -> Int? {
-            var value = 0
-            var count = 0
-            while count < max, i < n, bytes[i] >= 0x30, bytes[i] <= 0x39 {
-                value = value * 10 + Int(bytes[i] &- 0x30)
-                i += 1
-                count += 1
-            }
-            return count == 0 || (exactly && count != max) ? nil : value
-        }
-        for token in tokens {
+        for t in 0..<count {
+            let token = tokens[t]
             switch token {
-            case .day: guard let v = digits(max: 2, exactly: false) else { return nil }; day = v
-            case .month: guard let v = digits(max: 2, exactly: false) else { return nil }; month = v
-            case .year: guard let v = digits(max: 4, exactly: true) else { return nil }; year = v
-            case .literal(let byte): guard i < n, bytes[i] == byte else { return nil }; i += 1
+            case 0xFD, 0xFE:
+                guard i < n, p[i] &- 0x30 < 10 else { return nil }
+                var value = Int(p[i] &- 0x30)
+                i &+= 1
+                if i < n, p[i] &- 0x30 < 10 {
+                    value = value &* 10 &+ Int(p[i] &- 0x30)
+                    i &+= 1
+                }
+                if token == 0xFD { day = value } else { month = value }
+            case 0xFF:
+                guard i &+ 4 <= n, p[i] &- 0x30 < 10, p[i &+ 1] &- 0x30 < 10, p[i &+ 2] &- 0x30 < 10, p[i &+ 3] &- 0x30 < 10
+                else { return nil }
+                year = Int(p[i] &- 0x30) &* 1000 &+ Int(p[i &+ 1] &- 0x30) &* 100 &+ Int(p[i &+ 2] &- 0x30) &* 10
+                    &+ Int(p[i &+ 3] &- 0x30)
+                i &+= 4
+            default:
+                guard i < n, p[i] == token else { return nil }
+                i &+= 1
             }
         }
         guard i == n, isRealDate(year: year, month: month, day: day) else { return nil }

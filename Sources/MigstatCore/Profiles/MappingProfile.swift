@@ -100,9 +100,45 @@ package struct MappingProfile: Sendable {
     package var text: String
     /// SHA-256 of `text`, 64 hex digits.
     package var sha256: String
+    /// Where the profile came from when it is one registered in the database (`migstat profile add`).
+    package var registration: Registration?
 
-    /// Where the profile is named in messages: its path, else its resource name.
-    package var label: String { path ?? name ?? "profile" }
+    /// A profile registered for a source: which source and which version.
+    package struct Registration: Sendable, Equatable {
+        package var source: String
+        package var version: Int
+
+        package init(source: String, version: Int) {
+            self.source = source
+            self.version = version
+        }
+    }
+
+    /// Where the profile is named in messages: the source it is registered for, else its path, else its
+    /// resource name.
+    package var label: String {
+        registration.map { "registered for source \($0.source) (version \($0.version))" } ?? path ?? name ?? "profile"
+    }
+
+    /// Every constant and every `x-codes` target that is not an active code of its list, named by entry
+    /// (an import through the profile would reject every row with it).
+    package func codeProblems(_ codes: CodeBook) -> [String] {
+        fields.flatMap { Self.codeProblems(of: $0, codes) }
+    }
+
+    /// The code problems of one field (`codeProblems`).
+    static func codeProblems(of field: Field, _ codes: CodeBook) -> [String] {
+        let column = field.target.column
+        guard let list = column.codeList else { return [] }
+        var bad: [String] = []
+        if case .constant(let value) = field.source, !value.isEmpty, column != .occupation, codes[list].id(value) == nil {
+            bad.append("\(field.entry).x-source: the constant \"\(value)\" is not in the code list \(list)")
+        }
+        for (from, to) in field.codes ?? [] where !to.isEmpty && codes[list].id(to) == nil {
+            bad.append("\(field.entry).x-codes: \"\(from)\" maps to \"\(to)\", which is not in the code list \(list)")
+        }
+        return bad
+    }
 }
 
 /// A problem in a profile itself: where (entry and line) and what.
@@ -141,6 +177,20 @@ extension MappingProfile {
         let (profile, problems) = check(text, path: path)
         if let profile, problems.isEmpty { return profile }
         throw MigstatError(.badProfile, problemsMessage(problems), file: path)
+    }
+
+    /// Parses a profile registered in the database (`migstat profile add`) for `source`.
+    /// - Throws: `MigstatError(.badProfile)` naming the source and version (a profile registered by an
+    ///   older migstat may not pass a newer one's checks).
+    package static func parse(registered text: String, source: String, version: Int) throws -> MappingProfile {
+        let (parsed, problems) = check(text)
+        guard var profile = parsed, problems.isEmpty else {
+            throw MigstatError(.badProfile, "the profile registered for source \(source) (version \(version)) "
+                + problemsMessage(problems).dropFirst("the profile ".count)
+                + "\n  register a corrected one with: migstat profile add \(source) PATH --replace (or import with --profile PATH)")
+        }
+        profile.registration = Registration(source: source, version: version)
+        return profile
     }
 
     /// The message for a list of profile problems.

@@ -24,14 +24,33 @@ package final class ProfileTranslator {
         var field: MappingProfile.Field
     }
 
-    /// What the hot loop reads per output (no strings or profile entries: nothing to retain per field).
+    /// What the hot loop does for an output.
+    private enum Op: UInt8 {
+        case copy, codes, date, constant, ageFromBirthDate, ageFromBirthYear
+    }
+
+    /// What the hot loop reads per output: trivially copyable (plain values and pointers into memory the
+    /// translator or its code maps own), so reading a step retains nothing and checks no exclusivity.
     private struct Step {
-        var column: CanonicalColumn
         var ordinalBit: UInt32
-        var kind: Kind
-        var sourceIndex: Int
-        var missing: [[UInt8]]
+        var column: CanonicalColumn
+        var op: Op
         var required: Bool
+        var sourceIndex: Int
+        /// For `.codes`.
+        var codes: CodeTable?
+        /// For dates: the pattern's tokens (`DateFormat.compiled`), and whether it is ISO 8601.
+        var pattern: UnsafePointer<UInt8>
+        var patternCount: Int
+        var iso: Bool
+        /// For `.constant`: its bytes.
+        var constant: UnsafePointer<UInt8>
+        var constantCount: Int
+        /// Local "not stated" markers besides the empty field: `missingCount` (start, length) pairs into `pool`.
+        var missing: UnsafePointer<Int>
+        var missingCount: Int
+        /// At most this many bytes are written for a field of n bytes: n + `extra`.
+        var extra: Int
     }
 
     package let profile: MappingProfile
@@ -41,6 +60,9 @@ package final class ProfileTranslator {
     package let sourceFieldCount: Int
     private let outputs: [Output]
     private let steps: UnsafeMutableBufferPointer<Step>
+    /// Bytes the steps point into (constants, missing markers, date patterns) and the markers' bounds.
+    private let pool: UnsafeMutablePointer<UInt8>
+    private let bounds: UnsafeMutablePointer<Int>
     private let eventDateOutput: Int?
     /// Per source field index: the canonical column it feeds (nil: ignored).
     package let sourceColumns: [CanonicalColumn?]
@@ -138,17 +160,7 @@ package final class ProfileTranslator {
         // x-codes targets must be canonical codes (a profile that translates to a code the database does
         // not know would reject every row with it).
         if let codes {
-            var bad: [String] = []
-            for output in outputs {
-                if case .constant(let value) = output.kind, let list = output.column.codeList, !value.isEmpty,
-                   codes[list].id(String(decoding: value, as: UTF8.self)) == nil, output.column != .occupation {
-                    bad.append("\(output.field.entry).x-source: the constant \"\(String(decoding: value, as: UTF8.self))\" is not in the code list \(list)")
-                }
-                guard let pairs = output.field.codes, let list = output.column.codeList else { continue }
-                for (from, to) in pairs where !to.isEmpty && codes[list].id(to) == nil {
-                    bad.append("\(output.field.entry).x-codes: \"\(from)\" maps to \"\(to)\", which is not in the code list \(list)")
-                }
-            }
+            let bad = outputs.flatMap { MappingProfile.codeProblems(of: $0.field, codes) }
             if !bad.isEmpty {
                 throw MigstatError(.badProfile, "the profile \(profile.label) translates to codes the database does not have:\n"
                     + bad.map { "  " + $0 }.joined(separator: "\n"))
@@ -176,17 +188,58 @@ package final class ProfileTranslator {
         self.columnLabels = labels
         self.fieldsByColumn = fieldsByColumn
         scratch = .allocate(capacity: scratchCapacity)
+        // The steps' bytes in one pool, allocated once (the steps hold pointers into it).
+        var bytes: [UInt8] = []
+        var offsets: [Int] = []
+        var places: [(constant: Int, constantCount: Int, pattern: Int, patternCount: Int, missing: Int)] = []
+        for output in outputs {
+            var place = (constant: bytes.count, constantCount: 0, pattern: 0, patternCount: 0, missing: offsets.count)
+            if case .constant(let value) = output.kind {
+                bytes += value
+                place.constantCount = value.count
+            }
+            if case .date(let format) = output.kind { place.pattern = bytes.count; bytes += format.compiled; place.patternCount = format.compiled.count }
+            if case .ageFromBirthDate(let format) = output.kind { place.pattern = bytes.count; bytes += format.compiled; place.patternCount = format.compiled.count }
+            for marker in output.missing {
+                offsets += [bytes.count, marker.count]
+                bytes += marker
+            }
+            places.append(place)
+        }
+        pool = .allocate(capacity: max(bytes.count, 1))
+        pool.initialize(from: bytes, count: bytes.count)
+        bounds = .allocate(capacity: max(offsets.count, 1))
+        bounds.initialize(from: offsets, count: offsets.count)
         steps = .allocate(capacity: outputs.count)
-        _ = steps.initialize(from: outputs.map {
-            Step(column: $0.column, ordinalBit: 1 << UInt32($0.column.ordinal), kind: $0.kind, sourceIndex: $0.sourceIndex,
-                 missing: $0.missing, required: $0.required)
-        })
+        for (i, output) in outputs.enumerated() {
+            let place = places[i]
+            var op = Op.copy
+            var codes: CodeTable?
+            var iso = false
+            var extra = 0
+            switch output.kind {
+            case .copy: op = .copy
+            case .codes(let map): op = .codes; codes = map.table; extra = map.table.longestValue
+            case .date(let format): op = .date; iso = format.isISO; extra = 10
+            case .constant: op = .constant; extra = place.constantCount
+            case .ageFromBirthDate(let format): op = .ageFromBirthDate; iso = format.isISO; extra = 4
+            case .ageFromBirthYear: op = .ageFromBirthYear; extra = 4
+            }
+            (steps.baseAddress! + i).initialize(to: Step(
+                ordinalBit: 1 << UInt32(output.column.ordinal), column: output.column, op: op, required: output.required,
+                sourceIndex: output.sourceIndex, codes: codes, pattern: UnsafePointer(pool + place.pattern),
+                patternCount: place.patternCount, iso: iso, constant: UnsafePointer(pool + place.constant),
+                constantCount: place.constantCount, missing: UnsafePointer(bounds + place.missing),
+                missingCount: output.missing.count, extra: extra))
+        }
     }
 
     deinit {
         scratch.deallocate()
         steps.deinitialize()
         steps.deallocate()
+        pool.deallocate()
+        bounds.deallocate()
     }
 
     /// Translates `source` into `canonical` (which points into this translator's buffer until the next call).
@@ -194,11 +247,10 @@ package final class ProfileTranslator {
     ///   and their columns in `failedColumns` (the canonical record then has those fields empty, so the
     ///   encoder still checks the rest of the row: ignore its rejects for `failedColumns`).
     package func translate(_ source: CSVRecord, into canonical: inout CSVRecord, rejects: inout [Reject]) -> Bool {
-        failedColumns = 0
         let line = source.line
         canonical.reset()
         canonical.line = line
-        guard source.count == sourceFieldCount else {
+        guard source.count == sourceFieldCount, let base = source.base else {
             rejects.append(Reject(line: line, column: nil, reason: .wrongFieldCount))
             // An empty record of the right width: the encoder adds nothing for a row already rejected whole.
             failedColumns = UInt32.max
@@ -208,78 +260,137 @@ package final class ProfileTranslator {
             canonical.base = UnsafePointer(scratch)
             return false
         }
+        // Locals only in the loop: the class's stored properties are read once and written back once.
+        var out = scratch
+        var capacity = scratchCapacity
+        let steps = self.steps
+        let pool = UnsafePointer(self.pool)
+        let fields = source.bounds
         var used = 0
+        var failed: UInt32 = 0
         var writer = CSVRecord.Writer(canonical)
         var eventYMD = 0
-        var ok = true
         for k in 0..<steps.count {
-            let output = UnsafeMutablePointer(steps.baseAddress! + k)
+            let step = steps[k]
             let start = used
-            @inline(__always) func fail(_ reason: RejectReason) {
-                rejects.append(Reject(line: line, column: output.pointee.column, reason: reason))
-                failedColumns |= output.pointee.ordinalBit
-                ok = false
-                used = start
-            }
-            if case .constant(let value) = output.pointee.kind {
-                reserve(used + value.count)
-                value.withUnsafeBufferPointer { (scratch + used).update(from: $0.baseAddress!, count: $0.count) }
-                used += value.count
+            if step.op == .constant {
+                if used &+ step.constantCount > capacity { out = grow(to: used &+ step.constantCount, used: used); capacity = scratchCapacity }
+                copyBytes(step.constant, step.constantCount, to: out + used)
+                used &+= step.constantCount
                 writer.append(start, used, to: &canonical)
                 continue
             }
-            source.withField(output.pointee.sourceIndex) { raw in
-                var s = 0
-                var e = raw.count
-                while s < e, raw[s] == 0x20 || raw[s] == 0x09 { s += 1 }
-                while e > s, raw[e - 1] == 0x20 || raw[e - 1] == 0x09 { e -= 1 }
-                let field = UnsafeBufferPointer(rebasing: raw[s..<e])
-                if field.isEmpty || (!output.pointee.missing.isEmpty && output.pointee.missing.contains { $0.elementsEqual(field) }) {
-                    return  // not stated: an empty canonical field (the encoder checks required columns)
-                }
-                switch output.pointee.kind {
+            // The field, trimmed of spaces and tabs.
+            var s = fields[2 &* step.sourceIndex]
+            var e = fields[2 &* step.sourceIndex &+ 1]
+            while s < e, base[s] == 0x20 || base[s] == 0x09 { s &+= 1 }
+            while e > s, base[e &- 1] == 0x20 || base[e &- 1] == 0x09 { e &-= 1 }
+            let p = base + s
+            let n = e &- s
+            var reason: RejectReason?
+            if n > 0 && !(step.missingCount > 0 && Self.isMissing(p, n, step.missing, step.missingCount, pool)) {
+                if used &+ n &+ step.extra > capacity { out = grow(to: used &+ n &+ step.extra, used: used); capacity = scratchCapacity }
+                switch step.op {
                 case .copy:
-                    reserve(used + field.count)
-                    (scratch + used).update(from: field.baseAddress!, count: field.count)
-                    used += field.count
-                case .codes(let map):
-                    guard let range = map.lookup(field) else { return fail(.untranslatedCode) }
-                    let count = range.count
-                    if count > 0 {
-                        reserve(used + count)
-                        map.values.withUnsafeBufferPointer { (scratch + used).update(from: $0.baseAddress! + range.lowerBound, count: count) }
-                        used += count
+                    copyBytes(p, n, to: out + used)
+                    used &+= n
+                case .codes:
+                    if let range = step.codes.unsafelyUnwrapped.lookup(p, n) {
+                        copyBytes(step.codes.unsafelyUnwrapped.values + range.lowerBound, range.count, to: out + used)
+                        used &+= range.count
+                    } else {
+                        reason = .untranslatedCode
                     }
-                case .date(let format):
-                    guard let ymd = format.parse(field) else { return fail(.dateNotInProfileFormat) }
-                    eventYMD = ymd
-                    reserve(used + 10)
-                    writeISODate(ymd, at: scratch + used)
-                    used += 10
-                case .ageFromBirthDate(let format):
-                    guard let birth = format.parse(field) else { return fail(.dateNotInProfileFormat) }
-                    guard eventYMD > 0 else { return }  // the event date is rejected already
-                    var age = eventYMD / 10000 - birth / 10000
-                    if eventYMD % 10000 < birth % 10000 { age -= 1 }
-                    guard birth <= eventYMD else { return fail(.birthAfterEvent) }
-                    writeAge(age, &used)
+                case .date:
+                    if let ymd = Self.parseDate(p, n, step) {
+                        eventYMD = ymd
+                        writeISODate(ymd, at: out + used)
+                        used &+= 10
+                    } else {
+                        reason = .dateNotInProfileFormat
+                    }
+                case .ageFromBirthDate:
+                    if let birth = Self.parseDate(p, n, step) {
+                        if eventYMD > 0 {  // else the event date is rejected already
+                            if birth <= eventYMD {
+                                var age = eventYMD / 10000 - birth / 10000
+                                if eventYMD % 10000 < birth % 10000 { age -= 1 }
+                                used = Self.writeAge(age, out, used)
+                            } else {
+                                reason = .birthAfterEvent
+                            }
+                        }
+                    } else {
+                        reason = .dateNotInProfileFormat
+                    }
                 case .ageFromBirthYear:
-                    guard field.count == 4, field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let year = parseSmallInt(field)
-                    else { return fail(.notAYear) }
-                    guard eventYMD > 0 else { return }
-                    guard year <= eventYMD / 10000 else { return fail(.birthAfterEvent) }
-                    writeAge(eventYMD / 10000 - year, &used)
+                    var year = 0
+                    if n == 4 && Self.isDigit(p[0]) && Self.isDigit(p[1]) && Self.isDigit(p[2]) && Self.isDigit(p[3]) {
+                        year = Int(p[0] &- 0x30) * 1000 + Int(p[1] &- 0x30) * 100 + Int(p[2] &- 0x30) * 10 + Int(p[3] &- 0x30)
+                        if eventYMD > 0 {
+                            if year <= eventYMD / 10000 {
+                                used = Self.writeAge(eventYMD / 10000 - year, out, used)
+                            } else {
+                                reason = .birthAfterEvent
+                            }
+                        }
+                    } else {
+                        reason = .notAYear
+                    }
                 case .constant: break
                 }
             }
-            if output.pointee.required && used == start && failedColumns & output.pointee.ordinalBit == 0 {
-                fail(.missingRequired)
+            if reason == nil, step.required, used == start {
+                reason = .missingRequired
+            }
+            if let reason {
+                rejects.append(Reject(line: line, column: step.column, reason: reason))
+                failed |= step.ordinalBit
+                used = start
             }
             writer.append(start, used, to: &canonical)
         }
         canonical.fieldCount = writer.count
-        canonical.base = UnsafePointer(scratch)
-        return ok
+        canonical.base = UnsafePointer(out)
+        failedColumns = failed
+        return failed == 0
+    }
+
+    /// Whether the `n` bytes at `p` are one of a step's "not stated" markers.
+    @inline(__always)
+    private static func isMissing(_ p: UnsafePointer<UInt8>, _ n: Int, _ markers: UnsafePointer<Int>, _ count: Int,
+                                  _ pool: UnsafePointer<UInt8>) -> Bool {
+        for m in 0..<count where markers[2 &* m &+ 1] == n {
+            let marker = pool + markers[2 &* m]
+            var j = 0
+            while j < n, marker[j] == p[j] { j &+= 1 }
+            if j == n { return true }
+        }
+        return false
+    }
+
+    @inline(__always)
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    /// A date in the step's pattern (`DateFormat.compiled`) as year*10000+month*100+day, or nil.
+    @inline(__always)
+    private static func parseDate(_ p: UnsafePointer<UInt8>, _ n: Int, _ step: Step) -> Int? {
+        if step.iso { return MigstatCore.parseDate(UnsafeBufferPointer(start: p, count: n)) }
+        return DateFormat.parse(p, n, tokens: step.pattern, count: step.patternCount)
+    }
+
+    /// Copies a few bytes (fields are short: a loop beats a call to memcpy).
+    @inline(__always)
+    private func copyBytes(_ from: UnsafePointer<UInt8>, _ count: Int, to: UnsafeMutablePointer<UInt8>) {
+        if count > 32 {
+            to.update(from: from, count: count)
+            return
+        }
+        var i = 0
+        while i < count {
+            to[i] = from[i]
+            i &+= 1
+        }
     }
 
     /// Whether the encoder's reject for `column` is about a field whose translation already failed.
@@ -289,30 +400,33 @@ package final class ProfileTranslator {
         return failedColumns & (1 << UInt32(column.ordinal)) != 0
     }
 
-    private func writeAge(_ age: Int, _ used: inout Int) {
-        reserve(used + 4)
+    /// Writes an age (0-999; larger ones as 1000, which the encoder rejects) at `out + used`; returns the new `used`.
+    @inline(__always)
+    private static func writeAge(_ age: Int, _ out: UnsafeMutablePointer<UInt8>, _ used: Int) -> Int {
+        var used = used
         if age >= 1000 {
             // Out of the canonical range anyway: the encoder rejects it.
-            for byte in "1000".utf8 { scratch[used] = byte; used += 1 }
-            return
+            for byte in "1000".utf8 { out[used] = byte; used += 1 }
+            return used
         }
-        if age >= 100 { scratch[used] = UInt8(0x30 + age / 100); used += 1 }
-        if age >= 10 { scratch[used] = UInt8(0x30 + age / 10 % 10); used += 1 }
-        scratch[used] = UInt8(0x30 + age % 10)
-        used += 1
+        if age >= 100 { out[used] = UInt8(0x30 + age / 100); used += 1 }
+        if age >= 10 { out[used] = UInt8(0x30 + age / 10 % 10); used += 1 }
+        out[used] = UInt8(0x30 + age % 10)
+        return used + 1
     }
 
-    /// Grows the buffer to hold `needed` bytes (keeping what is written; field bounds are offsets).
-    @inline(__always)
-    private func reserve(_ needed: Int) {
-        guard needed > scratchCapacity else { return }
+    /// Grows the buffer to hold `needed` bytes, keeping the `used` bytes written (field bounds are offsets).
+    /// - Returns: the new buffer.
+    @inline(never)
+    private func grow(to needed: Int, used: Int) -> UnsafeMutablePointer<UInt8> {
         var capacity = scratchCapacity
         while capacity < needed { capacity *= 2 }
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.update(from: scratch, count: scratchCapacity)
+        grown.update(from: scratch, count: used)
         scratch.deallocate()
         scratch = grown
         scratchCapacity = capacity
+        return grown
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MigstatCore
+import MigstatPQ
 
 #if canImport(Glibc)
 import Glibc
@@ -26,6 +27,8 @@ struct ImportCommand: DatabaseCommand {
     @Option(help: ArgumentHelp("A mapping profile (Frictionless Data Resource in YAML) for a non-canonical layout.",
                                discussion: "Its dialect and encoding apply; see `migstat profile --help`."))
     var profile: String?
+    @Flag(help: "The canonical layout, even if a profile is registered for the source (`migstat profile list`).")
+    var noProfile = false
     @Option(help: "Rejected rows allowed before the batch is refused: N or P% (default 0: strict).")
     var maxRejects: String = "0"
     @Option(help: "Where to write the rejects file (default: FILE.rejects.csv).") var rejects: String?
@@ -50,6 +53,7 @@ struct ImportCommand: DatabaseCommand {
         guard TextEncoding(name: encoding ?? "utf-8") != nil else {
             throw ValidationError("--encoding must be utf-8 or windows-1251")
         }
+        if profile != nil, noProfile { throw ValidationError("--profile and --no-profile exclude each other") }
         if profile != nil, delimiter != nil || encoding != nil {
             throw ValidationError("--profile gives the delimiter and encoding (dialect.delimiter, encoding): leave out --delimiter and --encoding")
         }
@@ -74,8 +78,19 @@ struct ImportCommand: DatabaseCommand {
     }
 
     func run(in session: CommandSession) throws {
-        let options = try options()
-        let importer = BatchImporter(connection: try session.database(), logger: session.logger)
+        var options = try options()
+        let connection = try session.database()
+        // Without --profile, the profile registered for the source, if any (issue 12); the batch records
+        // the SHA-256 of the profile its file is read through.
+        let profiles = ProfileStore(connection: connection)
+        if profile == nil, !noProfile, let registered = try registeredProfile(profiles) {
+            if delimiter != nil || encoding != nil {
+                throw MigstatError(.invalidArgument, "source \(source) has a registered profile (version \(registered.version)), which gives the delimiter and encoding: leave out --delimiter and --encoding, or add --no-profile for a canonical file")
+            }
+            options.profile = try registered.mappingProfile()
+        }
+        try profiles.reportProfile(sha256: options.profile?.sha256)
+        let importer = BatchImporter(connection: connection, logger: session.logger)
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
         let summary = try importer.run(options) { rows, bytes, total in
             bar.update(rows: rows, bytes: bytes, total: total)
@@ -88,6 +103,18 @@ struct ImportCommand: DatabaseCommand {
                        + "(limit \(options.maxRejects)); nothing was imported" + (dryRun ? " (dry run)" : "")
                        + (summary.rejectsFile.map { "; see \($0)" } ?? ""))
             throw ExitCode(ExitStatus.dataError)
+        }
+    }
+}
+
+extension ImportCommand {
+    /// The source's registered profile; nil when there is none, or when the user may not read profiles (only
+    /// loaders import: begin_batch then refuses a non-loader with its own message).
+    func registeredProfile(_ profiles: ProfileStore) throws -> RegisteredProfile? {
+        do {
+            return try profiles.current(source: source)
+        } catch let error as PQError where error.sqlState == .insufficientPrivilege {
+            return nil
         }
     }
 }
