@@ -22,6 +22,13 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
+        // libxlsxwriter (Debian libxlsxwriter-dev), the C library that writes `report --format xlsx`.
+        .systemLibrary(
+            name: "CXLSXWriter",
+            path: "Sources/CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]
+        ),
         // A small, blocking, non-Sendable wrapper over libpq: connections, parameterised queries,
         // transactions, COPY FROM STDIN, errors with SQLSTATE and without bound values.
         .target(
@@ -36,6 +43,7 @@ let package = Package(
             dependencies: [
                 "MigstatPQ",
                 "CSHA256",
+                "CXLSXWriter",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),

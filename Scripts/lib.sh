@@ -25,6 +25,6 @@ ensure_packages() {
 # the iso-codes data, python3 for small helpers, pgaudit (session audit log) and pg_cron (scheduled
 # purges), both preloaded by Scripts/pg.sh.
 ensure_base_packages() {
-    ensure_packages postgresql-15 postgresql-client-15 libpq-dev pkg-config iso-codes python3 ca-certificates postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
+    ensure_packages postgresql-15 postgresql-client-15 libpq-dev libxlsxwriter-dev pkg-config iso-codes python3 ca-certificates postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
         postgresql-15-pgaudit postgresql-15-cron
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MigstatCore
 import MigstatPQ
 import Testing
 
@@ -89,9 +90,25 @@ struct ReportCLITests {
                 #expect(cells[key]?.conf == object["conf_status"] as? String, "\(key)")
             }
 
-            let sdmx = try report("sdmx-csv").split(separator: "\n").map(String.init)
+            // sdmx-csv needs a reference period (every record is of 2024-03-01): every DSD dimension, TIME_PERIOD 2024.
+            let sdmx = try report("sdmx-csv", ["--period", "2024"]).split(separator: "\n").map(String.init)
             #expect(sdmx.count == csv.count)
-            #expect(sdmx.first?.hasPrefix("STRUCTURE,STRUCTURE_ID,ACTION,SEX,DIRECTION,DATA_SOURCE_TYPE,OBS_VALUE") == true)
+            #expect(sdmx.first == (["STRUCTURE", "STRUCTURE_ID", "ACTION"] + ReportSDMXRenderer.dimensionIDs
+                                   + ReportSDMXRenderer.valueColumns).joined(separator: ","))
+            let sdmxRows = sdmx.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let sdmxHeader = try #require(sdmx.first).split(separator: ",").map(String.init)
+            let column = { (name: String) in sdmxHeader.firstIndex(of: name)! }
+            for row in sdmxRows {
+                let key = row[column("SEX")] + "/" + row[column("DIRECTION")]
+                #expect(cells[key]?.value == row[column("OBS_VALUE")], "\(row)")
+                #expect(row[column("TIME_PERIOD")] == "2024" && row[column("NATIONALITY")] == "_T"
+                        && row[column("TABLE_TYPE")] == "FLEX" && row[column("UNIT_MEASURE")] == "EVT", "\(row)")
+            }
+            // Without a period it is refused, naming what to add.
+            let noPeriod = try db.run(["report", "--by", "sex", "--format", "sdmx-csv"], as: db.admin)
+            #expect(noPeriod.status == 64 && noPeriod.stdout.isEmpty, "\(noPeriod)")
+            #expect(noPeriod.stderr.contains("needs a reference period") && noPeriod.stderr.contains("--period"),
+                    "\(noPeriod)")
 
             // The table format (built whole) shows the same cells: its rows are "sex direction value", and it
             // says in one line that the values are perturbed.

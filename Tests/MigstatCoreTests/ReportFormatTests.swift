@@ -54,9 +54,13 @@ import MigstatCore
         #expect(parsed?.first?["x\"y"] as? String == "<&>")
     }
 
-    @Test func everyFormatHasARenderer() {
+    @Test func everyFormatHasARenderer() throws {
         let table = ReportTestTables.nationalityPeriod()
-        for format in ReportFormat.allCases { #expect(!format.render(table).isEmpty) }
+        for format in ReportFormat.allCases where !format.isBinary {
+            #expect(try !format.render(table, sdmx: SDMXContext()).isEmpty)
+        }
+        #expect(throws: MigstatError.self) { try ReportFormat.xlsx.render(table) }
+        #expect(throws: MigstatError.self) { try ReportFormat.sdmxCSV.render(table) }
         #expect(ReportFormat(rawValue: "sdmx-csv") == .sdmxCSV)
     }
 

@@ -1,7 +1,8 @@
 import Testing
 import MigstatCore
 
-/// SDMX-CSV 2.0 output rules.
+/// SDMX-CSV 2.0 of the shipped dataflow (Schemas/sdmx/MIGSTAT_MIGRATION_FLOWS.xml): every row has every
+/// dimension of the DSD, TIME_PERIOD is a period, keys never repeat.
 @Suite struct ReportSDMXTests {
     /// Parses CSV text with the project's RFC 4180 reader.
     static func parse(_ text: String) throws -> [[String]] {
@@ -12,13 +13,14 @@ import MigstatCore
         return rows
     }
 
+    /// A flexible context over 2024 (records).
+    static let year2024 = SDMXContext(period: ReportPeriod("2024"))
+
     /// The rendered rows of `table` as header name → value, one dictionary per data row.
-    static func records(_ table: ReportTable) throws -> [[String: String]] {
-        let rows = try parse(ReportSDMXRenderer.render(table))
+    static func records(_ table: ReportTable, _ context: SDMXContext = year2024) throws -> [[String: String]] {
+        let rows = try parse(ReportSDMXRenderer.render(table, context: context))
         let header = try #require(rows.first)
-        return rows.dropFirst().map { row in
-            Dictionary(uniqueKeysWithValues: zip(header, row))
-        }
+        return rows.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
     }
 
     /// The key of every data row: the fields of the dimension columns, i.e. between ACTION and OBS_VALUE.
@@ -30,162 +32,115 @@ import MigstatCore
         return rows.dropFirst().map { Array($0[first..<end]) }
     }
 
-    /// A counted cell and an estimate with the same codes, twice (the total and Kyrgyzstan in 2024).
+    static let dsdDimensions = ["DIRECTION", "SEX", "AGE", "NATIONALITY", "COUNTRY", "REGION", "REASON", "OCCUPATION",
+                                "WORKER_CATEGORY", "ETHNICITY", "MIGRATION_STATUS", "DISABILITY", "SOURCE", "PURPOSE",
+                                "UNIT_MEASURE", "TABLE_TYPE", "DATA_SOURCE_TYPE", "TIME_PERIOD"]
+
+    /// A counted cell and an estimate with the same codes (the total and Kyrgyzstan in 2024).
     static func countedAndEstimatedAlike() -> ReportTable {
         ReportTable(dimensions: ["nationality", "period"], cells: [
             ReportCell(codes: ["_T", "_T"], value: 100),
             ReportCell(codes: ["_T", "2024"], value: 100),
             ReportCell(codes: ["KGZ", "_T"], value: 70),
             ReportCell(codes: ["KGZ", "2024"], value: 70),
-            ReportCell(codes: ["_T", "_T"], value: 5000, obsStatus: "E", lower: "3000", upper: "7000",
+            ReportCell(codes: ["_T", "2024"], value: 5000, obsStatus: "E", lower: "3000", upper: "7000",
                        isEstimate: true),
             ReportCell(codes: ["KGZ", "2024"], value: 1200, obsStatus: "E", lower: "800", upper: "1500",
                        isEstimate: true),
         ])
     }
 
-    // MARK: Header
+    // MARK: Header and rows
 
-    @Test func headerHasTheFixedColumnsThenDimensionsThenMeasureAndAttributes() throws {
-        let rows = try Self.parse(ReportSDMXRenderer.render(ReportTestTables.nationalityPeriod()))
-        #expect(rows[0] == ["STRUCTURE", "STRUCTURE_ID", "ACTION", "NATIONALITY", "TIME_PERIOD", "DATA_SOURCE_TYPE",
-                            "OBS_VALUE", "OBS_STATUS", "CONF_STATUS", "LOWER_BOUND", "UPPER_BOUND"])
-        let sexAge = try Self.parse(ReportSDMXRenderer.render(ReportTestTables.sexAge()))
-        #expect(Array(sexAge[0].prefix(7)) == ["STRUCTURE", "STRUCTURE_ID", "ACTION", "SEX", "AGE",
-                                               "DATA_SOURCE_TYPE", "OBS_VALUE"])
-        #expect(ReportLabels.sdmxID("migration_status") == "MIGRATION_STATUS")
-        #expect(ReportLabels.sdmxID("period") == "TIME_PERIOD")
-    }
-
-    /// SDMX-CSV 2.0: the header row is mandatory and starts with STRUCTURE, STRUCTURE_ID (and ACTION); every other
-    /// column is a component id (a letter, then letters, digits or `_`), each at most once; OBS_VALUE is there.
-    @Test(arguments: [ReportTestTables.sexAge(), ReportTestTables.nationalityPeriod(),
-                      ReportSDMXTests.countedAndEstimatedAlike(),
-                      ReportTable(dimensions: [], cells: [ReportCell(codes: [], value: 3)])])
-    func headerFollowsTheSDMXCSV2Rules(table: ReportTable) throws {
-        let header = try #require(try Self.parse(ReportSDMXRenderer.render(table)).first)
-        #expect(Array(header.prefix(3)) == ["STRUCTURE", "STRUCTURE_ID", "ACTION"])
-        #expect(Set(header).count == header.count, "a column appears twice: \(header)")
-        for id in header.dropFirst(3) {
-            let first = id.unicodeScalars.first
-            #expect(first.map { ("A"..."Z").contains($0) } == true
-                    && id.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" },
-                    "not an SDMX component id: \(id)")
+    @Test func theHeaderIsTheWholeDSDWhateverTheReport() throws {
+        for table in [ReportTestTables.sexAge(), ReportTestTables.nationalityPeriod(),
+                      ReportTable(dimensions: [], cells: [ReportCell(codes: [], value: 3)])] {
+            let header = try #require(try Self.parse(ReportSDMXRenderer.render(table, context: Self.year2024)).first)
+            #expect(header == ["STRUCTURE", "STRUCTURE_ID", "ACTION"] + Self.dsdDimensions
+                    + ["OBS_VALUE", "OBS_STATUS", "CONF_STATUS", "LOWER_BOUND", "UPPER_BOUND", "COMMENT_OBS"])
         }
-        let dimensions = table.dimensions.map(ReportLabels.sdmxID) + ["DATA_SOURCE_TYPE"]
-        #expect(Array(header[3..<(3 + dimensions.count)]) == dimensions)
-        #expect(Array(header.suffix(5)) == ["OBS_VALUE", "OBS_STATUS", "CONF_STATUS", "LOWER_BOUND", "UPPER_BOUND"])
+        #expect(ReportSDMXRenderer.dimensionIDs == Self.dsdDimensions)
     }
 
-    @Test func theStructureDoesNotDependOnWhetherEstimatesAreIncluded() throws {
-        let with = ReportTestTables.sexAge()
-        let without = ReportTable(dimensions: with.dimensions, cells: with.counted)
-        #expect(with.estimates.count == 1 && without.estimates.isEmpty)
-        let withRows = try Self.parse(ReportSDMXRenderer.render(with))
-        let withoutRows = try Self.parse(ReportSDMXRenderer.render(without))
-        #expect(withRows[0] == withoutRows[0])
-        #expect(withRows[0].contains("DATA_SOURCE_TYPE"))
-        #expect(try Self.records(without).allSatisfy { $0["DATA_SOURCE_TYPE"] == "COUNT" })
-    }
-
-    // MARK: Rows
-
-    @Test func everyRowStartsWithTheDataflowAndHasTheHeadersFieldCount() throws {
-        let text = ReportSDMXRenderer.render(ReportTestTables.sexAge())
+    @Test func everyRowHasEveryDimensionTotalsWhereNotBrokenDown() throws {
+        let text = try ReportSDMXRenderer.render(ReportTestTables.sexAge(), context: Self.year2024)
         let rows = try Self.parse(text)
         #expect(rows.count == 1 + 13)
         for row in rows { #expect(row.count == rows[0].count) }
-        for row in rows.dropFirst() {
-            #expect(Array(row.prefix(3)) == ["dataflow", "MIGSTAT:MIGRATION_FLOWS(1.0)", "I"])
+        for record in try Self.records(ReportTestTables.sexAge()) {
+            #expect(record["STRUCTURE"] == "dataflow" && record["STRUCTURE_ID"] == "MIGSTAT:MIGRATION_FLOWS(1.0)"
+                    && record["ACTION"] == "I")
+            for id in ["DIRECTION", "NATIONALITY", "COUNTRY", "REGION", "REASON", "OCCUPATION", "WORKER_CATEGORY",
+                       "ETHNICITY", "MIGRATION_STATUS", "DISABILITY", "SOURCE", "PURPOSE"] {
+                #expect(record[id] == "_T", "\(id)")
+            }
+            #expect(record["UNIT_MEASURE"] == "EVT" && record["TABLE_TYPE"] == "FLEX")
+            #expect(record["TIME_PERIOD"] == "2024")
+            for (id, value) in record where Self.dsdDimensions.contains(id) { #expect(!value.isEmpty, "\(id)") }
         }
-        #expect(text.hasPrefix("STRUCTURE,STRUCTURE_ID,ACTION,SEX,AGE,DATA_SOURCE_TYPE,OBS_VALUE,"))
-        #expect(text.hasSuffix("\n"))
     }
 
-    @Test func suppressedCellsHaveNoValueAndTheirConfidentialityStatus() throws {
-        let rows = try Self.parse(ReportSDMXRenderer.render(ReportTestTables.sexAge()))
-        let header = rows[0]
-        let value = try #require(header.firstIndex(of: "OBS_VALUE"))
-        let conf = try #require(header.firstIndex(of: "CONF_STATUS"))
-        let status = try #require(header.firstIndex(of: "OBS_STATUS"))
-        let primary = try #require(rows.first { $0[3] == "F" && $0[4] == "Y5T9" })
-        #expect(primary[value] == "" && primary[conf] == "C" && primary[status] == "A")
-        let secondary = try #require(rows.first { $0[3] == "F" && $0[4] == "_T" })
-        #expect(secondary[value] == "" && secondary[conf] == "C")
-        let free = try #require(rows.first { $0[3] == "_T" && $0[4] == "_T" && $0[status] == "A" })
-        #expect(free[value] == "44" && free[conf] == "F")
-        let estimate = try #require(rows.first { $0[status] == "E" })
-        #expect(estimate[value] == "5000" && estimate[header.firstIndex(of: "LOWER_BOUND")!] == "3000"
-                && estimate[header.firstIndex(of: "UPPER_BOUND")!] == "7000.5")
-        for row in rows.dropFirst() where row[value].isEmpty { #expect(row[conf] == "C") }
-        for row in rows.dropFirst() { #expect(["F", "C"].contains(row[conf])) }
+    @Test func agencyDataflowAndVersionAreConfigurable() throws {
+        let context = SDMXContext(agency: "NSC_KG", dataflow: "MIG_FLOWS", version: "2.1", period: ReportPeriod("2024"))
+        let record = try #require(try Self.records(ReportTestTables.sexAge(), context).first)
+        #expect(record["STRUCTURE_ID"] == "NSC_KG:MIG_FLOWS(2.1)")
+        #expect(throws: MigstatError.self) {
+            try SDMXContext(agency: "NSC.KG", period: ReportPeriod("2024")).check(dimensions: [])
+        }
+        #expect(throws: MigstatError.self) {
+            try SDMXContext(version: "v1", period: ReportPeriod("2024")).check(dimensions: [])
+        }
+    }
+
+    @Test func suppressedCellsHaveNoValueAndConfidentialStatus() throws {
+        let records = try Self.records(ReportTestTables.sexAge())
+        let primary = try #require(records.first { $0["SEX"] == "F" && $0["AGE"] == "Y5T9" })
+        #expect(primary["OBS_VALUE"] == "" && primary["CONF_STATUS"] == "C" && primary["OBS_STATUS"] == "A")
+        let free = try #require(records.first { $0["SEX"] == "_T" && $0["AGE"] == "_T" && $0["OBS_STATUS"] == "A" })
+        #expect(free["OBS_VALUE"] == "44" && free["CONF_STATUS"] == "F" && free["COMMENT_OBS"] == "")
+        let estimate = try #require(records.first { $0["OBS_STATUS"] == "E" })
+        #expect(estimate["OBS_VALUE"] == "5000" && estimate["LOWER_BOUND"] == "3000"
+                && estimate["UPPER_BOUND"] == "7000.5" && estimate["DATA_SOURCE_TYPE"] == "EST")
+        #expect(estimate["COMMENT_OBS"]?.isEmpty == false)
+        for record in records where record["OBS_VALUE"] == "" { #expect(record["CONF_STATUS"] == "C") }
     }
 
     @Test func fieldsAreQuotedPerRFC4180() throws {
-        let table = ReportTable(dimensions: ["source"], cells: [
-            ReportCell(codes: ["a,\"b\"\nc"], value: 7),
-        ])
-        let text = ReportSDMXRenderer.render(table, structureID: "X:Y(1.0)")
-        #expect(text.contains("I,\"a,\"\"b\"\"\nc\",COUNT,7,A,F,,\n"))
-        let rows = try Self.parse(text)
-        #expect(rows[1] == ["dataflow", "X:Y(1.0)", "I", "a,\"b\"\nc", "COUNT", "7", "A", "F", "", ""])
-    }
-
-    // MARK: Age codes (SDMX CL_AGE)
-
-    /// Report age labels (Eurostat bands, custom bands as written, unknown, total) and their CL_AGE codes.
-    static let ageCodes: [(label: String, code: String)] = [
-        ("_T", "_T"), ("Y_LT5", "Y_LT5"), ("Y5-9", "Y5T9"), ("Y15-19", "Y15T19"), ("Y80-84", "Y80T84"),
-        ("Y_GE85", "Y_GE85"), ("0-5", "Y0T5"), ("6-13", "Y6T13"), ("14", "Y14"), ("65+", "Y_GE65"), ("_U", "_U"),
-        ("_Z", "_Z"),
-    ]
-
-    @Test func theAgeColumnHoldsCLAGECodes() throws {
-        let table = ReportTable(dimensions: ["sex", "age"], cells: Self.ageCodes.map {
-            ReportCell(codes: ["F", $0.label], value: 10)
-        })
+        let table = ReportTable(dimensions: ["source"], cells: [ReportCell(codes: ["a,\"b\"\nc"], value: 7)])
         let records = try Self.records(table)
-        #expect(records.map { $0["AGE"] } == Self.ageCodes.map(\.code))
-        #expect(records.allSatisfy { $0["SEX"] == "F" })
-        // Only SDMX-CSV converts: the csv format keeps the labels as reported.
-        let csv = try Self.parse(ReportCSVRenderer.render(table))
-        #expect(csv.dropFirst().map { $0[1] } == Self.ageCodes.map(\.label))
+        #expect(records.first?["SOURCE"] == "a,\"b\"\nc")
     }
+
+    // MARK: Codes
+
+    @Test func notStatedIsUnknownNeverNotApplicable() throws {
+        let records = try Self.records(ReportTestTables.sexAge())
+        #expect(records.contains { $0["AGE"] == "_U" })
+        for record in records { for (_, value) in record { #expect(value != "_Z") } }
+        #expect(ReportSDMXRenderer.code(dimension: "reason", "_Z", occupationLevel: 1) == "_U")
+        // Explicit unknown codes of the national lists stay codes of their lists.
+        #expect(ReportSDMXRenderer.code(dimension: "reason", "UNK", occupationLevel: 1) == "UNK")
+        #expect(ReportSDMXRenderer.code(dimension: "sex", "_U", occupationLevel: 1) == "_U")
+    }
+
+    @Test func occupationResidualHasOneCodePerLevel() {
+        #expect(ReportSDMXRenderer.code(dimension: "occupation", "_X", occupationLevel: 2) == "_XL2")
+        #expect(ReportSDMXRenderer.code(dimension: "occupation", "_X", occupationLevel: 3) == "_XL3")
+        #expect(ReportSDMXRenderer.code(dimension: "occupation", "21", occupationLevel: 2) == "21")
+    }
+
+    /// Report age labels (Eurostat bands, custom bands, not stated, total) and their CL_AGE codes.
+    static let ageCodes: [(label: String, code: String)] = [
+        ("_T", "_T"), ("Y_LT5", "Y_LT5"), ("Y5-9", "Y5T9"), ("Y15-19", "Y15T19"), ("Y_GE85", "Y_GE85"),
+        ("0-14", "Y_LT15"), ("0-5", "Y_LT6"), ("0", "Y_LT1"), ("6-13", "Y6T13"), ("14", "Y14"), ("65+", "Y_GE65"),
+        ("_Z", "_U"),
+    ]
 
     @Test(arguments: ReportSDMXTests.ageCodes)
     func ageLabelBecomesItsCLAGECode(_ pair: (label: String, code: String)) throws {
-        #expect(ReportLabels.sdmxAgeCode(pair.label) == pair.code)
+        #expect(ReportSDMXRenderer.code(dimension: "age", pair.label, occupationLevel: 1) == pair.code)
         let table = ReportTable(dimensions: ["age"], cells: [ReportCell(codes: [pair.label], value: 1)])
         #expect(try Self.records(table).first?["AGE"] == pair.code)
-    }
-
-    /// The database's default bands (`migstat.report_age_bands(NULL)`) and the demo's custom bands.
-    @Test func wholeBandSetsAreConverted() throws {
-        let eurostat = ["Y_LT5"] + stride(from: 5, through: 80, by: 5).map { "Y\($0)-\($0 + 4)" } + ["Y_GE85"]
-        let expected = ["Y_LT5"] + stride(from: 5, through: 80, by: 5).map { "Y\($0)T\($0 + 4)" } + ["Y_GE85"]
-        #expect(eurostat.map(ReportLabels.sdmxAgeCode) == expected)
-        let custom = "0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+".split(separator: ",").map(String.init)
-        #expect(custom.map(ReportLabels.sdmxAgeCode)
-                == ["Y0T14", "Y15T17", "Y18T24", "Y25T34", "Y35T44", "Y45T54", "Y55T64", "Y_GE65"])
-        // Distinct bands stay distinct codes (a key cannot collide because of the conversion).
-        #expect(Set(eurostat.map(ReportLabels.sdmxAgeCode)).count == eurostat.count)
-        #expect(Set(custom.map(ReportLabels.sdmxAgeCode)).count == custom.count)
-    }
-
-    @Test func unrecognisedAgeLabelsPassThroughAndConversionIsIdempotent() {
-        for label in ["", "Y", "Y_", "abc", "5-", "-5", "5--9", "9-5", "5-9-14", "+", "Y+", "Y5T9", "Y_GE65", "Y14",
-                      "Y_LT5", "_X", "1e3", "\u{0665}-\u{0669}"] {
-            #expect(ReportLabels.sdmxAgeCode(label) == label, "\(label)")
-        }
-        for (label, _) in Self.ageCodes {
-            let once = ReportLabels.sdmxAgeCode(label)
-            #expect(ReportLabels.sdmxAgeCode(once) == once)
-        }
-        // Forms the database accepts in --age-bands (spaces around - and before +, a one-year range).
-        #expect(ReportLabels.sdmxAgeCode("6 - 13") == "Y6T13")
-        #expect(ReportLabels.sdmxAgeCode("65 +") == "Y_GE65")
-        #expect(ReportLabels.sdmxAgeCode("5-5") == "Y5")
-        #expect(ReportLabels.sdmxAgeCode("Y65+") == "Y_GE65")
     }
 
     @Test func onlyTheAgeDimensionIsConverted() throws {
@@ -193,50 +148,157 @@ import MigstatCore
             ReportCell(codes: ["5-9", "14", "5-9", "65+"], value: 12),
         ])
         let record = try #require(try Self.records(table).first)
-        #expect(record["SOURCE"] == "5-9")
-        #expect(record["OCCUPATION"] == "14")
-        #expect(record["AGE"] == "Y5T9")
-        #expect(record["PURPOSE"] == "65+")
-        #expect(ReportLabels.sdmxCode(dimension: "source", code: "5-9") == "5-9")
-        #expect(ReportLabels.sdmxCode(dimension: "age", code: "5-9") == "Y5T9")
+        #expect(record["SOURCE"] == "5-9" && record["OCCUPATION"] == "14" && record["AGE"] == "Y5T9"
+                && record["PURPOSE"] == "65+")
     }
 
-    // MARK: Keys (counts and estimates)
+    @Test func countModeAndTableTypeAreDimensions() throws {
+        var persons = ReportQuery(dimensions: ["sex"], period: ReportPeriod("2024"), count: .persons)
+        persons.filters = [:]
+        let p = try #require(try Self.records(ReportTestTables.sexAge(), SDMXContext(query: persons)).first)
+        #expect(p["UNIT_MEASURE"] == "PS" && p["TABLE_TYPE"] == "FLEX")
+        let declared = SDMXContext(tableType: .declared, filters: ["purpose": ["labour_2024"]])
+        let table = ReportTable(dimensions: ["sex", "period"], cells: [ReportCell(codes: ["F", "2024"], value: 9)])
+        let d = try #require(try Self.records(table, declared).first)
+        #expect(d["UNIT_MEASURE"] == "EVT" && d["TABLE_TYPE"] == "DECL" && d["PURPOSE"] == "labour_2024")
+    }
+
+    // MARK: Time
+
+    @Test(arguments: [
+        ("2024-01-01", "2024-12-31", "2024"), ("2024-04-01", "2024-06-30", "2024-Q2"),
+        ("2024-02-01", "2024-02-29", "2024-M02"), ("2024-02-01", "2024-03-31", "2024-02-01/P2M"),
+        ("2023-01-01", "2024-12-31", "2023-01-01/P2Y"), ("2024-02-03", "2024-03-13", "2024-02-03/P40D"),
+        ("2024-03-05", "2024-03-05", "2024-03-05"), ("2023-12-31", "2024-01-01", "2023-12-31/P2D"),
+        ("2024-11-01", "2025-01-31", "2024-11-01/P3M"),
+    ])
+    func periodsAreSDMXTimePeriodsOrRanges(from: String, to: String, expected: String) {
+        #expect(ReportSDMXRenderer.timePeriod(from: from, to: to) == expected)
+    }
+
+    @Test func aPeriodCutByTheReportRangeIsARange() throws {
+        let table = ReportTable(dimensions: ["period"], cells: [
+            ReportCell(codes: ["_T"], value: 50), ReportCell(codes: ["2024-Q1"], value: 20),
+            ReportCell(codes: ["2024-Q2"], value: 30),
+        ])
+        let context = SDMXContext(period: ReportPeriod("2024-02..2024-05"))
+        // The period total comes last (written when the table ends).
+        #expect(try Self.records(table, context).map { $0["TIME_PERIOD"] }
+                == ["2024-02-01/P2M", "2024-04-01/P2M", "2024-02-01/P4M"])
+        let whole = SDMXContext(period: ReportPeriod("2024-Q1..2024-Q2"))
+        #expect(try Self.records(table, whole).map { $0["TIME_PERIOD"] } == ["2024-Q1", "2024-Q2", "2024-01-01/P6M"])
+    }
+
+    @Test func withoutARangeThePeriodTotalSpansTheTablesPeriods() throws {
+        let table = ReportTestTables.nationalityPeriod()
+        let records = try Self.records(table, SDMXContext())
+        #expect(records.count == table.cells.count)
+        #expect(Set(records.map { $0["TIME_PERIOD"]! }) == ["2024-Q1", "2024-Q2", "2024-01-01/P6M"])
+        for record in records { #expect(record["TIME_PERIOD"] != "_T") }
+    }
+
+    @Test func aTableOfOnePeriodWritesItsPeriodTotalOnce() throws {
+        let table = Self.countedAndEstimatedAlike()
+        let records = try Self.records(table, SDMXContext(withEstimates: true))
+        #expect(records.count == table.cells.count - 2)
+        #expect(records.allSatisfy { $0["TIME_PERIOD"] == "2024" })
+        let keyed = try Self.keys(ReportSDMXRenderer.render(table, context: SDMXContext(period: ReportPeriod("2024"),
+                                                                                          withEstimates: true)))
+        #expect(keyed.count == table.cells.count - 2 && Set(keyed).count == keyed.count)
+    }
+
+    @Test func aReportWithoutAPeriodIsRefused() throws {
+        let table = ReportTestTables.sexAge()
+        #expect(throws: MigstatError.self) { try ReportSDMXRenderer.render(table, context: SDMXContext()) }
+        #expect(throws: MigstatError.self) {
+            try SDMXContext(tableType: .declared).check(dimensions: ["sex"])
+        }
+        try SDMXContext(tableType: .declared).check(dimensions: ["sex", "period"])
+        // Estimates need the period dimension (an estimate's own period is its period category).
+        #expect(throws: MigstatError.self) {
+            try SDMXContext(period: ReportPeriod("2024"), withEstimates: true).check(dimensions: ["sex"])
+        }
+        try SDMXContext(withEstimates: true).check(dimensions: ["sex", "period"])
+    }
+
+    // MARK: Filters
+
+    @Test func aFilterOnOneCodeIsItsDimensionsCode() throws {
+        let context = SDMXContext(filters: ["nationality": ["KGZ"], "age": ["0-14"], "reason": ["_Z"]],
+                                  period: ReportPeriod("2024"))
+        for record in try Self.records(ReportTestTables.sexAge(), context) {
+            #expect(record["NATIONALITY"] == "KGZ" && record["AGE"] != "_T" && record["REASON"] == "_U")
+        }
+        let byNationality = SDMXContext(filters: ["age": ["0-14"]], period: ReportPeriod("2024"))
+        let table = ReportTable(dimensions: ["nationality"], cells: [ReportCell(codes: ["_T"], value: 5)])
+        #expect(try Self.records(table, byNationality).first?["AGE"] == "Y_LT15")
+    }
+
+    @Test func aFilterOnSeveralCodesOfAnUnlistedDimensionIsRefused() throws {
+        let context = SDMXContext(filters: ["nationality": ["TJK", "UZB"]], period: ReportPeriod("2024"))
+        do {
+            try context.check(dimensions: ["sex"])
+            Issue.record("a two-code filter was accepted")
+        } catch let error as MigstatError {
+            #expect(error.message.contains("--filter nationality=TJK,UZB"))
+            #expect(error.hint?.contains("add nationality to --by") == true)
+        }
+        try context.check(dimensions: ["sex", "nationality"])
+    }
+
+    @Test func theTotalOfAFilteredBreakdownIsLeftOut() throws {
+        let table = ReportTable(dimensions: ["nationality", "sex"], cells: [
+            ReportCell(codes: ["_T", "_T"], value: 90), ReportCell(codes: ["_T", "F"], value: 40),
+            ReportCell(codes: ["TJK", "_T"], value: 50), ReportCell(codes: ["TJK", "F"], value: 20),
+            ReportCell(codes: ["UZB", "_T"], value: 40), ReportCell(codes: ["UZB", "F"], value: 20),
+        ])
+        let context = SDMXContext(filters: ["nationality": ["TJK", "UZB"]], period: ReportPeriod("2024"))
+        let records = try Self.records(table, context)
+        #expect(records.count == 4)
+        #expect(!records.contains { $0["NATIONALITY"] == "_T" })
+        #expect(Set(records.map { $0["NATIONALITY"]! }) == ["TJK", "UZB"])
+    }
+
+    // MARK: Keys
 
     @Test func aCountedCellAndAnEstimateWithTheSameCodesAreTwoObservations() throws {
         let table = Self.countedAndEstimatedAlike()
-        let records = try Self.records(table)
-        #expect(records.count == table.cells.count)
-        for (nationality, period) in [("_T", "_T"), ("KGZ", "2024")] {
-            let alike = records.filter { $0["NATIONALITY"] == nationality && $0["TIME_PERIOD"] == period }
-            try #require(alike.count == 2)
-            let counted = try #require(alike.first { $0["DATA_SOURCE_TYPE"] == "COUNT" })
-            let estimate = try #require(alike.first { $0["DATA_SOURCE_TYPE"] == "EST" })
-            #expect(counted["OBS_STATUS"] == "A" && estimate["OBS_STATUS"] == "E")
-            #expect(counted["OBS_VALUE"] != estimate["OBS_VALUE"])
+        let records = try Self.records(table, SDMXContext(withEstimates: true))
+        #expect(records.count == table.cells.count - 2)   // one period: its total is not written twice
+        let alike = records.filter { $0["NATIONALITY"] == "KGZ" && $0["TIME_PERIOD"] == "2024" }
+        #expect(Set(alike.map { $0["DATA_SOURCE_TYPE"]! }) == ["COUNT", "EST"])
+    }
+
+    @Test func twoEstimatesWithOneKeyAreRefused() throws {
+        var table = Self.countedAndEstimatedAlike()
+        table.cells.append(ReportCell(codes: ["KGZ", "2024"], value: 900, obsStatus: "E", isEstimate: true))
+        #expect(throws: MigstatError.self) {
+            try ReportSDMXRenderer.render(table, context: SDMXContext(withEstimates: true))
         }
-        let keys = try Self.keys(ReportSDMXRenderer.render(table))
-        #expect(keys.contains(["KGZ", "2024", "COUNT"]) && keys.contains(["KGZ", "2024", "EST"]))
-        #expect(keys.contains(["_T", "_T", "COUNT"]) && keys.contains(["_T", "_T", "EST"]))
     }
 
     @Test(arguments: [ReportTestTables.sexAge(), ReportTestTables.nationalityPeriod(),
                       ReportSDMXTests.countedAndEstimatedAlike()])
     func noTwoRowsShareAKey(table: ReportTable) throws {
-        let keys = try Self.keys(ReportSDMXRenderer.render(table))
-        #expect(keys.count == table.cells.count)
-        var seen: Set<[String]> = []
-        for key in keys { #expect(seen.insert(key).inserted, "key repeated: \(key)") }
-        let header = try #require(try Self.parse(ReportSDMXRenderer.render(table)).first)
-        #expect(keys.allSatisfy { $0.count == table.dimensions.count + 1 }
-                && header[3 + table.dimensions.count] == "DATA_SOURCE_TYPE")
+        let context = table.dimensions.contains("period") ? SDMXContext() : Self.year2024
+        let keys = try Self.keys(ReportSDMXRenderer.render(table, context: context))
+        #expect(keys.count >= table.cells.count - table.counted.filter { $0.codes.last == "_T" }.count)
+        #expect(Set(keys).count == keys.count)
+        #expect(keys.allSatisfy { $0.count == Self.dsdDimensions.count })
     }
 
     /// The key test above can fail: without DATA_SOURCE_TYPE the fixtures with estimates do repeat a key.
     @Test func withoutTheDataSourceTypeTheEstimatesWouldRepeatAKey() throws {
-        for table in [ReportTestTables.sexAge(), Self.countedAndEstimatedAlike()] {
-            let keys = try Self.keys(ReportSDMXRenderer.render(table)).map { $0.dropLast() }
-            #expect(Set(keys).count < keys.count)
-        }
+        let index = try #require(Self.dsdDimensions.firstIndex(of: "DATA_SOURCE_TYPE"))
+        let keys = try Self.keys(ReportSDMXRenderer.render(Self.countedAndEstimatedAlike(), context: SDMXContext()))
+            .map { key in key.enumerated().filter { $0.offset != index }.map(\.element) }
+        #expect(Set(keys).count < keys.count)
+    }
+
+    @Test func declaredFiltersAreRead() {
+        #expect(SDMXContext.parseFilters(#"{"sex": ["F"], "age": ["15-19"]}"#) == ["sex": ["F"], "age": ["15-19"]])
+        #expect(SDMXContext.parseFilters(#"{"nationality":"KGZ"}"#) == ["nationality": ["KGZ"]])
+        #expect(SDMXContext.parseFilters("{}") == [:])
+        #expect(SDMXContext.parseFilters(#"{"a\"b": ["x\u0041"]}"#) == ["a\"b": ["xA"]])
     }
 }

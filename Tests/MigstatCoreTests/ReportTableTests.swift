@@ -129,7 +129,7 @@ enum ReportTestTables {
         ])
         #expect(table.cells.map(\.publishedConfStatus) == ["F", "C", "C", "C"])
         for format in [ReportFormat.table, .html] {
-            let text = format.render(table)
+            let text = try format.render(table)
             #expect(!text.contains("(A)") && !text.contains("(D)"), "\(format)")
             #expect(!text.contains("<sup>A") && !text.contains("<sup>D"), "\(format)")
         }
@@ -138,7 +138,7 @@ enum ReportTestTables {
         let csv = ReportCSVRenderer.render(table).split(separator: "\n").map(String.init)
         #expect(csv == ["sex,obs_value,obs_status,conf_status,lower_bound,upper_bound", "_T,30,A,F,,", "F,,A,C,,",
                         "M,,A,C,,", "_Z,,A,C,,"])
-        let sdmx = try ReportSDMXTests.parse(ReportSDMXRenderer.render(table))
+        let sdmx = try ReportSDMXTests.parse(try ReportSDMXRenderer.render(table, context: ReportSDMXTests.year2024))
         let conf = try #require(sdmx[0].firstIndex(of: "CONF_STATUS"))
         let value = try #require(sdmx[0].firstIndex(of: "OBS_VALUE"))
         #expect(sdmx.dropFirst().map { $0[conf] } == ["F", "C", "C", "C"])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MigstatCore
 import MigstatPQ
+import Foundation
 
 struct ReportCommand: DatabaseCommand {
     static let configuration = CommandConfiguration(
@@ -21,8 +22,10 @@ struct ReportCommand: DatabaseCommand {
             Dimensions: \(dimensionList). Totals are _T, "not stated" is _Z. The database does the counting \
             and the protecting, so no role obtains an unprotected small count by any path.
 
-            Formats: table (terminal), csv and json (one row per cell), sdmx-csv (SDMX-CSV 2.0), html (one \
-            self-contained page with an age-sex pyramid or bar charts, for printing or sharing).
+            Formats: table (terminal), csv and json (one row per cell), sdmx-csv (SDMX-CSV 2.0 of the dataflow \
+            in Schemas/sdmx/: every dimension in every row, "not stated" as _U; needs --period or a period \
+            dimension), html (one self-contained page with an age-sex pyramid or bar charts, for printing or \
+            sharing), xlsx (an Excel workbook with the table and a metadata sheet; needs --output).
             """)
 
     /// The report dimensions of the catalogue, for the help.
@@ -33,7 +36,7 @@ struct ReportCommand: DatabaseCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case table, csv, json
         case sdmxCSV = "sdmx-csv"
-        case html
+        case html, xlsx
 
         var reportFormat: ReportFormat { ReportFormat(rawValue: rawValue)! }
     }
@@ -51,8 +54,13 @@ struct ReportCommand: DatabaseCommand {
     @Option(help: "ISCO-08 level for occupation (1-4; flexible tables).") var occupationLevel: Int?
     @Flag(help: "Add estimates (OBS_STATUS E), never added into counted cells (flexible tables).")
     var withEstimates = false
-    @Option(help: "Output format: table, csv, json, sdmx-csv or html.") var format: Format = .table
-    @Option(help: "Write to this file instead of stdout.") var output: String?
+    @Option(help: "Output format: table, csv, json, sdmx-csv, html or xlsx.") var format: Format = .table
+    @Option(help: "Write to this file instead of stdout (required for xlsx).") var output: String?
+    @Option(help: "SDMX agency of the dataflow (sdmx-csv; default $MIGSTAT_SDMX_AGENCY, else MIGSTAT).")
+    var sdmxAgency: String?
+    @Option(help: "SDMX dataflow id (sdmx-csv; default $MIGSTAT_SDMX_DATAFLOW, else MIGRATION_FLOWS).")
+    var sdmxDataflow: String?
+    @Option(help: "SDMX dataflow version (sdmx-csv; default 1.0).") var sdmxVersion: String?
     @OptionGroup var connection: ConnectionOptions
 
     var dimensions: [String] {
@@ -73,6 +81,7 @@ struct ReportCommand: DatabaseCommand {
     }
 
     func validate() throws {
+        if format == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE.xlsx") }
         switch (by, table) {
         case (nil, nil): throw ValidationError("give --by DIMS (a flexible table) or --table NAME --purpose P")
         case (.some, .some): throw ValidationError("--by and --table exclude each other")
@@ -131,7 +140,9 @@ struct ReportCommand: DatabaseCommand {
                 }
                 if let preserved { printError("preserved: " + preserved) }
                 let note = preserved
-                try emit(dimensions: declared.resultDimensions,
+                let sdmx = format == .sdmxCSV ? sdmxContext(declared: declared) : nil
+                try sdmx?.check(dimensions: declared.resultDimensions)
+                try emit(dimensions: declared.resultDimensions, sdmx: sdmx,
                          whole: {
                              var whole = try store.table(declared: declared)
                              if let note { whole.parameters.append(.init("Preserved", note)) }
@@ -140,7 +151,9 @@ struct ReportCommand: DatabaseCommand {
                          stream: { try store.stream(declared: declared, cell: $0) })
             } else {
                 let query = try query()
-                try emit(dimensions: query.resultDimensions, whole: { try store.table(for: query) },
+                let sdmx = format == .sdmxCSV ? sdmxContext(query: query) : nil
+                try sdmx?.check(dimensions: query.resultDimensions)
+                try emit(dimensions: query.resultDimensions, sdmx: sdmx, whole: { try store.table(for: query) },
                          stream: { try store.stream(query, cell: $0) })
             }
         }
@@ -149,10 +162,14 @@ struct ReportCommand: DatabaseCommand {
     /// Writes the table in `--format`: table and html are built whole (column widths, charts); csv, json and
     /// sdmx-csv are written cell by cell as the database sends them, the header with the first cell (or at the
     /// end), so a refused report writes nothing.
-    private func emit(dimensions: [String], whole: () throws -> ReportTable,
+    private func emit(dimensions: [String], sdmx: SDMXContext?, whole: () throws -> ReportTable,
                       stream run: ((ReportCell) throws -> Void) throws -> Int) throws {
-        guard let stream = format.reportFormat.stream(dimensions: dimensions) else {
-            let text = format.reportFormat.render(try whole())
+        if format.reportFormat.isBinary, let output {
+            try ReportXLSXRenderer.write([try whole()], to: output)
+            return
+        }
+        guard let stream = format.reportFormat.stream(dimensions: dimensions, sdmx: sdmx) else {
+            let text = try format.reportFormat.render(try whole(), sdmx: sdmx)
             let sink = OutputSink(path: output)
             try sink.write(text)
             try sink.close()
@@ -161,6 +178,7 @@ struct ReportCommand: DatabaseCommand {
         let sink = OutputSink(path: output)
         var index = 0
         _ = try run { cell in
+            try stream.check(cell)
             if index == 0 { try sink.write(stream.header) }
             try sink.write(stream.cell(cell, index))
             index += 1
@@ -168,6 +186,29 @@ struct ReportCommand: DatabaseCommand {
         if index == 0 { try sink.write(stream.header) }
         try sink.write(stream.footer(index))
         try sink.close()
+    }
+}
+
+extension ReportCommand {
+    /// The SDMX agency, dataflow and version: the options, else `MIGSTAT_SDMX_AGENCY` / `MIGSTAT_SDMX_DATAFLOW`,
+    /// else the shipped structure's (`Schemas/sdmx/`, `Scripts/make-sdmx-structure.py`).
+    private var sdmxIDs: (agency: String, dataflow: String, version: String) {
+        func env(_ name: String) -> String? {
+            ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        return (sdmxAgency ?? env("MIGSTAT_SDMX_AGENCY") ?? SDMXContext.defaultAgency,
+                sdmxDataflow ?? env("MIGSTAT_SDMX_DATAFLOW") ?? SDMXContext.defaultDataflow,
+                sdmxVersion ?? SDMXContext.defaultVersion)
+    }
+
+    func sdmxContext(query: ReportQuery) -> SDMXContext {
+        let ids = sdmxIDs
+        return SDMXContext(query: query, agency: ids.agency, dataflow: ids.dataflow, version: ids.version)
+    }
+
+    func sdmxContext(declared: DeclaredTable) -> SDMXContext {
+        let ids = sdmxIDs
+        return SDMXContext(declared: declared, agency: ids.agency, dataflow: ids.dataflow, version: ids.version)
     }
 }
 
