@@ -53,7 +53,10 @@ set -e
 # Batches in the sources' own layouts, through their mapping profiles (README.md, "Mapping profiles").
 step "migstat profile check SampleData/profiles/border-export.yaml .demo/border-export-2024.csv --rows 1"
 "$BIN" profile check SampleData/profiles/border-export.yaml .demo/border-export-2024.csv --rows 1
-as loader import .demo/border-export-2024.csv --source border-export --purpose labour_2024 --profile SampleData/profiles/border-export.yaml
+# The border service's profile registered once for its source (administrators); its files then import by source.
+as admin profile add border-export SampleData/profiles/border-export.yaml
+as loader profile list
+as loader import .demo/border-export-2024.csv --source border-export --purpose labour_2024
 as loader import .demo/survey-2024.csv --source survey-2024 --purpose labour_2024 --profile SampleData/profiles/survey.yaml
 as loader batches
 # The output programme of labour_2024: declared tables, protected jointly and published with exact counts.
