@@ -270,33 +270,34 @@ package final class ProfileTranslator {
         var failed: UInt32 = 0
         var writer = CSVRecord.Writer(canonical)
         var eventYMD = 0
+        let stepBase = UnsafePointer(steps.baseAddress.unsafelyUnwrapped)
         for k in 0..<steps.count {
-            let step = steps[k]
+            let step = stepBase + k  // read field by field through the pointer: no copy of the whole step
             let start = used
-            if step.op == .constant {
-                if used &+ step.constantCount > capacity { out = grow(to: used &+ step.constantCount, used: used); capacity = scratchCapacity }
-                copyBytes(step.constant, step.constantCount, to: out + used)
-                used &+= step.constantCount
+            if step.pointee.op == .constant {
+                if used &+ step.pointee.constantCount > capacity { out = grow(to: used &+ step.pointee.constantCount, used: used); capacity = scratchCapacity }
+                copyBytes(step.pointee.constant, step.pointee.constantCount, to: out + used)
+                used &+= step.pointee.constantCount
                 writer.append(start, used, to: &canonical)
                 continue
             }
             // The field, trimmed of spaces and tabs.
-            var s = fields[2 &* step.sourceIndex]
-            var e = fields[2 &* step.sourceIndex &+ 1]
+            var s = fields[2 &* step.pointee.sourceIndex]
+            var e = fields[2 &* step.pointee.sourceIndex &+ 1]
             while s < e, base[s] == 0x20 || base[s] == 0x09 { s &+= 1 }
             while e > s, base[e &- 1] == 0x20 || base[e &- 1] == 0x09 { e &-= 1 }
             let p = base + s
             let n = e &- s
             var reason: RejectReason?
-            if n > 0 && !(step.missingCount > 0 && Self.isMissing(p, n, step.missing, step.missingCount, pool)) {
-                if used &+ n &+ step.extra > capacity { out = grow(to: used &+ n &+ step.extra, used: used); capacity = scratchCapacity }
-                switch step.op {
+            if n > 0 && !(step.pointee.missingCount > 0 && Self.isMissing(p, n, step.pointee.missing, step.pointee.missingCount, pool)) {
+                if used &+ n &+ step.pointee.extra > capacity { out = grow(to: used &+ n &+ step.pointee.extra, used: used); capacity = scratchCapacity }
+                switch step.pointee.op {
                 case .copy:
                     copyBytes(p, n, to: out + used)
                     used &+= n
                 case .codes:
-                    if let range = step.codes.unsafelyUnwrapped.lookup(p, n) {
-                        copyBytes(step.codes.unsafelyUnwrapped.values + range.lowerBound, range.count, to: out + used)
+                    if let range = step.pointee.codes.unsafelyUnwrapped.lookup(p, n) {
+                        copyBytes(step.pointee.codes.unsafelyUnwrapped.values + range.lowerBound, range.count, to: out + used)
                         used &+= range.count
                     } else {
                         reason = .untranslatedCode
@@ -340,12 +341,12 @@ package final class ProfileTranslator {
                 case .constant: break
                 }
             }
-            if reason == nil, step.required, used == start {
+            if reason == nil, step.pointee.required, used == start {
                 reason = .missingRequired
             }
             if let reason {
-                rejects.append(Reject(line: line, column: step.column, reason: reason))
-                failed |= step.ordinalBit
+                rejects.append(Reject(line: line, column: step.pointee.column, reason: reason))
+                failed |= step.pointee.ordinalBit
                 used = start
             }
             writer.append(start, used, to: &canonical)
@@ -374,22 +375,34 @@ package final class ProfileTranslator {
 
     /// A date in the step's pattern (`DateFormat.compiled`) as year*10000+month*100+day, or nil.
     @inline(__always)
-    private static func parseDate(_ p: UnsafePointer<UInt8>, _ n: Int, _ step: Step) -> Int? {
-        if step.iso { return MigstatCore.parseDate(UnsafeBufferPointer(start: p, count: n)) }
-        return DateFormat.parse(p, n, tokens: step.pattern, count: step.patternCount)
+    private static func parseDate(_ p: UnsafePointer<UInt8>, _ n: Int, _ step: UnsafePointer<Step>) -> Int? {
+        if step.pointee.iso { return MigstatCore.parseDate(UnsafeBufferPointer(start: p, count: n)) }
+        return DateFormat.parse(p, n, tokens: step.pointee.pattern, count: step.pointee.patternCount)
     }
 
-    /// Copies a few bytes (fields are short: a loop beats a call to memcpy).
+    /// Copies a field's bytes. Fields are short: up to 16 bytes with two overlapping loads and stores (never
+    /// reading or writing outside either range), which beats a call to memcpy.
     @inline(__always)
     private func copyBytes(_ from: UnsafePointer<UInt8>, _ count: Int, to: UnsafeMutablePointer<UInt8>) {
-        if count > 32 {
-            to.update(from: from, count: count)
-            return
-        }
-        var i = 0
-        while i < count {
-            to[i] = from[i]
-            i &+= 1
+        let src = UnsafeRawPointer(from), dst = UnsafeMutableRawPointer(to)
+        if count >= 8 {
+            if count > 16 {
+                dst.copyMemory(from: src, byteCount: count)
+                return
+            }
+            let head = src.loadUnaligned(as: UInt64.self)
+            let tail = src.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            dst.storeBytes(of: head, as: UInt64.self)
+            dst.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
+        } else if count >= 4 {
+            let head = src.loadUnaligned(as: UInt32.self)
+            let tail = src.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            dst.storeBytes(of: head, as: UInt32.self)
+            dst.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
+        } else if count > 0 {
+            to[0] = from[0]
+            to[count >> 1] = from[count >> 1]
+            to[count &- 1] = from[count &- 1]
         }
     }
 
