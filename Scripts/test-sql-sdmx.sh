@@ -105,9 +105,17 @@ setup "tables declare (no period)" as "$ADMIN" tables declare by_sex --purpose f
 setup "tables release" as "$ADMIN" tables release --purpose flows_2024
 echo "# database $DB: $(psql -X -At -d "$DB" -c "SELECT count(*) FROM migstat.records") records"
 
+# The shipped structure is what Scripts/make-sdmx-structure.py makes of the shipped code lists.
+n=1
+if python3 Scripts/make-sdmx-structure.py --check 2>"$OUT/check.err"; then
+    echo "ok $n - Schemas/sdmx/MIGSTAT_MIGRATION_FLOWS.xml is up to date with Schemas/codes/"; passed=$((passed + 1))
+else
+    echo "not ok $n - Schemas/sdmx/MIGSTAT_MIGRATION_FLOWS.xml is up to date with Schemas/codes/"
+    sed 's/^/#   /' "$OUT/check.err"; failed=$((failed + 1))
+fi
+
 # The reports (Tests/sdmx/reports.txt: NAME, then the report options), as the analyst.
 mkdir -p "$OUT/sdmx"
-n=0
 while IFS= read -r line; do
     case "$line" in ''|'#'*) continue ;; esac
     name=${line%% *}
