@@ -13,10 +13,17 @@ struct ImportCommand: DatabaseCommand {
         commandName: "import",
         abstract: "Import a CSV batch of migration-flow records (whole or not at all).",
         discussion: """
-            Validates every row against the canonical layout, pseudonymises person_id with the
-            purpose's key (never sent to the database), and loads the batch in one transaction.
-            Strict by default: any rejected row and nothing is stored. The rejects file lists
-            line, column and reason for each problem, never a value.
+            Validates every row against the canonical layout (Docs/flow-records.md), pseudonymises person_id \
+            with the purpose's key (never sent to the database), and loads the batch in one transaction. Strict \
+            by default: with any rejected row nothing is stored. The rejects file lists line, column and reason \
+            for each problem, never a value. A file whose content (SHA-256) was imported before is refused.
+
+            Examples:
+              migstat import border-2024.csv --source border --purpose labour_2024
+              migstat import reg.csv --source registry --purpose labour_2024 \\
+                --delimiter ';' --max-rejects 1% --format json
+              migstat import export.csv --source border-export --purpose labour_2024 \\
+                --profile SampleData/profiles/border-export.yaml
             """)
 
     @Argument(help: "The batch file (canonical CSV layout).") var file: String
@@ -29,14 +36,15 @@ struct ImportCommand: DatabaseCommand {
     var profile: String?
     @Flag(help: "The canonical layout, even if a profile is registered for the source (`migstat profile list`).")
     var noProfile = false
-    @Option(help: "Rejected rows allowed before the batch is refused: N or P% (default 0: strict).")
+    @Option(help: "Rejected rows allowed before the batch is refused: N or P% (0: strict).")
     var maxRejects: String = "0"
     @Option(help: "Where to write the rejects file (default: FILE.rejects.csv).") var rejects: String?
     @Option(help: "Header column to accept and skip (repeatable).") var ignoreColumn: [String] = []
     @Option(help: "Directory of the pseudonymisation keys (default: $MIGSTAT_KEY_DIR or ~/.migstat/keys).")
     var keyDir: String?
     @Flag(help: "Validate and load in a transaction, then roll back.") var dryRun = false
-    @Flag(help: "Print the summary as JSON.") var json = false
+    @Option(help: "Summary format: table (text) or json.") var format: SummaryFormat = .table
+    @Flag(help: .hidden) var json = false  // the old spelling of --format json
     @OptionGroup var connection: ConnectionOptions
 
     var delimiterByte: UInt8? {
@@ -90,12 +98,18 @@ struct ImportCommand: DatabaseCommand {
             options.profile = try registered.mappingProfile()
         }
         try profiles.reportProfile(sha256: options.profile?.sha256)
+        // A canonical file's header: every problem at once, a missing header without quoting the line (issue 12).
+        if options.profile == nil, let problem = CanonicalHeaderCheck.problem(
+            path: file, delimiter: options.delimiter, encoding: options.encoding, ignoring: ignoreColumn) {
+            throw problem
+        }
         let importer = BatchImporter(connection: connection, logger: session.logger)
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
         let summary = try importer.run(options) { rows, bytes, total in
             bar.update(rows: rows, bytes: bytes, total: total)
         }
         bar.finish()
+        let json = self.json || format == .json
         print(json ? summary.json : summary.text)
         if !json, !summary.rejectGroups.isEmpty { printError(summary.rejectGroupsText) }
         if summary.outcome == .rolledBack {
@@ -108,6 +122,11 @@ struct ImportCommand: DatabaseCommand {
 }
 
 extension ImportCommand {
+    /// `--format` of the import summary.
+    enum SummaryFormat: String, ExpressibleByArgument, CaseIterable {
+        case table, json
+    }
+
     /// The source's registered profile; nil when there is none, or when the user may not read profiles (only
     /// loaders import: begin_batch then refuses a non-loader with its own message).
     func registeredProfile(_ profiles: ProfileStore) throws -> RegisteredProfile? {
