@@ -41,13 +41,13 @@ GRANT USAGE ON SCHEMA migstat TO migstat_loader, migstat_analyst, migstat_stewar
 GRANT USAGE ON SCHEMA migstat_data TO migstat_loader;
 
 -- ---- metadata every migstat role may read --------------------------------------------------------
-GRANT SELECT ON migstat.setting, migstat.code, migstat.dimension, migstat.source, migstat.purpose
+GRANT SELECT ON migstat.setting, migstat.code, migstat.code_label, migstat.dimension, migstat.source, migstat.purpose
     TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
 GRANT SELECT ON migstat.batch, migstat.batches TO migstat_loader, migstat_auditor, migstat_admin, migstat_steward;
 GRANT SELECT ON migstat.schema_migrations, migstat.schema_objects TO migstat_admin, migstat_auditor;
 GRANT SELECT ON migstat.access TO migstat_admin, migstat_auditor;
 GRANT SELECT ON migstat.audit_log TO migstat_auditor;
--- migstat.records, migstat.estimate, migstat.extract_seq: no grants (read only through functions).
+-- migstat.records, migstat.estimate, migstat.estimate_file, migstat.extract_seq: no grants (read only through functions).
 
 -- ---- functions: the only ways in -----------------------------------------------------------------
 -- Everyone with a migstat role.
@@ -55,8 +55,11 @@ GRANT EXECUTE ON FUNCTION migstat.my_access()
     TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
 -- Loaders.
 GRANT EXECUTE ON FUNCTION migstat.begin_batch(text, text, text, text, text), migstat.check_batch(integer, text[]),
-    migstat.finish_batch(integer, integer, integer), migstat.estimates_import(text, text, jsonb)
+    migstat.finish_batch(integer, integer, integer), migstat.estimates_import(text, text, jsonb, text, text)
     TO migstat_loader;
+GRANT EXECUTE ON FUNCTION migstat.estimates_withdraw(bigint, text) TO migstat_loader, migstat_admin;
+GRANT EXECUTE ON FUNCTION migstat.estimates_list(text)
+    TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
 GRANT EXECUTE ON FUNCTION migstat.withdraw_batch(integer, text) TO migstat_loader, migstat_admin;
 -- Protected aggregates.
 GRANT EXECUTE ON FUNCTION migstat.report(text[], jsonb, date, date, text, text, integer, text, integer, boolean),
@@ -93,7 +96,8 @@ GRANT EXECUTE ON FUNCTION migstat.extract(text, text, text[], jsonb) TO migstat_
 -- Administrators.
 GRANT EXECUTE ON FUNCTION migstat.purpose_add(text, text, text), migstat.access_grant(name, text, text[], boolean),
     migstat.access_revoke(name, text, text[], boolean),
-    migstat.load_codes(text, text[], text[], text[], smallint[], boolean)
+    migstat.load_codes(text, text[], text[], text[], smallint[], boolean),
+    migstat.load_code_labels(text, text, text[], text[])
     TO migstat_admin;
 -- The view migstat.access calls compartment_role as the querying user; it reveals nothing (the
 -- instance tag is in migstat.setting, readable by every migstat role).
@@ -103,9 +107,14 @@ GRANT EXECUTE ON FUNCTION migstat.audit_verify(), migstat.extract_gaps() TO migs
 -- Reads without a committed audit row (rolled back, cancelled, refused): migstat.read_gaps().
 GRANT EXECUTE ON FUNCTION migstat.read_gaps() TO migstat_auditor;
 -- The audit log's Merkle tree (Schemas/functions/audit/, issue 11): auditors read the tree and
--- compute roots; every migstat role may seal committed entries into it (it changes no entry).
-GRANT SELECT ON migstat.audit_tree TO migstat_auditor;
+-- compute roots (and `migstat audit verify` recomputes the tree client-side, which needs the pending
+-- entries' numbers too); every migstat role may seal committed entries into it (it changes no entry).
+GRANT SELECT ON migstat.audit_tree, migstat.audit_pending TO migstat_auditor;
 GRANT EXECUTE ON FUNCTION migstat.audit_seal(boolean)
     TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
 GRANT EXECUTE ON FUNCTION migstat.audit_root(bigint), migstat.audit_payload(migstat.audit_log) TO migstat_auditor;
 GRANT EXECUTE ON FUNCTION migstat.audit_escalation_risks() TO migstat_admin, migstat_auditor;
+-- pgaudit's object auditing (migration 0010, README "Below migstat: pgaudit"): the audit role's
+-- privileges select what pgaudit logs. NOLOGIN, never a member (94_pgaudit.sql); the tables of
+-- migstat_data get the same by default privileges.
+GRANT SELECT, INSERT, UPDATE, DELETE ON migstat.records TO migstat_pgaudit;

@@ -8,7 +8,12 @@
 -- (codes exist, 0 <= lower_bound <= value <= upper_bound, period_from <= period_to, method given)
 -- before anything is stored; the first bad row raises an error naming its index (1 = first) and
 -- the field, never the value. All rows or none are stored.
-CREATE OR REPLACE FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb)
+-- p_file_name and p_sha256 (the file's SHA-256, hex) make the import one row of
+-- migstat.estimate_file: a content imported before and not withdrawn is refused (MS409, naming the
+-- earlier import), as batches are. Returns the number of estimates stored; the import's id is in
+-- the audit entry and in migstat.estimates_list.
+CREATE OR REPLACE FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb, p_file_name text,
+                                                    p_sha256 text)
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
 DECLARE
@@ -28,9 +33,25 @@ DECLARE
     v_to     date;
     v_num    numeric[];
     v_n      integer := 0;
+    v_file   bigint;
 BEGIN
     PERFORM migstat.require_role('migstat_loader');
     v_p := migstat.require_compartment(p_purpose, 'load');
+    IF p_sha256 IS NULL OR p_sha256 !~ '^[0-9a-f]{64}$' THEN
+        RAISE EXCEPTION 'the file''s SHA-256 must be 64 lower-case hex digits' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF coalesce(btrim(p_file_name), '') = '' THEN
+        RAISE EXCEPTION 'the file name is required' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- The same content is refused while an import of it is active (two imports of it at once: the
+    -- second waits for the first's lock, then sees it).
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.estimate_file'), hashtext(p_sha256));
+    SELECT id INTO v_file FROM migstat.estimate_file WHERE sha256 = p_sha256 AND status = 'active';
+    IF FOUND THEN
+        RAISE EXCEPTION 'this file was already imported as estimates %', v_file
+            USING ERRCODE = 'MS409', DETAIL = format('estimates=%s', v_file),
+                  HINT = format('migstat estimates list shows it; to replace it, withdraw it first: migstat estimates withdraw %s --reason TEXT', v_file);
+    END IF;
     IF p_source IS NULL OR p_source !~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$' THEN
         RAISE EXCEPTION 'source names are 1-63 characters: a letter or digit, then letters, digits, ".", "_", "-"'
             USING ERRCODE = 'invalid_parameter_value';
@@ -40,6 +61,8 @@ BEGIN
     END IF;
     INSERT INTO migstat.source (name) VALUES (p_source) ON CONFLICT (name) DO NOTHING;
     SELECT id INTO v_src FROM migstat.source WHERE name = p_source;
+    INSERT INTO migstat.estimate_file (purpose_id, source_id, file_name, sha256, estimates)
+    VALUES (v_p.id, v_src, btrim(p_file_name), p_sha256, 0) RETURNING id INTO v_file;
 
     FOR v_row IN SELECT e FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS a(e, n) ORDER BY a.n LOOP
         v_i := v_i + 1;
@@ -145,12 +168,15 @@ BEGIN
             v_dims := v_dims || jsonb_build_object(v_key, v_txt);
         END LOOP;
         INSERT INTO migstat.estimate (purpose_id, source_id, period_from, period_to, dims, value, lower_bound,
-                                      upper_bound, method, source_reference)
+                                      upper_bound, method, source_reference, file_id)
         VALUES (v_p.id, v_src, v_from, v_to, v_dims, v_num[1], v_num[2], v_num[3], btrim(v_row ->> 'method'),
-                v_row ->> 'source_reference');
+                v_row ->> 'source_reference', v_file);
         v_n := v_n + 1;
     END LOOP;
-    PERFORM migstat.audit('estimates.import', jsonb_build_object('source', p_source, 'purpose', v_p.name, 'rows', v_n),
+    UPDATE migstat.estimate_file SET estimates = v_n WHERE id = v_file;
+    PERFORM migstat.audit('estimates.import', jsonb_build_object('source', p_source, 'purpose', v_p.name, 'rows', v_n,
+                                                                 'estimates', v_file, 'file', btrim(p_file_name),
+                                                                 'sha256', p_sha256),
                           v_p.id);
     RETURN v_n;
 END

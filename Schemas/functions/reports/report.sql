@@ -16,7 +16,9 @@
 --                      to any other record, so it is counted as a distinct person: an upper bound).
 --   p_occupation_level ISCO-08 level 1-4 of the occupation categories; a record coded at a coarser
 --                      level than requested falls in the category "_X" (not classifiable at this level).
---   p_with_estimates   appends matching rows of migstat.estimate (OBS_STATUS E).
+--   p_with_estimates   appends matching rows of migstat.estimate (OBS_STATUS E); those of the
+--                      report's shape that do not fit its bands, period or level are counted in a
+--                      NOTICE "estimates left out: ..." (report_output [3]).
 --
 -- Output: one row per cell of the full cube -- every combination of each dimension being one of
 -- its categories or "_T" -- in category order with "_T" first; "_Z" = not stated (NULL). Categories:
@@ -91,6 +93,7 @@ DECLARE
     v_wm    text := current_setting('work_mem');
     v_hj    text := current_setting('enable_hashjoin');
     v_read  bigint;
+    v_note  text;
     v_total bigint;
     v_min   bigint := coalesce((SELECT value::bigint FROM migstat.setting WHERE key = 'flexible_min_total'), 20);
 BEGIN
@@ -128,6 +131,11 @@ BEGIN
     PERFORM set_config('enable_hashjoin', v_hj, true);
     IF v_out[2] IS NOT NULL THEN
         RETURN QUERY EXECUTE v_out[2];
+        -- Estimates of the report's shape that do not fit its bands, period or level: said, not hidden.
+        EXECUTE v_out[3] INTO v_note;
+        IF v_note IS NOT NULL THEN
+            RAISE NOTICE '%', v_note;
+        END IF;
     END IF;
 
     DROP TABLE migstat_rep_sup, migstat_rep_new, migstat_rep_cat, migstat_rep_raw;

@@ -9,7 +9,7 @@ SELECT throws_ok('SELECT person_pseudonym FROM migstat.records LIMIT 1', '42501'
 SELECT throws_ok('SELECT * FROM migstat_data.batch_1 LIMIT 1', '42501', NULL, 'analyst: a batch partition by name refused');
 SELECT throws_ok('SELECT * FROM migstat_data.purpose_1 LIMIT 1', '42501', NULL, 'analyst: a purpose partition by name refused');
 SELECT throws_ok('SELECT * FROM migstat.estimate', '42501', NULL, 'analyst: migstat.estimate refused');
-SELECT throws_ok($$SELECT migstat.estimates_import('x', 'flows', '[]')$$, '42501', NULL, 'analyst: estimates_import refused');
+SELECT throws_ok($$SELECT migstat.estimates_import('x', 'flows', '[]', 'e.csv', repeat('c', 64))$$, '42501', NULL, 'analyst: estimates_import refused');
 SELECT throws_ok('SELECT * FROM migstat.audit_log', '42501', NULL, 'analyst: the audit log refused');
 SELECT throws_ok($$SELECT migstat.audit('report.run', '{}')$$, '42501', NULL, 'analyst: writing audit rows directly refused');
 

@@ -14,7 +14,7 @@ SELECT is(
 SELECT is(
     (SELECT string_agg(r, ',' ORDER BY r) FROM unnest(ARRAY['migstat_analyst', 'migstat_steward', 'migstat_admin',
             'migstat_loader', 'migstat_auditor']) r
-      WHERE has_function_privilege(r, 'migstat.estimates_import(text, text, jsonb)', 'EXECUTE')), 'migstat_loader', 'estimates_import: executable by loaders only');
+      WHERE has_function_privilege(r, 'migstat.estimates_import(text, text, jsonb, text, text)', 'EXECUTE')), 'migstat_loader', 'estimates_import: executable by loaders only');
 SELECT is(
     (SELECT count(*) FROM pg_proc p
       WHERE p.pronamespace = 'migstat'::regnamespace
