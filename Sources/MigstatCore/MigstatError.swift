@@ -43,6 +43,8 @@ package struct MigstatError: Error, CustomStringConvertible, Sendable {
     package var column: String?
     /// The database error behind this one, if any (SQLSTATE, server message; never bound values).
     package var underlying: PQError?
+    /// What the user can do about it (shown as `hint:` under the message); the database's hint when `nil`.
+    package var hint: String?
 
     /// Creates an error.
     /// - Parameters:
@@ -51,19 +53,22 @@ package struct MigstatError: Error, CustomStringConvertible, Sendable {
     ///   - file: the batch file, when the error is about one.
     ///   - line: the physical line (header = 1).
     ///   - column: the column's name in the header.
+    ///   - underlying: the database error behind it.
+    ///   - hint: what the user can do about it.
     package init(_ code: Code, _ message: String, file: String? = nil, line: Int? = nil, column: String? = nil,
-                 underlying: PQError? = nil) {
+                 underlying: PQError? = nil, hint: String? = nil) {
         self.code = code
         self.message = message
         self.file = file
         self.line = line
         self.column = column
         self.underlying = underlying
+        self.hint = hint
     }
 
-    /// Wraps a database error, keeping its SQLSTATE and primary message.
+    /// Wraps a database error, keeping its SQLSTATE and primary message (redacted: `PQError.redactedMessage`).
     package init(database error: PQError) {
-        self.init(.database, error.description, underlying: error)
+        self.init(.database, error.redactedMessage, underlying: error)
     }
 
     /// `file:line: column "name": message`.

@@ -116,10 +116,25 @@ package struct PQError: Error, CustomStringConvertible, CustomDebugStringConvert
         self.query = query
     }
 
+    /// Whether the error was raised by a `RAISE` statement of a migstat function (the innermost line of
+    /// ``context`` is `PL/pgSQL function NAME(…) line N at RAISE`, NAME being `migstat.…` or unqualified: the
+    /// server leaves the schema out when the function's pinned search_path makes it visible): its message and
+    /// hint are migstat's own words about the caller's request (the options the caller typed), never record
+    /// values, so they are shown whole. A function of another schema does not count.
+    package var isRaisedByMigstat: Bool {
+        guard let context, let first = context.split(separator: "\n", omittingEmptySubsequences: true).first,
+              first.hasPrefix("PL/pgSQL function "), first.hasSuffix(" at RAISE") else {
+            return false
+        }
+        let name = first.dropFirst("PL/pgSQL function ".count).prefix { $0 != "(" }
+        return name.hasPrefix("migstat.") || !name.contains(".")
+    }
+
     /// ``message`` safe to show or log: for data exceptions (SQLSTATE class 22) everything from the first to
-    /// the last double quote, which is where PostgreSQL quotes the rejected input value, becomes `"…"`.
+    /// the last double quote, which is where PostgreSQL quotes the rejected input value, becomes `"…"` — unless
+    /// migstat raised it (``isRaisedByMigstat``), whose quotes hold the caller's own options.
     package var redactedMessage: String {
-        guard sqlState?.errorClass == "22", let first = message.firstIndex(of: "\"") else {
+        guard sqlState?.errorClass == "22", !isRaisedByMigstat, let first = message.firstIndex(of: "\"") else {
             return message
         }
         let last = message.lastIndex(of: "\"") ?? first
@@ -127,9 +142,10 @@ package struct PQError: Error, CustomStringConvertible, CustomDebugStringConvert
         return String(message[..<first]) + "\"…\"" + tail
     }
 
-    /// `<code>: <message> (SQLSTATE xxxxx)`, with ``redactedMessage``; never detail, hint, context or query.
+    /// `<message> (SQLSTATE xxxxx)`, with ``redactedMessage``; never detail, hint, context or query, nor the
+    /// code's internal name (that is in ``debugDescription``).
     package var description: String {
-        var text = "\(code): \(redactedMessage)"
+        var text = redactedMessage
         if let sqlState {
             text += " (SQLSTATE \(sqlState))"
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 
 @main
@@ -34,7 +35,46 @@ struct Migstat: ParsableCommand {
             }
             try command.run()
         } catch {
-            exit(withError: error)
+            let code = exitCode(for: error)
+            guard code != .success, !(error is ExitCode) else { exit(withError: error) }  // --help, --version
+            printError(restyled(fullMessage(for: error)))
+            exit(withError: ExitCode(code.rawValue))
         }
+    }
+
+    /// ArgumentParser's message in migstat's one style: `error: …` and indented `usage:`, `hint:` lines.
+    static func restyled(_ message: String) -> String {
+        var lines = message.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        guard !lines.isEmpty else { return "error: invalid command line" }
+        lines[0] = lines[0].hasPrefix("Error: ") ? String(lines[0].dropFirst(7)) : lines[0]
+        // "The value 'xml' is invalid for '--format <format>'. Please provide one of the following:" and the
+        // values as "- x" lines (or inline: "one of 'a', 'b' and 'c'."): the value typed, and what is allowed.
+        if lines[0].hasPrefix("The value '"), let invalid = lines[0].range(of: "' is invalid for '") {
+            let value = lines[0][lines[0].index(lines[0].startIndex, offsetBy: 11)..<invalid.lowerBound]
+            let option = lines[0][invalid.upperBound...].prefix { $0 != " " && $0 != "'" }
+            var allowed = lines.dropFirst().compactMap { line -> String? in
+                let t = line.trimmingCharacters(in: .whitespaces)
+                return t.hasPrefix("- ") ? String(t.dropFirst(2)) : nil
+            }
+            if allowed.isEmpty, let inline = lines[0].range(of: "Please provide one of ") {
+                allowed = lines[0][inline.upperBound...].split(separator: "'", omittingEmptySubsequences: false).enumerated()
+                    .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+            }
+            lines[0] = "unknown value \"\(value)\" in \(option)" + (allowed.isEmpty ? "" : "; allowed: "
+                + allowed.joined(separator: ", "))
+            lines = [lines[0]] + lines.dropFirst().filter {
+                let t = $0.trimmingCharacters(in: .whitespaces)
+                return !t.hasPrefix("- ") && !t.hasPrefix("Help: ")
+            }
+        }
+        lines[0] = "error: " + lines[0]
+        for i in lines.indices.dropFirst() {
+            var line = lines[i].trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("Usage: ") { line = "usage: " + line.dropFirst(7) }
+            else if line.hasPrefix("Help: ") { line = "help: " + line.dropFirst(6).trimmingCharacters(in: .whitespaces) }
+            else if line.hasPrefix("See '") { line = "hint: see" + line.dropFirst(3) }
+            lines[i] = "  " + line
+        }
+        return lines.joined(separator: "\n")
     }
 }

@@ -127,21 +127,37 @@ import MigstatPQ
         #expect(loss.rows == [["t", "40", "30", "3", "2", "7", "500"]])
     }
 
-    /// A refusal of the database's bounds is shown whole, with its hint, and exits 65.
+    /// A refusal of the database's bounds is shown whole (migstat raised it: the quoted option is not cut out),
+    /// with its hint indented under it, and exits 65.
     @Test func aRefusalIsShownWithItsHint() {
         let refusal = PQError(code: .queryFailed, message: "filter \"nationality\" lists 120 of 200 codes",
-                              sqlState: .invalidParameterValue, hint: "a filter lists at most half of a code list")
+                              sqlState: .invalidParameterValue, hint: "a filter lists at most half of a code list",
+                              context: "PL/pgSQL function report_bounds(migstat.report_plan) line 60 at RAISE")
         do {
             try showingRefusals { throw refusal }
             Issue.record("no error")
         } catch {
             let (code, message) = ExitStatus.describe(error, verbose: false)
             #expect(code == 65)
-            #expect(message == "error: refused: filter \"nationality\" lists 120 of 200 codes\n"
-                    + "hint: a filter lists at most half of a code list")
+            #expect(message == "error: filter \"nationality\" lists 120 of 200 codes\n"
+                    + "  hint: a filter lists at most half of a code list")
+            #expect(ExitStatus.describe(error, verbose: true).1.hasSuffix("\n  sqlstate: 22023"))
         }
         let denied = PQError(code: .queryFailed, message: "permission denied", sqlState: .insufficientPrivilege)
         #expect(throws: PQError.self) { try showingRefusals { throw denied } }
+    }
+
+    /// ArgumentParser's errors in migstat's one style, naming the value typed and what is allowed.
+    @Test func parserErrorsAreRestyled() {
+        #expect(Migstat.restyled("Error: The value 'xml' is invalid for '--format <format>'. Please provide one of the "
+                                 + "following:\n  - table\n  - csv\nHelp:  --format <format>  Output format.\n"
+                                 + "Usage: migstat report <options>\n  See 'migstat report --help' for more information.")
+                == "error: unknown value \"xml\" in --format; allowed: table, csv\n  usage: migstat report <options>\n"
+                    + "  hint: see 'migstat report --help' for more information.")
+        #expect(Migstat.restyled("Error: The value 'x' is invalid for '--count <count>'. Please provide one of 'a' and 'b'.")
+                == "error: unknown value \"x\" in --count; allowed: a, b")
+        #expect(Migstat.restyled("Error: Unknown option '--colour'\nUsage: migstat report <options>")
+                == "error: Unknown option '--colour'\n  usage: migstat report <options>")
     }
 }
 
@@ -158,6 +174,20 @@ import MigstatPQ
         #expect(ExitStatus.describe(error("08006", code: .connectionLost), verbose: false).0 == 69)
         #expect(ExitStatus.describe(error("MS409"), verbose: false).0 == 65)
         #expect(ExitStatus.describe(error("XX000"), verbose: false).0 == 70)
+        #expect(ExitStatus.describe(error("XX000"), verbose: false).1.hasPrefix("error: internal error: m\n  hint: "))
+        // migstat's own refusals (any SQLSTATE but 42501, 40xxx, 08xxx) are refusals of the request: 65.
+        let noLogin = PQError(code: .queryFailed, message: "no login role \"x\"", sqlState: "42704", hint: "h",
+                              context: "PL/pgSQL function access_grant(name,text,text[],boolean) line 12 at RAISE")
+        #expect(ExitStatus.describe(noLogin, verbose: false) == (65, "error: no login role \"x\"\n  hint: h"))
+        #expect(ExitStatus.describe(error("42704"), verbose: false).0 == 70)
+        let noSchema = PQError(code: .queryFailed, message: "schema \"migstat\" does not exist", sqlState: "3F000")
+        #expect(ExitStatus.describe(noSchema, verbose: false).0 == 69)
+        let connect = ExitStatus.describe(error(nil, code: .connectionFailed), verbose: false).1
+        #expect(connect.hasPrefix("error: cannot connect to the database: m\n  hint: migstat connects with --dsn"))
+        #expect(!connect.contains("connectionFailed"))
+        // A raw 42501 without a connection to read grants from: who, and the generic hint.
+        let raw = ExitStatus.describe(error(.insufficientPrivilege), verbose: false, context: .init(user: "bob"))
+        #expect(raw.0 == 77 && raw.1.hasPrefix("error: permission denied: bob may not do this"))
     }
 
     @Test func migstatErrorsMapToDataErrorAndKeepTheLocation() {

@@ -16,10 +16,10 @@ import Testing
         query: "INSERT INTO flows (record_id) VALUES ($1)"
     )
 
-    @Test func descriptionHasCodeMessageAndSQLState() {
+    @Test func descriptionHasMessageAndSQLState() {
         #expect(
             uniqueViolation.description
-                == "queryFailed: duplicate key value violates unique constraint \"flows_pkey\" (SQLSTATE 23505)"
+                == "duplicate key value violates unique constraint \"flows_pkey\" (SQLSTATE 23505)"
         )
     }
 
@@ -44,7 +44,7 @@ import Testing
 
     @Test func descriptionWithoutSQLState() {
         let error = PQError(code: .connectionFailed, message: "could not connect")
-        #expect(error.description == "connectionFailed: could not connect")
+        #expect(error.description == "could not connect")
         #expect(error.sqlState == nil)
     }
 
@@ -55,7 +55,7 @@ import Testing
             sqlState: .invalidTextRepresentation
         )
         #expect(error.redactedMessage == "invalid input syntax for type integer: \"…\"")
-        #expect(error.description == "copyFailed: invalid input syntax for type integer: \"…\" (SQLSTATE 22P02)")
+        #expect(error.description == "invalid input syntax for type integer: \"…\" (SQLSTATE 22P02)")
         #expect(error.debugDescription.contains("12a"))
 
         let outOfRange = PQError(
@@ -63,10 +63,31 @@ import Testing
             message: "value \"99999999999\" is out of range for type integer",
             sqlState: "22003"
         )
-        #expect(outOfRange.description == "queryFailed: value \"…\" is out of range for type integer (SQLSTATE 22003)")
+        #expect(outOfRange.description == "value \"…\" is out of range for type integer (SQLSTATE 22003)")
 
         let unterminated = PQError(code: .queryFailed, message: "bad: \"secret", sqlState: "22P02")
         #expect(unterminated.redactedMessage == "bad: \"…\"")
+    }
+
+    /// migstat's own RAISE quotes the caller's options, not input data: shown whole; the same message from
+    /// anywhere else (PostgreSQL's input functions, a statement inside a migstat function) is redacted.
+    @Test func migstatsOwnRaiseKeepsTheQuotedOption() {
+        let own = PQError(code: .queryFailed, message: "unknown report dimension \"gender\"", sqlState: .invalidParameterValue,
+                          context: "PL/pgSQL function migstat.report_parameters(text[],jsonb) line 30 at RAISE\n"
+                              + "PL/pgSQL function migstat.report(text[]) line 20 at assignment")
+        #expect(own.isRaisedByMigstat)
+        #expect(own.redactedMessage == "unknown report dimension \"gender\"")
+        let unqualified = PQError(code: .queryFailed, message: "filter \"sex\": unknown code \"Q\"", sqlState: "22023",
+                                  context: "PL/pgSQL function report_filters(migstat.report_plan) line 47 at RAISE")
+        #expect(unqualified.isRaisedByMigstat && unqualified.redactedMessage == unqualified.message)
+        let cast = PQError(code: .queryFailed, message: "invalid input syntax for type date: \"1984-13-01\"",
+                           sqlState: "22007",
+                           context: "PL/pgSQL function migstat.extract(text) line 12 at SQL statement")
+        #expect(!cast.isRaisedByMigstat)
+        #expect(cast.redactedMessage == "invalid input syntax for type date: \"…\"")
+        let elsewhere = PQError(code: .queryFailed, message: "x \"v\"", sqlState: "22023",
+                                context: "PL/pgSQL function public.f() line 1 at RAISE")
+        #expect(!elsewhere.isRaisedByMigstat && elsewhere.redactedMessage == "x \"…\"")
     }
 
     @Test func otherClassesKeepQuotedNames() {

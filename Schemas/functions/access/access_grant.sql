@@ -19,11 +19,13 @@ DECLARE
 BEGIN
     PERFORM migstat.require_role('migstat_admin');
     IF p_kind NOT IN ('loader', 'analyst', 'steward', 'auditor', 'admin') THEN
-        RAISE EXCEPTION 'unknown role kind "%"', p_kind USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'unknown role "%"', p_kind USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'roles: loader, analyst, steward, auditor, admin';
     END IF;
     SELECT * INTO r FROM pg_roles WHERE rolname = p_login;
     IF NOT FOUND OR NOT r.rolcanlogin THEN
-        RAISE EXCEPTION 'no login role "%"', p_login USING ERRCODE = 'undefined_object';
+        RAISE EXCEPTION 'no login role "%"', p_login USING ERRCODE = 'undefined_object',
+            HINT = format('migstat access list shows the logins; a superuser creates one with CREATE ROLE %I LOGIN', p_login);
     END IF;
     IF r.rolsuper OR r.rolbypassrls THEN
         RAISE EXCEPTION 'refusing: "%" is a superuser or bypasses row-level security', p_login

@@ -11,10 +11,12 @@ DECLARE
 BEGIN
     PERFORM migstat.require_role('migstat_admin');
     IF p_kind NOT IN ('loader', 'analyst', 'steward', 'auditor', 'admin') THEN
-        RAISE EXCEPTION 'unknown role kind "%"', p_kind USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'unknown role "%"', p_kind USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'roles: loader, analyst, steward, auditor, admin';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login) THEN
-        RAISE EXCEPTION 'no login role "%"', p_login USING ERRCODE = 'undefined_object';
+        RAISE EXCEPTION 'no login role "%"', p_login USING ERRCODE = 'undefined_object',
+            HINT = 'migstat access list shows the logins and their roles';
     END IF;
     FOR v_p IN SELECT * FROM migstat.purpose WHERE v_all OR name = ANY (p_purposes) LOOP
         FOREACH k IN ARRAY CASE

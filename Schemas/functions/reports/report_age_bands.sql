@@ -31,13 +31,14 @@ BEGIN
         END IF;
         v_m := regexp_match(v_item, '^(\d{1,3})(?:\s*(-)\s*(\d{1,3})|\s*(\+))?$');
         IF v_m IS NULL THEN
-            RAISE EXCEPTION 'age band % ("%") is not N, N-M or N+', v_i, v_item USING ERRCODE = 'invalid_parameter_value';
+            RAISE EXCEPTION 'age band % ("%") is not N, N-M or N+', v_i, v_item USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'bands are N, N-M or N+, contiguous from 0 and ending with an open band, e.g. --age-bands 0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+';
         END IF;
         v_lo := v_m[1]::integer;
         v_hi := CASE WHEN v_m[4] IS NOT NULL THEN 130 WHEN v_m[3] IS NOT NULL THEN v_m[3]::integer ELSE v_lo END;
         IF v_lo <> v_next THEN
             RAISE EXCEPTION 'age band % ("%") must start at %: bands are contiguous from 0', v_i, v_item, v_next
-                USING ERRCODE = 'invalid_parameter_value';
+                USING ERRCODE = 'invalid_parameter_value', HINT = 'bands are N, N-M or N+, contiguous from 0 and ending with an open band, e.g. --age-bands 0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+';
         END IF;
         IF v_hi < v_lo OR v_hi > 130 THEN
             RAISE EXCEPTION 'age band % ("%") is not a range within 0-130', v_i, v_item USING ERRCODE = 'invalid_parameter_value';

@@ -63,7 +63,13 @@ BEGIN
                 END IF;
             END IF;
             IF v_id IS NULL THEN
-                RAISE EXCEPTION 'filter "%": unknown code "%"', v_key, v_code USING ERRCODE = 'invalid_parameter_value';
+                RAISE EXCEPTION 'filter "%": unknown code "%"', v_key, v_code USING ERRCODE = 'invalid_parameter_value',
+                    HINT = CASE v_key
+                        WHEN 'age' THEN 'an age filter names one of the report''s bands: ' || array_to_string(v.band_labels, ', ')
+                        WHEN 'source' THEN 'the sources: migstat batches (the source column)'
+                        WHEN 'purpose' THEN 'the purposes: migstat purpose list'
+                        ELSE format('the codes: migstat codes list %s ("not stated" is _Z)',
+                                    CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END) END;
             END IF;
             v.filter_codes := jsonb_set(v.filter_codes, ARRAY[v_key], coalesce(v.filter_codes -> v_key, '[]') || to_jsonb(v_code));
             IF v_key = 'occupation' AND v_id <> 0 THEN

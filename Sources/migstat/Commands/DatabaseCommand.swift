@@ -15,10 +15,20 @@ protocol DatabaseCommand: ParsableCommand {
 
 extension DatabaseCommand {
     func run() throws {
-        try ExitStatus.run(verbose: connection.verbose) {
-            try run(in: CommandSession(options: connection))
+        let session = CommandSession(options: connection)
+        try ExitStatus.run(verbose: connection.verbose, context: {
+            ExitStatus.Context(user: session.openedConnection?.user,
+                               purpose: (self as? any NamesPurpose)?.purposeForMessages,
+                               connection: session.openedConnection)
+        }) {
+            try run(in: session)
         }
     }
+}
+
+/// A command acting on one purpose: error messages about a missing compartment name it.
+protocol NamesPurpose {
+    var purposeForMessages: String? { get }
 }
 
 /// What a command runs with: one connection as the signed-in user, opened on first use, and the logger.
@@ -34,6 +44,8 @@ final class CommandSession {
     /// The key files of purged purposes the prelude deleted.
     private(set) var destroyedKeys: [DestroyedKey] = []
     private var opened: PQConnection?
+    /// The connection, if one was opened (for error messages: who is connected).
+    var openedConnection: PQConnection? { opened }
 
     init(options: ConnectionOptions, logger: Logger = Logger(label: "migstat")) {
         self.options = options

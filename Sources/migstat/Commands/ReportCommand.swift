@@ -61,6 +61,7 @@ struct ReportCommand: DatabaseCommand {
     @Option(help: "SDMX dataflow id (sdmx-csv; default $MIGSTAT_SDMX_DATAFLOW, else MIGRATION_FLOWS).")
     var sdmxDataflow: String?
     @Option(help: "SDMX dataflow version (sdmx-csv; default 1.0).") var sdmxVersion: String?
+    @OptionGroup var presentation: ReportPresentationOptions
     @OptionGroup var connection: ConnectionOptions
 
     var dimensions: [String] {
@@ -99,8 +100,25 @@ struct ReportCommand: DatabaseCommand {
             if let occupationLevel { guard (1...4).contains(occupationLevel) else {
                 throw ValidationError("--occupation-level is 1 to 4")
             } }
-            if let period { guard ReportPeriod(period) != nil else { throw ValidationError("bad --period \(period)") } }
-            _ = try query()
+            if let period { guard ReportPeriod(period) != nil else {
+                throw ValidationError("unknown period \"\(period)\" in --period; allowed: 2024, 2024-Q1, 2024-01, "
+                                      + "or FROM..TO of those (2024-01..2024-06)")
+            } }
+            let known = DimensionCatalog.reportNames
+            if let unknown = dimensions.first(where: { !known.contains($0) }) {
+                throw ValidationError("unknown dimension \"\(unknown)\" in --by; allowed: \(known.joined(separator: ", "))")
+            }
+            let query = try query()
+            let filterable = known.filter { $0 != "period" }
+            if let unknown = query.filters.keys.sorted().first(where: { !filterable.contains($0) }) {
+                throw ValidationError("unknown dimension \"\(unknown)\" in --filter; allowed: "
+                                      + filterable.joined(separator: ", ") + " (the period: --period)")
+            }
+            do {
+                try presentation.check(dimensions: query.resultDimensions)
+            } catch let error as MigstatError {
+                throw ValidationError(error.message)
+            }
         }
     }
 
@@ -142,7 +160,8 @@ struct ReportCommand: DatabaseCommand {
                 let note = preserved
                 let sdmx = format == .sdmxCSV ? sdmxContext(declared: declared) : nil
                 try sdmx?.check(dimensions: declared.resultDimensions)
-                try emit(dimensions: declared.resultDimensions, sdmx: sdmx,
+                try presentation.check(dimensions: declared.resultDimensions)
+                try emit(dimensions: declared.resultDimensions, connection: connection, sdmx: sdmx,
                          whole: {
                              var whole = try store.table(declared: declared)
                              if let note { whole.parameters.append(.init("Preserved", note)) }
@@ -153,8 +172,17 @@ struct ReportCommand: DatabaseCommand {
                 let query = try query()
                 let sdmx = format == .sdmxCSV ? sdmxContext(query: query) : nil
                 try sdmx?.check(dimensions: query.resultDimensions)
-                try emit(dimensions: query.resultDimensions, sdmx: sdmx, whole: { try store.table(for: query) },
+                // The database says which estimates it left out (bands, period, level): a NOTICE, shown as a
+                // parameter of a whole table and on stderr.
+                let notes = EstimateNotes()
+                connection.noticeHandler = { notes.receive($0) }
+                defer { connection.noticeHandler = nil }
+                try emit(dimensions: query.resultDimensions, connection: connection, sdmx: sdmx,
+                         whole: { var whole = try store.table(for: query)
+                                  whole.parameters += notes.lines.map { .init("Estimates left out", $0) }
+                                  return whole },
                          stream: { try store.stream(query, cell: $0) })
+                for line in notes.lines { printError("note: estimates left out: " + line) }
             }
         }
     }
@@ -162,13 +190,21 @@ struct ReportCommand: DatabaseCommand {
     /// Writes the table in `--format`: table and html are built whole (column widths, charts); csv, json and
     /// sdmx-csv are written cell by cell as the database sends them, the header with the first cell (or at the
     /// end), so a refused report writes nothing.
-    private func emit(dimensions: [String], sdmx: SDMXContext?, whole: () throws -> ReportTable,
+    private func emit(dimensions: [String], connection: PQConnection, sdmx: SDMXContext?,
+                      whole wholeTable: () throws -> ReportTable,
                       stream run: ((ReportCell) throws -> Void) throws -> Int) throws {
+        // --rows/--cols/--labels/--lang, and the terminal's width.
+        func whole() throws -> ReportTable {
+            var table = try wholeTable()
+            presentation.apply(to: &table, connection: connection)
+            return table
+        }
         if format.reportFormat.isBinary, let output {
             try ReportXLSXRenderer.write([try whole()], to: output)
             return
         }
-        guard let stream = format.reportFormat.stream(dimensions: dimensions, sdmx: sdmx) else {
+        guard !presentation.needsWholeTable || format == .sdmxCSV,
+              let stream = format.reportFormat.stream(dimensions: dimensions, sdmx: sdmx) else {
             let text = try format.reportFormat.render(try whole(), sdmx: sdmx)
             let sink = OutputSink(path: output)
             try sink.write(text)
@@ -212,16 +248,9 @@ extension ReportCommand {
     }
 }
 
-/// Runs `body`, showing a refusal of the database's (SQLSTATE 22023: a table outside the bounds, a bad
-/// declaration; or migstat's own MSxxx: no such purpose or table) as it comes, with its message and hint: these
-/// are migstat's own words about the caller's own parameters, not data. Exit status 65 as for any such error.
+/// Runs `body`. A refusal of the database's (SQLSTATE 22023: a table outside the bounds, a bad declaration; or
+/// migstat's own MSxxx: no such purpose or table) is shown by `ExitStatus` as every error raised by migstat's
+/// functions is: its message whole, detail and hint (migstat's own words about the caller's options), exit 65.
 func showingRefusals<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as PQError
-        where error.sqlState == .invalidParameterValue || error.sqlState?.rawValue.hasPrefix("MS") == true {
-        var text = "refused: \(error.message)"
-        if let hint = error.hint, !hint.isEmpty { text += "\nhint: \(hint)" }
-        throw MigstatError(.database, text, underlying: error)
-    }
+    try body()
 }

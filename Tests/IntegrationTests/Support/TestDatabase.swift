@@ -206,14 +206,14 @@ final class TestDatabase {
         return result
     }
 
-    /// `migstat import FILE --source S --purpose P --json [extra]` as the loader (by default).
+    /// `migstat import FILE --source S --purpose P --format json [extra]` as the loader (by default).
     @discardableResult
     func importFile(
         _ path: String, source: String = "border", purpose: String? = nil, as user: String? = nil,
         _ extra: [String] = []
     ) throws -> CommandResult {
         try run(
-            ["import", path, "--source", source, "--purpose", purpose ?? self.purpose, "--json"] + extra,
+            ["import", path, "--source", source, "--purpose", purpose ?? self.purpose, "--format", "json"] + extra,
             as: user ?? loader)
     }
 
