@@ -14,6 +14,7 @@ import MigstatCore
         try ReportXLSXRenderer.write([ReportTestTables.sexAge()], to: path)
         let bytes = try #require(FileManager.default.contents(atPath: path))
         #expect(bytes.prefix(2) == Data("PK".utf8), "an OOXML file is a ZIP archive")
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"), "written as PATH.partial, then renamed")
         let names = String(decoding: bytes, as: UTF8.self)
         for part in ["[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
                      "xl/comments1.xml", "xl/sharedStrings.xml"] {

@@ -1,4 +1,9 @@
 internal import CXLSXWriter
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
 
 /// The `xlsx` format: an Excel workbook written by libxlsxwriter (Debian `libxlsxwriter-dev`, a maintained C
 /// library that writes Office Open XML; no hand-made ZIP or XML here).
@@ -24,7 +29,8 @@ package enum ReportXLSXRenderer {
         table.dimensions + ReportCSVRenderer.valueColumns + table.dimensions.map { $0 + "_label" } + ["flag"]
     }
 
-    /// Writes `tables` to the workbook `path` (replaced if it exists).
+    /// Writes `tables` to the workbook `path` (replaced if it exists): as `PATH.partial`, renamed to `PATH` when
+    /// complete, so `PATH` never holds half a workbook.
     /// - Throws: `MigstatError` `invalidArgument` when a table has more rows than a sheet holds, `writeFailed`
     ///   when the file cannot be written (libxlsxwriter's reason, with the path).
     package static func write(_ tables: [ReportTable], to path: String) throws {
@@ -32,7 +38,8 @@ package enum ReportXLSXRenderer {
             throw MigstatError(.invalidArgument, "xlsx: the table has \(table.cells.count) cells, more than the "
                 + "\(maxRows) rows of an Excel sheet", hint: "use --format csv or sdmx-csv, or fewer dimensions")
         }
-        guard let workbook = workbook_new(path) else {
+        let partial = path + ".partial"
+        guard let workbook = workbook_new(partial) else {
             throw MigstatError(.writeFailed, "xlsx: cannot create \(path)")
         }
         let bold = workbook_add_format(workbook)
@@ -48,6 +55,7 @@ package enum ReportXLSXRenderer {
             used.insert(name)
             guard let sheet = workbook_add_worksheet(workbook, name) else {
                 workbook_close(workbook)
+                unlink(partial)
                 throw MigstatError(.writeFailed, "xlsx: cannot add the sheet \(name)")
             }
             writeTable(table, sheet: sheet, bold: bold)
@@ -57,8 +65,13 @@ package enum ReportXLSXRenderer {
         }
         let status = workbook_close(workbook)
         guard status == LXW_NO_ERROR else {
+            unlink(partial)
             let reason = lxw_strerror(status).map { String(cString: $0) } ?? "error \(status.rawValue)"
             throw MigstatError(.writeFailed, "xlsx: cannot write \(path): \(reason)")
+        }
+        guard rename(partial, path) == 0 else {
+            unlink(partial)
+            throw MigstatError(.writeFailed, "xlsx: cannot rename \(partial) to \(path)")
         }
     }
 
