@@ -6,6 +6,7 @@
 #   Scripts/pg.sh restart  immediate stop (like a crash) and start again
 #   Scripts/pg.sh status
 #   Scripts/pg.sh env      prints `export PG...` lines: eval "$(Scripts/pg.sh env)"
+#   Scripts/pg.sh env --demo   the same for the demo's database migstat_demo (and its key folder)
 #
 # PostgreSQL refuses to run as root, so the server runs as the `postgres` OS user (created by the
 # Debian package). Data, socket and log live in $MIGSTAT_PG_DIR (default: .pg/ in the repository,
@@ -89,9 +90,11 @@ CONF
 
 PRELOAD='pg_cron,pgaudit'
 
-# pg_cron (the lead's scheduled purges) and pgaudit (README "Audit"): DDL and role changes are
-# logged by the server, never with parameters; every log line names user, database, application
-# and client.
+# pg_cron (the lead's scheduled purges) and pgaudit (README "Below migstat: pgaudit"): DDL and role
+# changes are logged by the server, and (object auditing: pgaudit.role, whose privileges on record
+# storage are granted by migration 0010) every statement that reads or writes migstat.records or a
+# migstat_data table, a superuser's included; never with parameters; every log line names user,
+# database, application and client.
 write_migstat_conf() {
     local data=$1
     as_pg tee "$data/migstat.conf.tmp" >/dev/null <<CONF
@@ -106,6 +109,7 @@ pgaudit.log_catalog = off
 pgaudit.log_relation = off
 pgaudit.log_statement_once = on
 pgaudit.log_level = log
+pgaudit.role = 'migstat_pgaudit'
 log_line_prefix = '%m [%p] user=%u db=%d app=%a client=%h '
 CONF
     as_pg mv "$data/migstat.conf.tmp" "$data/migstat.conf"
@@ -126,10 +130,19 @@ cmd_restart() {
     log "restarted after immediate stop"
 }
 
+# env [--demo | DATABASE]: the server as the superuser, in database postgres (the tests' default), the
+# demo's database migstat_demo (--demo, with the demo's key folder MIGSTAT_KEY_DIR), or DATABASE.
 cmd_env() {
     local dir; dir=$(pg_dir)
-    printf 'export PGHOST=%q PGPORT=%q PGUSER=postgres PGDATABASE=postgres MIGSTAT_PG_LOG=%q\n' \
-        "$dir/run" "$PG_PORT" "$dir/server.log"
+    local db=postgres extra=''
+    case "${1:-}" in
+        '') ;;
+        --demo) db=migstat_demo; extra=$(printf ' MIGSTAT_KEY_DIR=%q' "$MIGSTAT_ROOT/.demo/keys") ;;
+        -*) fatal "usage: $0 env [--demo | DATABASE]" ;;
+        *) db=$1 ;;
+    esac
+    printf 'export PGHOST=%q PGPORT=%q PGUSER=postgres PGDATABASE=%q MIGSTAT_PG_LOG=%q%s\n' \
+        "$dir/run" "$PG_PORT" "$db" "$dir/server.log" "$extra"
 }
 
 cmd_status() {
@@ -141,7 +154,7 @@ case "${1:-}" in
     start) cmd_start ;;
     stop) cmd_stop ;;
     restart) cmd_restart ;;
-    env) cmd_env ;;
+    env) cmd_env "${2:-}" ;;
     status) cmd_status ;;
-    *) fatal "usage: $0 start|stop|restart|status|env" ;;
+    *) fatal "usage: $0 start|stop|restart|status|env [--demo | DATABASE]" ;;
 esac

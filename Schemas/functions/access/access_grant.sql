@@ -3,8 +3,8 @@
 --   p_purposes: for loader (load) and steward (read) the purposes granted
 --   p_special: for steward, clearance for the special-category columns of those purposes
 -- Refuses superusers and BYPASSRLS logins, logins that can escalate (CREATEROLE, REPLICATION,
--- members of pg_read_all_data, pg_write_all_data, pg_execute_server_program and the server-file
--- roles), grants to oneself, and a login that would hold both
+-- members of pg_read_all_data, pg_write_all_data, pg_execute_server_program, the server-file
+-- roles and migstat_pgaudit), grants to oneself, and a login that would hold both
 -- administration and a data role (loader, steward). Grants CONNECT on this database to the login
 -- (CONNECT is not PUBLIC's: group roles are cluster-wide).
 CREATE OR REPLACE FUNCTION migstat.access_grant(p_login name, p_kind text, p_purposes text[] DEFAULT '{}',
@@ -37,11 +37,13 @@ BEGIN
     IF r.rolcreaterole OR r.rolreplication
        OR EXISTS (SELECT 1 FROM unnest(ARRAY['pg_read_all_data', 'pg_write_all_data', 'pg_execute_server_program',
                                              'pg_read_server_files', 'pg_write_server_files']) g
-                   WHERE pg_has_role(r.oid, g, 'MEMBER')) THEN
+                   WHERE pg_has_role(r.oid, g, 'MEMBER'))
+       -- pgaudit's audit role holds every privilege on record storage (migration 0010).
+       OR EXISTS (SELECT 1 FROM pg_roles a WHERE a.rolname = 'migstat_pgaudit' AND pg_has_role(r.oid, a.oid, 'MEMBER')) THEN
         RAISE EXCEPTION 'refusing: "%" can escalate past migstat''s roles (%)', p_login,
             array_to_string((SELECT reasons FROM migstat.audit_escalation_risks() x WHERE x.login = p_login), ', ')
             USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'remove CREATEROLE/REPLICATION (ALTER ROLE ... NOCREATEROLE NOREPLICATION) and memberships in pg_read_all_data, pg_write_all_data, pg_execute_server_program, pg_read_server_files, pg_write_server_files';
+                  HINT = 'remove CREATEROLE/REPLICATION (ALTER ROLE ... NOCREATEROLE NOREPLICATION) and memberships in pg_read_all_data, pg_write_all_data, pg_execute_server_program, pg_read_server_files, pg_write_server_files, migstat_pgaudit';
     END IF;
     IF p_login::text LIKE 'migstat\_%' THEN
         RAISE EXCEPTION 'refusing to grant to a migstat group role' USING ERRCODE = 'invalid_parameter_value';

@@ -179,16 +179,43 @@ package struct AuditStore {
         return AuditInclusionProof(checkpoint: cp, index: index, seq: seq, entry: try r.string(0, 1), path: path)
     }
 
-    /// Seals, recomputes the tree from the entries (audit_verify) and, given a saved checkpoint, checks
-    /// with an RFC 6962 consistency proof, verified here, that today's log extends it.
+    /// Seals, then recomputes the tree from the entries here (`AuditTreeCheck`: every leaf from its entry's
+    /// columns and every node from its children, SHA-256 in this process, from rows streamed in one
+    /// snapshot) and, given a saved checkpoint, checks with an RFC 6962 consistency proof, verified
+    /// here, that today's log extends it. The server's `migstat.audit_verify()` makes the same checks in
+    /// SQL; this one trusts nothing the server computes, and is faster.
     package func verify(against saved: AuditCheckpoint? = nil) throws -> AuditVerification {
         try seal()
-        let r = try connection.execute(sql: "SELECT first_bad_seq, first_bad_index, problem, entries, size, pending, root FROM migstat.audit_verify()")
-        if let problem = r[0, 2] {
-            return .broken(seq: try r.optionalInt(0, 0), position: try r.optionalInt(0, 1).map { $0 + 1 }, problem: problem)
+        let (finding, entries, current, tree) = try connection.transaction { () throws -> (AuditTreeCheck.Finding?, Int, AuditCheckpoint, AuditTreeCheck) in
+            _ = try connection.execute(sql: "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            let r = try connection.execute(sql: """
+                SELECT (SELECT value FROM migstat.setting WHERE key = 'audit_installation_id'),
+                       (SELECT coalesce(max(idx) + 1, 0) FROM migstat.audit_tree WHERE level = 0),
+                       (SELECT count(*) FROM migstat.audit_log),
+                       (SELECT a.seq FROM migstat.audit_log a
+                         WHERE NOT EXISTS (SELECT 1 FROM migstat.audit_tree t WHERE t.level = 0 AND t.seq = a.seq)
+                           AND NOT EXISTS (SELECT 1 FROM migstat.audit_pending p WHERE p.seq = a.seq)
+                         ORDER BY a.seq LIMIT 1)
+                """)
+            let size = try r.int(0, 1)
+            var check = AuditTreeCheck(size: size)
+            let leaves = PGBinaryCopyReader(fields: AuditTreeCheck.leafFields)
+            try connection.copyTo(AuditTreeCheck.leavesCopy) { chunk in leaves.feed(chunk) { check.leaf($0) } }
+            let entries = PGBinaryCopyReader(fields: AuditTreeCheck.entryFields)
+            try connection.copyTo(AuditTreeCheck.entriesCopy) { chunk in entries.feed(chunk) { check.entry($0) } }
+            check.entriesDone()
+            let nodes = PGBinaryCopyReader(fields: AuditTreeCheck.nodeFields)
+            try connection.copyTo(AuditTreeCheck.nodesCopy) { chunk in nodes.feed(chunk) { check.node($0) } }
+            guard [leaves, entries, nodes].allSatisfy({ $0.finished && !$0.malformed }) else {
+                throw AuditStoreError.unreadableTree
+            }
+            let finding = check.finding(firstUnsealed: try r.optionalInt(0, 3))
+            return (finding, try r.int(0, 2),
+                    AuditCheckpoint(installation: try r.string(0, 0), size: size, root: Merkle.hex(check.root())), check)
         }
-        let current = try checkpoint()
-        let entries = try r.int(0, 3)
+        if let finding {
+            return .broken(seq: finding.seq, position: finding.index.map { $0 + 1 }, problem: finding.problem)
+        }
         guard let saved else { return .intact(entries: entries, head: current) }
         if saved.installation != current.installation {
             return .notExtending(saved: saved, current: current, reason: "the checkpoint belongs to another installation")
@@ -197,7 +224,13 @@ package struct AuditStore {
             return .notExtending(saved: saved, current: current, reason:
                 "the log has \(current.size) entries, fewer than the checkpoint's \(saved.size): the entries from position \(current.size + 1) on were removed")
         }
-        let proof = try Merkle.consistencyProof(oldSize: saved.size, newSize: current.size, node: node)
+        // The proof from the nodes just verified (not read again).
+        let proof = try Merkle.consistencyProof(oldSize: saved.size, newSize: current.size) { level, index in
+            guard let hash = tree.node(level: level, index: index) else {
+                throw AuditStoreError.treeIncomplete(level: level, index: index)
+            }
+            return hash
+        }
         guard Merkle.verifyConsistency(oldSize: saved.size, oldRoot: saved.rootHash, newSize: current.size,
                                        newRoot: current.rootHash, proof: proof) else {
             return .notExtending(saved: saved, current: current, reason:
@@ -274,6 +307,7 @@ package enum AuditStoreError: Error, Equatable, CustomStringConvertible {
     case checkpointBeyondLog(AuditCheckpoint, size: Int)
     case checkpointNotInLog(AuditCheckpoint)
     case treeIncomplete(level: Int, index: Int)
+    case unreadableTree
 
     package var description: String {
         switch self {
@@ -283,6 +317,7 @@ package enum AuditStoreError: Error, Equatable, CustomStringConvertible {
         case .checkpointBeyondLog(let cp, let size): "checkpoint \(cp) is beyond the log's \(size) entries (run audit verify --head)"
         case .checkpointNotInLog(let cp): "checkpoint \(cp) is not a head of this log (run audit verify --head)"
         case .treeIncomplete(let level, let index): "the audit tree has no node (level \(level), index \(index)): run audit verify"
+        case .unreadableTree: "the server's copy of the audit tree could not be read (malformed binary COPY)"
         }
     }
 }

@@ -86,7 +86,9 @@ SELECT count(*) = 0 AS pass,
                CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END AS grantee, a.grantee AS g, c.relname
           FROM pg_class c, aclexplode(c.relacl) a
          WHERE (c.oid = 'migstat.records'::regclass OR c.relnamespace = 'migstat_data'::regnamespace)
-           AND a.grantee <> 'migstat_owner'::regrole) x
+           AND a.grantee <> 'migstat_owner'::regrole
+           -- pgaudit's audit role (migration 0010; NOLOGIN, no member: 94_pgaudit.sql): exactly these four.
+           AND NOT (a.grantee = 'migstat_pgaudit'::regrole AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE'))) x
  WHERE NOT (privilege_type = 'INSERT'
             AND EXISTS (SELECT 1 FROM migstat.batch b JOIN pg_roles r ON r.rolname = b.imported_by
                          WHERE b.status = 'loading' AND x.relname = 'batch_' || b.id AND r.oid = x.g))
