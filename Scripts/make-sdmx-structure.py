@@ -27,6 +27,7 @@ the residual of a level-2 table and of a level-3 table never share a key.
 Age: CL_AGE-style codes for every whole-year band 0..130 (the range of migstat.records.age):
 Y_LT<n> (0 to n-1), Y<a> (one year), Y<a>T<b> (a..b, 1 <= a < b), Y_GE<n> (n and over),
 plus _T and _U. A band starting at 0 is always Y_LT<b+1> (0-14 -> Y_LT15).
+Names: English from the CSVs, Russian and Kyrgyz from Schemas/codes/labels/ru.csv and ky.csv when present.
 SOURCE and PURPOSE are migstat's own names: uncoded (string) dimensions unless the deployment
 lists them with --source / --purpose (then CL_SOURCE / CL_PURPOSE are written; names must be
 SDMX ids, i.e. no dots).
@@ -102,6 +103,34 @@ FIXED_LISTS = {
 
 TOTAL = ("_T", "Total")
 UNKNOWN = ("_U", "Unknown (not stated in the record)")
+# Names of the special codes in the languages of Schemas/codes/labels/ (the lists' own codes are named there).
+SPECIAL_NAMES = {"ru": {"_T": "Всего", "_U": "Неизвестно"}, "ky": {"_T": "Бардыгы", "_U": "Белгисиз"}}
+LABELS_DIR = os.path.join(CODES_DIR, "labels")
+
+
+def read_translations():
+    """{lang: {(dimension, code): label}} from Schemas/codes/labels/LANG.csv, for the languages present."""
+    result = {}
+    for lang in sorted(SPECIAL_NAMES):
+        path = os.path.join(LABELS_DIR, f"{lang}.csv")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8", newline="") as f:
+                result[lang] = {(r["dimension"], r["code"]): r["label"] for r in csv.DictReader(f) if r["label"]}
+    return result
+
+
+TRANSLATIONS = read_translations()
+
+
+def names(dimension, code):
+    """{lang: name} of a code in the translated languages."""
+    out = {}
+    for lang, labels in TRANSLATIONS.items():
+        name = labels.get((dimension, code)) if dimension else None
+        name = name or SPECIAL_NAMES[lang].get(code)
+        if name:
+            out[lang] = name
+    return out
 
 
 def read_codes(file, dimension):
@@ -109,7 +138,7 @@ def read_codes(file, dimension):
     with open(os.path.join(CODES_DIR, file), encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["dimension"] == dimension]
     rows.sort(key=lambda r: int(r["sort_order"]))
-    return [(r["code"], r["label"], r["parent"] or None) for r in rows]
+    return [(r["code"], r["label"], r["parent"] or None, names(dimension, r["code"])) for r in rows]
 
 
 def age_codes():
@@ -118,17 +147,17 @@ def age_codes():
     codes += [(f"Y{a}", f"{a} years") for a in range(0, MAX_AGE + 1)]
     codes += [(f"Y{a}T{b}", f"From {a} to {b} years") for a in range(1, MAX_AGE + 1) for b in range(a + 1, MAX_AGE + 1)]
     codes += [(f"Y_GE{n}", f"{n} years or over") for n in range(0, MAX_AGE + 1)]
-    return [(c, l, None) for c, l in codes]
+    return [(c, l, None, names(None, c)) for c, l in codes]
 
 
 def code_list(source):
     file, dimension = source
     codes = read_codes(file, dimension)
-    present = {c for c, _, _ in codes}
+    present = {c[0] for c in codes}
     extra = [TOTAL] + ([UNKNOWN] if UNKNOWN[0] not in present else [])
-    result = [(c, l, None) for c, l in extra] + codes
+    result = [(c, l, None, names(dimension, c)) for c, l in extra] + codes
     if dimension == "occupation":
-        result += [(f"_XL{n}", f"Coded at fewer than {n} ISCO-08 digits (not classifiable at level {n})", None)
+        result += [(f"_XL{n}", f"Coded at fewer than {n} ISCO-08 digits (not classifiable at level {n})", None, {})
                    for n in (2, 3, 4)]
     return result
 
@@ -137,7 +166,7 @@ def names_list(names, what):
     for name in names:
         if not ID_PATTERN.match(name):
             sys.exit(f"make-sdmx-structure: {what} {name!r} is not an SDMX id (letters, digits, _ @ $ -)")
-    return [TOTAL] + [(n, n, None) for n in names]
+    return [TOTAL + (None, {})] + [(n, n, None, {}) for n in names]
 
 
 def build(args):
@@ -161,11 +190,11 @@ def build(args):
     for sdmx_id, cl in (("UNIT_MEASURE", "CL_UNIT_MEASURE"), ("TABLE_TYPE", "CL_TABLE_TYPE"),
                         ("DATA_SOURCE_TYPE", "CL_DATA_SOURCE_TYPE")):
         name, codes = FIXED_LISTS[cl]
-        lists[cl] = (name, [(c, l, None) for c, l in codes])
+        lists[cl] = (name, [(c, l, None, {}) for c, l in codes])
         dims.append((sdmx_id, name, cl))
     for cl in ("CL_OBS_STATUS", "CL_CONF_STATUS"):
         name, codes = FIXED_LISTS[cl]
-        lists[cl] = (name, [(c, l, None) for c, l in codes])
+        lists[cl] = (name, [(c, l, None, {}) for c, l in codes])
 
     cs_id = f"CS_{args.dataflow}"
     concepts = [(d, n) for d, n, _ in dims] + [
@@ -208,8 +237,10 @@ def build(args):
         title, codes = lists[cl]
         w(f'      <str:Codelist id="{cl}" agencyID="{agency}" version="{version}" isFinal="false">\n')
         name(title, "        ")
-        for code, label, parent in codes:
+        for code, label, parent, translated in codes:
             w(f'        <str:Code id={quoteattr(code)}><com:Name xml:lang="en">{escape(label)}</com:Name>')
+            for lang in sorted(translated):
+                w(f'<com:Name xml:lang="{lang}">{escape(translated[lang])}</com:Name>')
             if parent:
                 w(f'<str:Parent><Ref id={quoteattr(parent)}/></str:Parent>')
             w('</str:Code>\n')
