@@ -131,6 +131,10 @@ while IFS= read -r line; do
     fi
 done < Tests/sdmx/reports.txt
 
+# A deployment's structure with coded SOURCE and PURPOSE (CL_SOURCE, CL_PURPOSE).
+python3 Scripts/make-sdmx-structure.py --source border --source study-2024 --purpose flows_2024 \
+    --output "$OUT/coded-structure.xml"
+
 # The same agency and dataflow given by options, with a structure written for them.
 python3 Scripts/make-sdmx-structure.py --agency NSC_KG --dataflow MIG_FLOWS --version 2.0 --output "$OUT/nsc-structure.xml"
 n=$((n + 1))

@@ -42,7 +42,7 @@ def load_structure(path, dataflow_id):
     return message, flow
 
 
-def validate_file(path, message, flow, observed):
+def validate_file(path, message, flow, observed, check=check):
     """Checks one SDMX-CSV file; records key → (value, conf) of its observations in `observed`."""
     name = os.path.basename(path)
     dsd = flow.structure
@@ -155,6 +155,25 @@ def main():
     check(any(len(v) > 1 for v in collapsed.values()),
           "without UNIT_MEASURE and TABLE_TYPE some key would have two values (the dimensions are needed)")
 
+    # The file checks can fail: a copy of a report with a not-applicable code, an unknown column and a period
+    # total as TIME_PERIOD fails them.
+    with open(os.path.join(OUT, "sdmx", "sex_age.csv"), encoding="utf-8", newline="") as f:
+        bad = list(csv.reader(f))
+    sex, time = bad[0].index("SEX"), bad[0].index("TIME_PERIOD")
+    bad[1][sex] = "_Z"
+    bad[2][time] = "_T"
+    bad[0].append("EXTRA")
+    for row in bad[1:]:
+        row.append("")
+    bad_path = os.path.join(OUT, "bad.csv")
+    with open(bad_path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(bad)
+    failures = []
+    validate_file(bad_path, message, flow, {}, check=lambda ok, name, detail="": failures.append(name) if not ok else None)
+    check(any("every column" in x for x in failures) and any("code list" in x for x in failures)
+          and any("TIME_PERIOD" in x for x in failures),
+          "a report with _Z, an unknown column and TIME_PERIOD=_T fails the checks", failures)
+
     # Specific content.
     def rows(name):
         with open(os.path.join(OUT, "sdmx", name + ".csv"), encoding="utf-8", newline="") as f:
@@ -177,6 +196,13 @@ def main():
     est = [r for r in rows("estimates") if r["DATA_SOURCE_TYPE"] == "EST"]
     check(len(est) > 0 and all(r["OBS_STATUS"] == "E" and r["LOWER_BOUND"] and r["UPPER_BOUND"] for r in est),
           f"estimates are EST with OBS_STATUS E and bounds ({len(est)})")
+
+    coded_message, coded_flow = load_structure(os.path.join(OUT, "coded-structure.xml"), "MIGRATION_FLOWS")
+    dsd_coded = coded_flow.structure
+    check(dsd_coded.dimensions.get("SOURCE").local_representation.enumerated is not None
+          and {c.id for c in coded_message.codelist["CL_SOURCE"]} == {"_T", "border", "study-2024"},
+          "with --source/--purpose, SOURCE and PURPOSE are coded")
+    validate_file(os.path.join(OUT, "sdmx", "source_purpose.csv"), coded_message, coded_flow, {})
 
     nsc_message, nsc_flow = load_structure(os.path.join(OUT, "nsc-structure.xml"), "MIG_FLOWS")
     check(nsc_flow.maintainer.id == "NSC_KG" and str(nsc_flow.version) == "2.0",
