@@ -72,7 +72,7 @@ as auditor tables loss --purpose labour_2024
 # Flexible tables: any shape within the bounds, every cell perturbed (cell-key method).
 as analyst report --by sex,direction --period 2024
 as analyst report --by sex,age --age-bands "0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+" --format csv
-as analyst report --by migration_status,disability --format sdmx-csv
+as analyst report --by migration_status,disability --period 2024 --format sdmx-csv
 as loader estimates import .demo/estimates-2024.csv --source study-irr-2024 --purpose labour_2024
 as analyst report --by migration_status,sex --with-estimates
 as analyst coverage
