@@ -7,8 +7,9 @@
 #    migstat_owner and sealed set-wise (the same leaf and node hashes audit_seal computes; audit
 #    verify recomputes all of them), 50 users x 4 actions.
 #    Times, end to end through the CLI: `audit list --user --action` (the last 50 of one user and
-#    action), `audit list --since` (one hour), `audit verify`, `audit head`, `audit prove`, and
-#    audit_seal of 1,000 new entries.
+#    action), `audit list --since` (one hour), `audit verify` (leaves and nodes hashed by the client)
+#    and, in the same run, the server-side `migstat.audit_verify()`, `audit head`, `audit prove`, and
+#    audit_seal of 1,000 new entries. MIGSTAT_BIN=path/to/migstat times another build (e.g. release).
 # 2. Report throughput: C analysts (default 8) running `migstat.report(ARRAY['sex'])` in a loop for S
 #    seconds (pgbench, one transaction per report) on the sample data, with auditing as shipped, in a
 #    scratch copy with migstat.audit switched off (a no-op), and in a scratch copy with the old
@@ -93,6 +94,8 @@ LIST_UA=$(secs "$BIN" audit list $D --user user_7 --action extract --last 50)
 LIST_UA_JSON=$(secs "$BIN" audit list $D --user user_7 --action extract --last 50 --format json)
 LIST_SINCE=$(secs "$BIN" audit list $D --since "$(sql -c "SELECT now() - interval '1 hour'")" --last 5000)
 VERIFY=$(secs "$BIN" audit verify $D)
+# The same checks inside the database (migstat.audit_verify(), SHA-256 by PostgreSQL), same run.
+SQL_VERIFY=$(secs sql -c "SELECT problem FROM migstat.audit_verify()")
 HEAD=$(secs "$BIN" audit head $D)
 "$BIN" audit head $D >"$TMP/cp"
 PROVE=$(secs "$BIN" audit prove $((ENTRIES / 2)) $D --output "$TMP/p.json")
@@ -126,7 +129,8 @@ audit benchmark ($(nproc) cores, PostgreSQL $(sql -c "SHOW server_version"), $EN
   setup (write + set-wise seal)                  ${SETUP} s
   audit list --user --action (last 50)           ${LIST_UA} s   (json ${LIST_UA_JSON} s)
   audit list --since 1 hour (≤5000)              ${LIST_SINCE} s
-  audit verify (all entries)                     ${VERIFY} s
+  audit verify (all entries, hashed client-side)  ${VERIFY} s
+  SELECT migstat.audit_verify() (in the server)  ${SQL_VERIFY} s   (client/server $(echo "$VERIFY / $SQL_VERIFY" | bc -l | xargs printf '%.2f'))
   audit verify --head (+ consistency proof)      ${VERIFY_HEAD} s
   audit head                                     ${HEAD} s
   audit prove SEQ / check-proof (offline)        ${PROVE} s / ${CHECK} s

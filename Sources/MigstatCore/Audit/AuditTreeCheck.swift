@@ -40,6 +40,7 @@ package struct AuditTreeCheck {
     private var nodePresent: [[Bool]] = []
     private var nodeCount: [Int] = []
     private var writer = ByteWriter()
+    private var days = AuditCanonical.DayCache()
 
     package init(size: Int) {
         self.size = size
@@ -97,7 +98,7 @@ package struct AuditTreeCheck {
         merged += 1
         writer.reset()
         writer.put(byte: 0)
-        AuditCanonical.write(row, into: &writer)
+        AuditCanonical.write(row, into: &writer, cache: &days)
         var hasher = SHA256()
         hasher.update(bufferPointer: writer.bytes)
         let digest = hasher.finalize()
@@ -226,7 +227,7 @@ struct ByteWriter {
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
     mutating func reset() { count = 0 }
 
-    private mutating func reserve(_ n: Int) {
+    mutating func reserve(_ n: Int) {
         guard count + n > capacity else { return }
         var c = capacity * 2
         while c < count + n { c *= 2 }
@@ -236,6 +237,15 @@ struct ByteWriter {
         base = b
         capacity = c
     }
+
+    /// Where the next byte goes (room reserved by the caller).
+    var cursor: UnsafeMutableRawPointer { base + count }
+    mutating func advance(_ n: Int) { count += n }
+    mutating func putUnchecked(_ byte: UInt8) {
+        (base + count).assumingMemoryBound(to: UInt8.self).pointee = byte
+        count += 1
+    }
+    func free() { base.deallocate() }
 
     mutating func put(byte: UInt8) {
         reserve(1)
@@ -260,12 +270,22 @@ struct ByteWriter {
 /// column becomes what `concat` makes of it (nothing, or `null` where the SQL coalesces). Years before
 /// 1 AD are not written as to_char does: such an entry does not match its leaf.
 enum AuditCanonical {
+    /// The date part (`YYYY-MM-DDT`) of the last timestamp written, by day: consecutive entries
+    /// mostly share it.
+    struct DayCache {
+        var day = Int.min
+        var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+    }
+
     /// Writes the canonical text of the entry in `row` (`AuditTreeCheck.entriesCopy`).
-    static func write(_ row: PGBinaryRow, into out: inout ByteWriter) {
+    static func write(_ row: PGBinaryRow, into out: inout ByteWriter, cache: inout DayCache) {
+        out.reserve(320 + row.length(6) + 6 * (row.length(2) + row.length(3) + row.length(7) + row.length(8) + row.length(9)))
         out.put(#"{"seq":"#)
         decimal(row.int(0), &out)
         out.put(#","at":""#)
-        if !row.isNull(1) { timestamp(row.int(1), &out) }
+        if !row.isNull(1) { timestamp(row.int(1), &out, &cache) }
         out.put(#"","actor":"#)
         if !row.isNull(2) { json(row, 2, &out) }
         out.put(#","action":"#)
@@ -282,78 +302,94 @@ enum AuditCanonical {
         if row.isNull(8) { out.put("null") } else { json(row, 8, &out) }
         out.put(#","os_user_reported":"#)
         if row.isNull(9) { out.put("null") } else { json(row, 9, &out) }
-        out.put(byte: UInt8(ascii: "}"))
+        out.putUnchecked(UInt8(ascii: "}"))
     }
 
     /// Canonical text of an entry given as a row of `entriesCopy` (tests).
     static func text(_ row: PGBinaryRow) -> String {
         var w = ByteWriter()
-        write(row, into: &w)
+        var cache = DayCache()
+        write(row, into: &w, cache: &cache)
         return String(decoding: w.bytes, as: UTF8.self)
     }
 
+    /// Decimal digits of `value` (room reserved by the caller).
     static func decimal(_ value: Int, _ out: inout ByteWriter) {
-        if value < 0 { out.put(byte: UInt8(ascii: "-")) }
+        if value < 0 { out.putUnchecked(UInt8(ascii: "-")) }
         var v = value.magnitude
-        var divisor: UInt = 1
-        while v / divisor >= 10 { divisor *= 10 }
-        while divisor > 0 {
-            out.put(byte: UInt8(48 + (v / divisor) % 10))
-            v %= divisor
-            divisor /= 10
+        var n = 1
+        var t = v
+        while t >= 10 { t /= 10; n += 1 }
+        let q = out.cursor.assumingMemoryBound(to: UInt8.self)
+        var i = n - 1
+        while i >= 0 {
+            q[i] = UInt8(truncatingIfNeeded: 48 &+ v % 10)
+            v /= 10
+            i -= 1
         }
+        out.advance(n)
     }
 
-    private static func padded(_ value: Int, _ width: Int, _ out: inout ByteWriter) {
-        var p = 1
-        for _ in 1..<width { p *= 10 }
+    /// `value` in exactly `width` digits at `q`.
+    private static func digits(_ value: Int, _ width: Int, _ q: UnsafeMutablePointer<UInt8>) {
         var v = value
-        while p > 0 {
-            out.put(byte: UInt8(48 + (v / p) % 10))
-            v %= p
-            p /= 10
+        var i = width - 1
+        while i >= 0 {
+            q[i] = UInt8(truncatingIfNeeded: 48 &+ v % 10)
+            v /= 10
+            i -= 1
         }
     }
 
     /// A timestamptz (binary: microseconds since 2000-01-01 00:00 UTC) as `YYYY-MM-DDTHH:MI:SS.USZ`.
-    static func timestamp(_ micros: Int, _ out: inout ByteWriter) {
+    static func timestamp(_ micros: Int, _ out: inout ByteWriter, _ cache: inout DayCache) {
         let perDay = 86_400_000_000
         var days = micros / perDay
         var rem = micros % perDay
         if rem < 0 { rem += perDay; days -= 1 }
-        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-        let z = days + 10_957 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        if year >= 10_000 { decimal(year, &out) } else { padded(year, 4, &out) }
-        out.put(byte: UInt8(ascii: "-"))
-        padded(month, 2, &out)
-        out.put(byte: UInt8(ascii: "-"))
-        padded(day, 2, &out)
-        out.put(byte: UInt8(ascii: "T"))
+        if days != cache.day {
+            // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+            let z = days + 10_957 + 719_468
+            let era = (z >= 0 ? z : z - 146_096) / 146_097
+            let doe = z - era * 146_097
+            let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+            let mp = (5 * doy + 2) / 153
+            let day = doy - (153 * mp + 2) / 5 + 1
+            let month = mp < 10 ? mp + 3 : mp - 9
+            let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+            var w = ByteWriter(capacity: 32)
+            if year >= 10_000 { w.reserve(32); decimal(year, &w) } else { digits(year, 4, w.cursor.assumingMemoryBound(to: UInt8.self)); w.advance(4) }
+            w.putUnchecked(UInt8(ascii: "-"))
+            digits(month, 2, w.cursor.assumingMemoryBound(to: UInt8.self)); w.advance(2)
+            w.putUnchecked(UInt8(ascii: "-"))
+            digits(day, 2, w.cursor.assumingMemoryBound(to: UInt8.self)); w.advance(2)
+            w.putUnchecked(UInt8(ascii: "T"))
+            cache.day = days
+            cache.count = min(w.count, 16)
+            withUnsafeMutableBytes(of: &cache.text) { $0.baseAddress!.copyMemory(from: w.base, byteCount: cache.count) }
+            w.free()
+        }
+        withUnsafeBytes(of: cache.text) { out.put($0.baseAddress!, cache.count) }
+        let q = out.cursor.assumingMemoryBound(to: UInt8.self)
         let seconds = rem / 1_000_000
-        padded(seconds / 3600, 2, &out)
-        out.put(byte: UInt8(ascii: ":"))
-        padded(seconds / 60 % 60, 2, &out)
-        out.put(byte: UInt8(ascii: ":"))
-        padded(seconds % 60, 2, &out)
-        out.put(byte: UInt8(ascii: "."))
-        padded(rem % 1_000_000, 6, &out)
-        out.put(byte: UInt8(ascii: "Z"))
+        digits(seconds / 3600, 2, q)
+        q[2] = UInt8(ascii: ":")
+        digits(seconds / 60 % 60, 2, q + 3)
+        q[5] = UInt8(ascii: ":")
+        digits(seconds % 60, 2, q + 6)
+        q[8] = UInt8(ascii: ".")
+        digits(rem % 1_000_000, 6, q + 9)
+        q[15] = UInt8(ascii: "Z")
+        out.advance(16)
     }
 
     /// A JSON string as PostgreSQL's escape_json writes it: `\b \f \n \r \t \" \\`, other bytes below
-    /// 0x20 as `\u00xx`, everything else as it is (UTF-8 unchanged).
+    /// 0x20 as `\u00xx`, everything else as it is (UTF-8 unchanged). Room reserved by the caller.
     static func json(_ row: PGBinaryRow, _ field: Int, _ out: inout ByteWriter) {
         let p = row.pointer(field).assumingMemoryBound(to: UInt8.self)
         let n = row.length(field)
-        out.put(byte: 0x22)
+        out.putUnchecked(0x22)
         var plain = true
         var i = 0
         while i < n {
@@ -377,13 +413,13 @@ enum AuditCanonical {
                 case 0x5C: out.put(#"\\"#)
                 case ..<0x20:
                     out.put(#"\u00"#)
-                    out.put(byte: hex.utf8Start[Int(b >> 4)])
-                    out.put(byte: hex.utf8Start[Int(b & 15)])
-                default: out.put(byte: b)
+                    out.putUnchecked(hex.utf8Start[Int(b >> 4)])
+                    out.putUnchecked(hex.utf8Start[Int(b & 15)])
+                default: out.putUnchecked(b)
                 }
             }
         }
-        out.put(byte: 0x22)
+        out.putUnchecked(0x22)
     }
 }
 
