@@ -32,6 +32,7 @@ fail_now() {
 }
 
 if ! python3 -c 'import sdmx, openpyxl' 2>/dev/null; then
+    python3 -m pip --version >/dev/null 2>&1 || ensure_packages python3-pip
     python3 -m pip install -q sdmx1 openpyxl >/dev/null 2>&1 \
         || python3 -m pip install -q --break-system-packages sdmx1 openpyxl >/dev/null 2>&1 || true
     python3 -c 'import sdmx, openpyxl' 2>/dev/null || fail_now "python3 with sdmx1 and openpyxl (pip install sdmx1 openpyxl)"
