@@ -8,11 +8,19 @@ struct Migstat: ParsableCommand {
         commandName: "migstat",
         abstract: "Migration-flow statistics for the UN Committee on Migrant Workers, with privacy enforced by PostgreSQL.",
         discussion: """
-            Connection: --dsn, or libpq's PG* environment variables and ~/.pgpass.
-            Pseudonymisation keys: --key-dir or MIGSTAT_KEY_DIR (outside the database).
-            Exit codes: 0 ok, 64 usage, 65 data rejected, 69 database unavailable, 70 internal,
-            74 output cannot be written, 75 retry (serialization), 77 permission denied;
-            1 a check failed (purge status, a purge's verification).
+            Connection: --dsn, or libpq's PG* environment variables and ~/.pgpass (for the demo's database: \
+            eval "$(Scripts/pg.sh env --demo)"). Pseudonymisation keys: --key-dir or MIGSTAT_KEY_DIR (outside \
+            the database).
+
+            Exit codes: 0 ok, 1 a check failed (purge status, a purge's verification), 64 the command line is \
+            wrong, 65 refused (the input, or the database refused the request), 69 database unavailable, 70 \
+            internal error, 74 an output cannot be written, 75 temporary (run again), 77 permission denied. \
+            Errors say what was typed, what is allowed and, for a missing role, the access grant that gives it.
+
+            Examples:
+              migstat report --by sex,age --period 2024 --dsn user=demo_analyst
+              migstat import border-2024.csv --source border --purpose labour_2024
+              migstat report --help
             """,
         version: "0.1.0",
         subcommands: [

@@ -11,7 +11,8 @@ struct AccessCommand: ParsableCommand {
     typealias Role = AccessRole
 
     struct Grant: DatabaseCommand {
-        static let configuration = CommandConfiguration(abstract: "Grant a role (and compartments) to a login.")
+        static let configuration = CommandConfiguration(abstract: "Grant a role (and compartments) to a login.",
+            discussion: "Example:\n  migstat access grant demo_loader loader --purpose labour_2024")
         @Argument var login: String
         @Argument var role: Role
         @Option(help: "Purpose (compartment) for loader or steward; repeatable.") var purpose: [String] = []
@@ -31,7 +32,8 @@ struct AccessCommand: ParsableCommand {
 
     struct Revoke: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke a role (with all its compartments), or only the named compartments.")
+            abstract: "Revoke a role (with all its compartments), or only the named compartments.",
+            discussion: "Example:\n  migstat access revoke demo_loader loader --purpose labour_2024")
         @Argument var login: String
         @Argument var role: Role
         @Option(help: "Only these purposes' compartments; repeatable.") var purpose: [String] = []
@@ -47,7 +49,8 @@ struct AccessCommand: ParsableCommand {
 
     struct List: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Who can do what, read from the PostgreSQL catalog.")
+            abstract: "Who can do what, read from the PostgreSQL catalog.",
+            discussion: "Example:\n  migstat access list --format csv")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
 

@@ -16,7 +16,8 @@ struct AuditCommand: ParsableCommand {
         defaultSubcommand: List.self)
 
     struct List: DatabaseCommand {
-        static let configuration = CommandConfiguration(abstract: "List audit entries (the last N that match).")
+        static let configuration = CommandConfiguration(abstract: "List audit entries (the last N that match).",
+            discussion: "Example:\n  migstat audit list --action batch.withdraw --since 2024-01-01 --last 20")
         @Option(help: "Only the last N matching entries.") var last: Int = 50
         @Option(help: "Entries at or after this time (PostgreSQL timestamptz text, e.g. 2026-01-31 or '2026-01-31 12:00+01').") var since: String?
         @Option(help: "Entries before this time.") var until: String?
@@ -48,7 +49,8 @@ struct AuditCommand: ParsableCommand {
     }
 
     struct Show: DatabaseCommand {
-        static let configuration = CommandConfiguration(abstract: "Every field of one entry, and the canonical text its leaf covers.")
+        static let configuration = CommandConfiguration(abstract: "Every field of one entry, and the canonical text its leaf covers.",
+            discussion: "Example:\n  migstat audit show 42")
         @Argument(help: "The entry's seq.") var seq: Int
         @OptionGroup var connection: ConnectionOptions
 
@@ -73,7 +75,7 @@ struct AuditCommand: ParsableCommand {
     struct Head: DatabaseCommand {
         static let configuration = CommandConfiguration(
             abstract: "Seal committed entries and print the checkpoint to keep outside the database.",
-            discussion: "Prints `migstat-audit-checkpoint/1 INSTALLATION SIZE ROOT` (ROOT: the RFC 6962 root of the first SIZE entries).")
+            discussion: "Prints `migstat-audit-checkpoint/1 INSTALLATION SIZE ROOT` (ROOT: the RFC 6962 root of the first SIZE entries).\n\nExample:\n  migstat audit head > checkpoint.txt")
         @OptionGroup var connection: ConnectionOptions
 
         func run(in session: CommandSession) throws {
@@ -83,7 +85,8 @@ struct AuditCommand: ParsableCommand {
 
     struct Prove: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write an inclusion proof of one entry (e.g. a purge receipt) against the head or a saved checkpoint.")
+            abstract: "Write an inclusion proof of one entry (e.g. a purge receipt) against the head or a saved checkpoint.",
+            discussion: "Example:\n  migstat audit prove 42 --output proof-42.json")
         @Argument(help: "The entry's seq.") var seq: Int
         @Option(help: "A checkpoint saved earlier (its text, or a file holding it); default: the current head.") var head: String?
         @Option(help: "Write the proof here (default: stdout).") var output: String?
@@ -105,7 +108,8 @@ struct AuditCommand: ParsableCommand {
 
     struct CheckProof: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check an inclusion proof with no database: the entry, its audit path and the checkpoint's root.")
+            abstract: "Check an inclusion proof with no database: the entry, its audit path and the checkpoint's root.",
+            discussion: "Example:\n  migstat audit check-proof proof-42.json --head \"$(cat checkpoint.txt)\"")
         @Argument(help: "The proof file (`audit prove`).") var file: String
         @Option(help: "Also require the proof's checkpoint to be this one (text or file).") var head: String?
 
@@ -135,7 +139,8 @@ struct AuditCommand: ParsableCommand {
 
     struct Export: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the entries (from a seq on) and the checkpoint they end at, for archiving (JSON lines).")
+            abstract: "Write the entries (from a seq on) and the checkpoint they end at, for archiving (JSON lines).",
+            discussion: "Example:\n  migstat audit export --output audit-archive.jsonl")
         @Option(help: "Only entries with this seq or later.") var since: Int?
         @Option(help: "The archive file (written whole or not at all).") var output: String
         @OptionGroup var connection: ConnectionOptions
@@ -174,7 +179,8 @@ struct AuditCommand: ParsableCommand {
 
     struct Verify: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the Merkle tree from the entries; with --head, prove the log extends a saved checkpoint.")
+            abstract: "Recompute the Merkle tree from the entries; with --head, prove the log extends a saved checkpoint.",
+            discussion: "Example:\n  migstat audit verify --head \"$(cat checkpoint.txt)\"")
         @Option(help: "A checkpoint saved earlier (`audit head`; its text, or a file holding it).") var head: String?
         @Option(help: "An export archive (`audit export`): also compare every archived entry, naming the first that changed.") var archive: String?
         @OptionGroup var connection: ConnectionOptions

@@ -7,7 +7,8 @@ struct BatchesCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Withdraw.self], defaultSubcommand: List.self)
 
     struct List: DatabaseCommand {
-        static let configuration = CommandConfiguration(abstract: "List batches.")
+        static let configuration = CommandConfiguration(abstract: "List batches.",
+            discussion: "Example:\n  migstat batches list --format csv")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
 
@@ -18,7 +19,8 @@ struct BatchesCommand: ParsableCommand {
     }
 
     struct Show: DatabaseCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one batch.")
+        static let configuration = CommandConfiguration(abstract: "Show one batch.",
+            discussion: "Example:\n  migstat batches show 3 --format json")
         @Argument var id: Int
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
@@ -33,7 +35,8 @@ struct BatchesCommand: ParsableCommand {
 
     struct Withdraw: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Withdraw a batch sent by mistake: drops all its records, keeps a record that it did.")
+            abstract: "Withdraw a batch sent by mistake: drops all its records, keeps a record that it did.",
+            discussion: "Example:\n  migstat batches withdraw 3 --reason \"sent twice by the registry\"")
         @Argument var id: Int
         @Option(help: "Why the batch is withdrawn (kept in the batch list and the audit log).") var reason: String
         @OptionGroup var connection: ConnectionOptions

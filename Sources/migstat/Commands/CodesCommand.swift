@@ -7,7 +7,8 @@ struct CodesCommand: ParsableCommand {
         defaultSubcommand: List.self)
 
     struct List: DatabaseCommand {
-        static let configuration = CommandConfiguration(abstract: "List a code list (or the lists and their sizes).")
+        static let configuration = CommandConfiguration(abstract: "List a code list (or the lists and their sizes).",
+            discussion: "Example:\n  migstat codes list worker_category")
         @Argument var dimension: String?
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions

@@ -7,7 +7,8 @@ struct DBCommand: ParsableCommand {
 
     struct Init: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply pending migrations (idempotent) and load the shipped code lists. Run as a superuser.")
+            abstract: "Apply pending migrations (idempotent) and load the shipped code lists. Run as a superuser.",
+            discussion: "Example:\n  migstat db init --dsn \"dbname=migstat user=postgres\"")
 
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Directory of the numbered SQL migrations (default: ./Schemas or the repository's).")

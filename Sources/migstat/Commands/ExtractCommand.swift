@@ -6,10 +6,14 @@ struct ExtractCommand: DatabaseCommand {
         commandName: "extract",
         abstract: "Audited extract of record-level data of one purpose (stewards of that compartment).",
         discussion: """
-            The only way to record-level data. The database checks the compartment (and the
-            special-category clearance for \(specialCategories)), requires a reason, and writes an audit
-            row with who, purpose, reason, columns, filters and row count in the same transaction.
+            The only way to record-level data. The database checks the compartment (and the \
+            special-category clearance for \(specialCategories)), requires a reason, and writes an audit \
+            row with who, purpose, reason, columns, filters and row count in the same transaction. \
             Columns: \(ExtractStore.columns.joined(separator: ", ")).
+
+            Example:
+              migstat extract --purpose labour_2024 --filter sex=_U \\
+                --reason \"quality check of the border batch\" --columns record_id,sex
             """)
 
     private static var specialCategories: String {

@@ -5,9 +5,12 @@ struct KeysCommand: DatabaseCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys", abstract: "List this machine's pseudonym key files and their purposes' state.",
         discussion: """
-            One row per key file <key_id>.key in the key directory: its purpose, the purpose's state, and whether it is
-            the key registered for the purpose (its fingerprint). Key files of purged purposes are deleted on connecting
+            One row per key file <key_id>.key in the key directory: its purpose, the purpose's state, and whether it is \
+            the key registered for the purpose (its fingerprint). Key files of purged purposes are deleted on connecting \
             (as by every migstat command), recorded in the audit log (key.destroyed), and flagged here.
+
+            Example:
+              migstat keys --key-dir /secure/migstat-keys
             """)
     @Option(help: "Directory of the pseudonymisation keys (default: MIGSTAT_KEY_DIR, else ~/.migstat/keys).")
     var keyDir: String?

@@ -13,15 +13,15 @@ struct ProfileCommand: ParsableCommand {
         commandName: "profile",
         abstract: "Mapping profiles: how a source's own batch layout reaches the canonical one.",
         discussion: """
-            A profile is a Frictionless Data v2 Data Resource descriptor in YAML: the resource's
-            encoding, its Table Dialect (dialect: delimiter, header) and its Table Schema (schema:
-            fieldsMatch, missingValues, fields with name = the canonical column, type, format =
-            a strptime pattern for dates such as "%d.%m.%Y", missingValues, constraints.required),
-            plus two keys migstat adds: x-source (the source's header for the field, a list of
-            accepted spellings, or {constant: VALUE}) and x-codes (source code -> canonical code).
-            birth_date and birth_year fields give age at the event date. Import a file through a
-            profile with `migstat import FILE --profile PATH ...`, or register the profile for its
-            source (`migstat profile add SOURCE PATH`, administrators) and import the source's files
+            A profile is a Frictionless Data v2 Data Resource descriptor in YAML: the resource's \
+            encoding, its Table Dialect (dialect: delimiter, header) and its Table Schema (schema: \
+            fieldsMatch, missingValues, fields with name = the canonical column, type, format = \
+            a strptime pattern for dates such as "%d.%m.%Y", missingValues, constraints.required), \
+            plus two keys migstat adds: x-source (the source's header for the field, a list of \
+            accepted spellings, or {constant: VALUE}) and x-codes (source code -> canonical code). \
+            birth_date and birth_year fields give age at the event date. Import a file through a \
+            profile with `migstat import FILE --profile PATH ...`, or register the profile for its \
+            source (`migstat profile add SOURCE PATH`, administrators) and import the source's files \
             with `migstat import FILE --source SOURCE ...`. See README.md, "Mapping profiles".
             """,
         subcommands: [ProfileCheckCommand.self, ProfileAddCommand.self, ProfileListCommand.self, ProfileShowCommand.self])
@@ -32,10 +32,13 @@ struct ProfileCheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check a profile, and how a file reads through it, before any import (no database).",
         discussion: """
-            Lists the profile's own problems (entry and line), whether the file's header fits, how
-            the first rows map (record_id and person_id are never shown), every source value of a
-            coded column without a translation in x-codes with its count, and the rows whose dates
+            Lists the profile's own problems (entry and line), whether the file's header fits, how \
+            the first rows map (record_id and person_id are never shown), every source value of a \
+            coded column without a translation in x-codes with its count, and the rows whose dates \
             do not match the format. Exit 0 when everything fits, 65 otherwise.
+
+            Example:
+              migstat profile check border-export.yaml border-export-2024.csv --rows 5
             """)
 
     @Argument(help: "The profile (YAML).") var profile: String
@@ -56,13 +59,16 @@ struct ProfileAddCommand: DatabaseCommand {
         commandName: "add",
         abstract: "Register a source's mapping profile in the database (administrators).",
         discussion: """
-            The profile is checked first, as `profile check` and an import check it (YAML, the profile's own
-            rules, every x-codes target and constant against the database's code lists); with any problem
-            nothing is registered and every problem is named (entry and line), exit 65. Then `migstat import
-            FILE --source SOURCE` reads the source's files through it when no --profile is given. A source
-            keeps one current profile: another one is refused unless --replace, which registers it as the
-            next version (every earlier version stays listed: `profile show SOURCE --history`). The same
+            The profile is checked first, as `profile check` and an import check it (YAML, the profile's own \
+            rules, every x-codes target and constant against the database's code lists); with any problem \
+            nothing is registered and every problem is named (entry and line), exit 65. Then `migstat import \
+            FILE --source SOURCE` reads the source's files through it when no --profile is given. A source \
+            keeps one current profile: another one is refused unless --replace, which registers it as the \
+            next version (every earlier version stays listed: `profile show SOURCE --history`). The same \
             text again changes nothing. Audited (profile.add, with the SHA-256).
+
+            Example:
+              migstat profile add border-export SampleData/profiles/border-export.yaml
             """)
 
     @Argument(help: "The source (as given to import --source).") var source: String
@@ -111,7 +117,8 @@ struct ProfileAddCommand: DatabaseCommand {
 struct ProfileListCommand: DatabaseCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the registered mapping profiles: each source's current one (loaders, auditors, administrators).")
+        abstract: "List the registered mapping profiles: each source's current one (loaders, auditors, administrators).",
+            discussion: "Example:\n  migstat profile list --history")
 
     @Flag(help: "Every version, not only the current ones.") var history = false
     @OptionGroup var connection: ConnectionOptions
@@ -128,8 +135,11 @@ struct ProfileShowCommand: DatabaseCommand {
         commandName: "show",
         abstract: "Print a source's registered profile, byte for byte (loaders, auditors, administrators).",
         discussion: """
-            The YAML goes to stdout exactly as registered (its SHA-256 is the one listed), what it is to
+            The YAML goes to stdout exactly as registered (its SHA-256 is the one listed), what it is to \
             stderr; `profile show border > border.yaml` gives the file back. --history lists the versions instead.
+
+            Example:
+              migstat profile show border-export > border-export.yaml
             """)
 
     @Argument(help: "The source.") var source: String

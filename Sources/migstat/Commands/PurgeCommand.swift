@@ -29,12 +29,16 @@ struct PurgeCommand: ParsableCommand {
             commandName: "run",
             abstract: "The dry run of a purge (administrators, auditors), or with --execute the purge (administrators).",
             discussion: """
-                Without --execute nothing changes (the database writes nothing, not even an audit row). With --execute,
-                for each purpose: migstat.purge_execute (one transaction, committed: its declared tables released once
-                more if needed, then its purpose partition with every batch table dropped whole), then
-                migstat.purge_verify in a new transaction (CHECKPOINT; no record, no table, no relation file left;
-                receipt purge.executed in the audit log); then this machine's copy of the purpose's key is deleted
+                Without --execute nothing changes (the database writes nothing, not even an audit row). With --execute, \
+                for each purpose: migstat.purge_execute (one transaction, committed: its declared tables released once \
+                more if needed, then its purpose partition with every batch table dropped whole), then \
+                migstat.purge_verify in a new transaction (CHECKPOINT; no record, no table, no relation file left; \
+                receipt purge.executed in the audit log); then this machine's copy of the purpose's key is deleted \
                 and recorded (key.destroyed). Other machines delete theirs on their next migstat command.
+
+                Examples:
+                  migstat purge run --purpose labour_2024
+                  migstat purge run --purpose labour_2024 --execute
                 """)
         @Option(help: "The purpose to purge.") var purpose: String?
         @Flag(help: "Every purpose whose purge is due (closed, or its retention date has come).") var due = false
@@ -155,7 +159,8 @@ struct PurgeCommand: ParsableCommand {
 
     struct Verify: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify a purge again after its transaction committed (administrators): CHECKPOINT and checks.")
+            abstract: "Verify a purge again after its transaction committed (administrators): CHECKPOINT and checks.",
+            discussion: "Example:\n  migstat purge verify 1")
         @Argument(help: "The purge's id (printed by purge --execute).") var id: Int
         @OptionGroup var connection: ConnectionOptions
 
@@ -170,10 +175,13 @@ struct PurgeCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Whether retention is being kept: overdue purposes, unverified purges, the scheduled run.",
             discussion: """
-                Prints migstat.purge_status(): the last due-purge run (recorded by migstat itself, never taken from the
-                scheduler's own records), its failures, the schedule, the next purposes due. Exit status 1, naming the
-                purpose, when a purge is past due and not done, a purge is not verified, or the scheduled run has not
+                Prints migstat.purge_status(): the last due-purge run (recorded by migstat itself, never taken from the \
+                scheduler's own records), its failures, the schedule, the next purposes due. Exit status 1, naming the \
+                purpose, when a purge is past due and not done, a purge is not verified, or the scheduled run has not \
                 run when it should have (setting purge_check_hours, default 26).
+
+                Example:
+                  migstat purge status
                 """)
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
@@ -195,11 +203,14 @@ struct PurgeCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Schedule the daily due-purge run (CALL migstat.purge_run()) with pg_cron (superuser).",
             discussion: """
-                Needs a superuser connection (the DBA's): the job runs as the user who schedules it. Creates pg_cron in
-                the cron database (--cron-database, pg_cron's cron.database_name) and registers the job
-                migstat-purge-<database> there, then records the schedule in migstat.setting (purge status then
-                expects a run). pg_cron 1.4 runs schedules in GMT. Where pg_cron is not available, prints the systemd
+                Needs a superuser connection (the DBA's): the job runs as the user who schedules it. Creates pg_cron in \
+                the cron database (--cron-database, pg_cron's cron.database_name) and registers the job \
+                migstat-purge-<database> there, then records the schedule in migstat.setting (purge status then \
+                expects a run). pg_cron 1.4 runs schedules in GMT. Where pg_cron is not available, prints the systemd \
                 timer and crontab lines to install instead.
+
+                Example:
+                  migstat purge schedule --at 03:00
                 """)
         @Option(help: "When, as a cron expression (GMT with pg_cron 1.4).") var at = "0 3 * * *"
         @Option(help: "The database pg_cron runs in (cron.database_name).") var cronDatabase = "postgres"
@@ -237,7 +248,8 @@ struct PurgeCommand: ParsableCommand {
 
     struct Unschedule: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Remove the due-purge job from pg_cron and the recorded schedule (superuser).")
+            abstract: "Remove the due-purge job from pg_cron and the recorded schedule (superuser).",
+            discussion: "Example:\n  migstat purge unschedule")
         @Option(help: "The database pg_cron runs in.") var cronDatabase = "postgres"
         @OptionGroup var connection: ConnectionOptions
 

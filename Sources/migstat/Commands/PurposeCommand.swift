@@ -5,8 +5,8 @@ struct PurposeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "purpose", abstract: "Declare, list, end and extend statistical purposes (compartments).",
         discussion: """
-            A purpose's life: active -> closed (purpose end, or its retention date comes; no new batches) -> purged
-            (migstat purge --execute, or the scheduled run: its record-level data dropped whole, its key destroyed,
+            A purpose's life: active -> closed (purpose end, or its retention date comes; no new batches) -> purged \
+            (migstat purge --execute, or the scheduled run: its record-level data dropped whole, its key destroyed, \
             its declared tables preserved).
             """,
         subcommands: [Add.self, List.self, End.self, Extend.self], defaultSubcommand: List.self)
@@ -15,9 +15,13 @@ struct PurposeCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Declare a purpose with its retention rule and create its pseudonym key (administrators).",
             discussion: """
-                The purpose's key (32 random bytes) is created in the key directory and its fingerprint (an HMAC of a
-                constant, never the key) registered in the database, in the same transaction: imports with another key
+                The purpose's key (32 random bytes) is created in the key directory and its fingerprint (an HMAC of a \
+                constant, never the key) registered in the database, in the same transaction: imports with another key \
                 are refused. Copy the key file to every machine that imports into the purpose.
+
+                Example:
+                  migstat purpose add labour_2024 --retain-until \"5 years\" \\
+                    --description \"Labour migration flows, 2024\"
                 """)
         @Argument(help: "Name: a-z first, then a-z, 0-9, _ (at most 30).") var name: String
         @Option(help: "What the data is collected for.") var description: String
@@ -43,7 +47,8 @@ struct PurposeCommand: ParsableCommand {
 
     struct List: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List purposes: rule, the date the purge falls due, state and days left (every role).")
+            abstract: "List purposes: rule, the date the purge falls due, state and days left (every role).",
+            discussion: "Example:\n  migstat purpose list --format csv")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
 
@@ -56,7 +61,7 @@ struct PurposeCommand: ParsableCommand {
     struct End: DatabaseCommand {
         static let configuration = CommandConfiguration(
             abstract: "End a purpose now, its purpose achieved (administrators): closed, its purge due today.",
-            discussion: "Then: migstat purge --purpose NAME (a dry run), and --execute, or the scheduled run.")
+            discussion: "Then: migstat purge --purpose NAME (a dry run), and --execute, or the scheduled run.\n\nExample:\n  migstat purpose end labour_2024 --reason \"report sent to the Committee\"")
         @Argument(help: "The purpose.") var name: String
         @Option(help: "Why the purpose of collection is achieved (recorded in the audit log).") var reason: String
         @OptionGroup var connection: ConnectionOptions
@@ -77,7 +82,7 @@ struct PurposeCommand: ParsableCommand {
     struct Extend: DatabaseCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move an active purpose's retention date later (administrators).",
-            discussion: "Past the date its declared rule gave, only with --reason (recorded in the audit log).")
+            discussion: "Past the date its declared rule gave, only with --reason (recorded in the audit log).\n\nExample:\n  migstat purpose extend labour_2024 --until 2032-12-31 --reason \"follow-up\"")
         @Argument(help: "The purpose.") var name: String
         @Option(help: "The new retention date, YYYY-MM-DD.") var until: String
         @Option(help: "Why (required past the declared rule).") var reason: String?

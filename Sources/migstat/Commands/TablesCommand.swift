@@ -21,7 +21,8 @@ struct TablesCommand: ParsableCommand {
 
     struct Declare: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Declare a table of a purpose's output programme (stewards of the purpose, administrators).")
+            abstract: "Declare a table of a purpose's output programme (stewards of the purpose, administrators).",
+            discussion: "Example:\n  migstat tables declare sex_age --purpose labour_2024 --by sex,age \\\n    --title \"Entries and exits by sex and age\"")
         @Argument(help: "Name: a-z first, then a-z, 0-9, _ (at most 40).") var name: String
         @Option(help: "The purpose whose programme the table joins.") var purpose: String
         @Option(help: "The title shown with the table.") var title: String
@@ -71,7 +72,8 @@ struct TablesCommand: ParsableCommand {
 
     struct List: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The declared tables, with their cells and withheld cells in the latest programme run.")
+            abstract: "The declared tables, with their cells and withheld cells in the latest programme run.",
+            discussion: "Example:\n  migstat tables list --purpose labour_2024")
         @Option(help: "Only this purpose's tables.") var purpose: String?
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
@@ -85,7 +87,8 @@ struct TablesCommand: ParsableCommand {
     struct Release: DatabaseCommand {
         static let configuration = CommandConfiguration(
             abstract: "Release a purpose's programme: protect every active declared table jointly and publish "
-                + "them from this release (stewards of the purpose, administrators).")
+                + "them from this release (stewards of the purpose, administrators).",
+            discussion: "Example:\n  migstat tables release --purpose labour_2024")
         @Option(help: "The purpose.") var purpose: String
         @OptionGroup var connection: ConnectionOptions
 
@@ -100,7 +103,8 @@ struct TablesCommand: ParsableCommand {
 
     struct Releases: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The releases of the programmes: when, by whom, which tables, and whether batches changed since.")
+            abstract: "The releases of the programmes: when, by whom, which tables, and whether batches changed since.",
+            discussion: "Example:\n  migstat tables releases --purpose labour_2024")
         @Option(help: "Only this purpose's releases.") var purpose: String?
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
@@ -115,7 +119,8 @@ struct TablesCommand: ParsableCommand {
 
     struct Retire: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Retire a declared table: it leaves the programme and stays listed (stewards, administrators).")
+            abstract: "Retire a declared table: it leaves the programme and stays listed (stewards, administrators).",
+            discussion: "Example:\n  migstat tables retire sex_age --purpose labour_2024")
         @Argument var name: String
         @Option(help: "The table's purpose.") var purpose: String
         @OptionGroup var connection: ConnectionOptions
@@ -131,7 +136,8 @@ struct TablesCommand: ParsableCommand {
     struct Audit: DatabaseCommand {
         static let configuration = CommandConfiguration(
             abstract: "The withheld cells of a declared table: true value, primary or secondary, and the interval "
-                + "an attacker cannot narrow (stewards of the purpose, auditors).")
+                + "an attacker cannot narrow (stewards of the purpose, auditors).",
+            discussion: "Example:\n  migstat tables audit sex_age --purpose labour_2024")
         @Argument var name: String
         @Option(help: "The table's purpose.") var purpose: String
         @OptionGroup var connection: ConnectionOptions
@@ -149,7 +155,8 @@ struct TablesCommand: ParsableCommand {
 
     struct Loss: DatabaseCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The information loss of every declared table of a purpose (stewards, auditors, administrators).")
+            abstract: "The information loss of every declared table of a purpose (stewards, auditors, administrators).",
+            discussion: "Example:\n  migstat tables loss --purpose labour_2024")
         @Option(help: "The purpose.") var purpose: String
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
