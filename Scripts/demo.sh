@@ -88,3 +88,12 @@ as auditor audit verify
 printf '\nDemo database: %s (socket %s). Keys: %s\n' "$PGDATABASE" "$PGHOST" "$MIGSTAT_KEY_DIR"
 printf 'HTML reports: %s (declared table sex_age), %s (flexible)\n' "$MIGSTAT_ROOT/.demo/report-sex-age.html" \
     "$MIGSTAT_ROOT/.demo/report-flexible-sex-age.html"
+# The lines to continue by hand, printed last and exactly as they are to be pasted (from any folder):
+# the binary on PATH, the demo database and key folder (Scripts/pg.sh env --demo), a first report as
+# the analyst. Scripts/test-demo-continue.sh pastes them into a fresh shell and checks they run.
+printf '\nTo continue by hand, paste these lines into a shell (migstat is %s):\n\n' "$BIN"
+printf 'export PATH=%q:"$PATH"\n' "$(dirname "$BIN")"
+printf 'eval "$(%q env --demo)"\n' "$MIGSTAT_ROOT/Scripts/pg.sh"
+printf 'migstat report --by sex,direction --period 2024 --dsn user=demo_analyst\n'
+printf 'migstat --help\n'
+
