@@ -14,6 +14,9 @@ Sources:
     isco08.csv        ISCO-08 (ILO 2012), all four levels, embedded below.
     ethnicity-kg.csv  default ethnicity list for Kyrgyzstan, embedded below.
     spec.csv          the small lists of the canonical flow-record spec, embedded below.
+    labels/ru.csv,    Russian and Kyrgyz labels: country names from the iso-codes
+    labels/ky.csv     gettext catalogues (iso_3166-1.mo), the rest embedded below
+                      (TRANSLATIONS).
 
 Every CSV is UTF-8, LF line endings, RFC 4180 quoting, with the header
 dimension,code,label,parent,level,sort_order.
@@ -855,6 +858,187 @@ def write_all(out_dir, iso_dir):
         print("wrote %s (%d rows)" % (os.path.relpath(path, REPO_ROOT), len(rows)))
 
 
+# ---------------------------------------------------------------- translations
+#
+# Russian (ru) and Kyrgyz (ky) labels, written to labels/ru.csv and labels/ky.csv
+# (header dimension,code,label) and loaded by `migstat db init` into
+# migstat.code_label. Country names come from the Debian iso-codes gettext
+# catalogues (/usr/share/locale/{ru,ky}/LC_MESSAGES/iso_3166-1.mo, msgid = the
+# English `name`, else `official_name`); the names those catalogues lack, and
+# every other list, are translated here.
+#
+# Review notes for a native speaker:
+# - Russian worker categories follow the Russian text of the Convention
+#   (A/RES/45/158, art. 2) as the author remembers it; check the wording of
+#   (d)-(g) against the official text.
+# - Kyrgyz uses proper Kyrgyz Cyrillic (ө, ү, ң). Entries marked "ky?" are the
+#   author's best rendering without an official Kyrgyz source at hand
+#   (in particular the Convention's worker categories and "irregular").
+# - ISCO-08 (occupation) has no ru/ky translation in Debian or PyPI that the
+#   author could verify; occupations keep their English ILO titles in every
+#   language (a national МСКЗ/КСЭК translation can be loaded as labels later).
+LANGUAGES = ["ru", "ky"]
+DEFAULT_LOCALE_DIR = "/usr/share/locale"
+
+# (dimension, code) -> (ru, ky)
+TRANSLATIONS = {
+    ("country", "XXA"): ("Лицо без гражданства", "Жарандыгы жок адам"),
+    ("country", "XXB"): ("Беженец (Конвенция 1951 г.)", "Качкын (1951-жылдагы Конвенция)"),
+    ("country", "XXC"): ("Беженец (другое)", "Качкын (башка)"),
+    ("country", "XXX"): ("Лицо с неустановленным гражданством", "Жарандыгы аныкталбаган адам"),
+    # Names missing from the iso-codes 4.15 catalogues.
+    ("country", "TUR"): ("Турция", "Түркия"),
+    ("country", "MKD"): ("Северная Македония", "Түндүк Македония"),
+    ("country", "SWZ"): ("Эсватини", "Эсватини"),
+    # Kyrgyzstan's regions: official names (the iso-codes catalogues have none).
+    ("region", "KG-GB"): ("г. Бишкек", "Бишкек шаары"),
+    ("region", "KG-GO"): ("г. Ош", "Ош шаары"),
+    ("region", "KG-B"): ("Баткенская область", "Баткен облусу"),
+    ("region", "KG-C"): ("Чуйская область", "Чүй облусу"),
+    ("region", "KG-J"): ("Джалал-Абадская область", "Жалал-Абад облусу"),
+    ("region", "KG-N"): ("Нарынская область", "Нарын облусу"),
+    ("region", "KG-O"): ("Ошская область", "Ош облусу"),
+    ("region", "KG-T"): ("Таласская область", "Талас облусу"),
+    ("region", "KG-Y"): ("Иссык-Кульская область", "Ысык-Көл облусу"),
+    ("direction", "IN"): ("Въезд в государство", "Мамлекетке кирүү"),
+    ("direction", "OUT"): ("Выезд из государства", "Мамлекеттен чыгуу"),
+    ("sex", "F"): ("Женщины", "Аялдар"),
+    ("sex", "M"): ("Мужчины", "Эркектер"),
+    ("sex", "_O"): ("Другой", "Башка"),
+    ("sex", "_U"): ("Неизвестно", "Белгисиз"),
+    ("reason", "OCC"): ("Работа", "Эмгек"),
+    ("reason", "FAM"): ("Семья", "Үй-бүлө"),
+    ("reason", "EDUC"): ("Образование", "Билим алуу"),
+    ("reason", "ASY"): ("Международная защита", "Эл аралык коргоо"),
+    ("reason", "RET"): ("Возвращение в страну гражданства", "Жарандыгы бар өлкөгө кайтып келүү"),
+    ("reason", "OTH"): ("Другое", "Башка"),
+    ("reason", "UNK"): ("Неизвестно", "Белгисиз"),
+    ("worker_category", "FRONTIER"): ("Приграничный трудящийся (ст. 2(2)(a))", "Чек ара эмгекчиси (2-берене, 2(a))"),  # ky?
+    ("worker_category", "SEASONAL"): ("Сезонный трудящийся (ст. 2(2)(b))", "Мезгилдүү эмгекчи (2-берене, 2(b))"),  # ky?
+    ("worker_category", "SEAFARER"): ("Моряк (ст. 2(2)(c))", "Деңизчи (2-берене, 2(c))"),
+    ("worker_category", "OFFSHORE"): ("Трудящийся на морской установке (ст. 2(2)(d))",
+                                      "Деңиздеги курулмада иштеген эмгекчи (2-берене, 2(d))"),  # ky?
+    ("worker_category", "ITINERANT"): ("Трудящийся-мигрант, совершающий поездки (ст. 2(2)(e))",
+                                       "Кыдырып иштеген эмгекчи (2-берене, 2(e))"),  # ky?
+    ("worker_category", "PROJECT_TIED"): ("Трудящийся, работающий по проекту (ст. 2(2)(f))",
+                                          "Долбоорго байланган эмгекчи (2-берене, 2(f))"),  # ky?
+    ("worker_category", "SPECIFIED_EMPLOYMENT"): ("Трудящийся, нанятый для конкретной работы (ст. 2(2)(g))",
+                                                  "Белгилүү бир жумушка жалданган эмгекчи (2-берене, 2(g))"),  # ky?
+    ("worker_category", "SELF_EMPLOYED"): ("Трудящийся, работающий на собственный счёт (ст. 2(2)(h))",
+                                           "Өз алдынча иштеген эмгекчи (2-берене, 2(h))"),  # ky?
+    ("worker_category", "OTHER"): ("Другой трудящийся-мигрант (ст. 2(1))", "Башка эмгекчи мигрант (2-берене, 1)"),
+    ("worker_category", "NOT_WORKER"): ("Не является трудящимся-мигрантом", "Эмгекчи мигрант эмес"),
+    ("worker_category", "UNK"): ("Неизвестно", "Белгисиз"),
+    ("migration_status", "REG"): ("В урегулированном положении", "Укуктук абалы жөнгө салынган"),  # ky?
+    ("migration_status", "IRR"): ("В неурегулированном положении", "Укуктук абалы жөнгө салынбаган"),  # ky?
+    ("migration_status", "ASY_APPL"): ("Лицо, ищущее убежища", "Башпаанек издеген адам"),
+    ("migration_status", "REF"): ("Беженец", "Качкын"),
+    ("migration_status", "STLS"): ("Лицо без гражданства", "Жарандыгы жок адам"),
+    ("migration_status", "UNK"): ("Неизвестно", "Белгисиз"),
+    ("disability", "DIS"): ("С инвалидностью (большие трудности или полная неспособность хотя бы в одной области)",
+                            "Майыптуулугу бар (жок дегенде бир чөйрөдө чоң кыйынчылык же такыр жасай албайт)"),
+    ("disability", "NODIS"): ("Без инвалидности", "Майыптуулугу жок"),
+    ("disability", "UNK"): ("Неизвестно", "Белгисиз"),
+    ("ethnicity", "KYRGYZ"): ("Кыргызы", "Кыргыздар"),
+    ("ethnicity", "UZBEK"): ("Узбеки", "Өзбектер"),
+    ("ethnicity", "RUSSIAN"): ("Русские", "Орустар"),
+    ("ethnicity", "DUNGAN"): ("Дунгане", "Дуңгандар"),
+    ("ethnicity", "UYGHUR"): ("Уйгуры", "Уйгурлар"),
+    ("ethnicity", "TAJIK"): ("Таджики", "Тажиктер"),
+    ("ethnicity", "TURK"): ("Турки (включая турок-месхетинцев)", "Түрктөр (месхет түрктөрүн кошо)"),
+    ("ethnicity", "KAZAKH"): ("Казахи", "Казактар"),
+    ("ethnicity", "TATAR"): ("Татары", "Татарлар"),
+    ("ethnicity", "AZERBAIJANI"): ("Азербайджанцы", "Азербайжандар"),
+    ("ethnicity", "KOREAN"): ("Корейцы", "Корейлер"),
+    ("ethnicity", "UKRAINIAN"): ("Украинцы", "Украиндер"),
+    ("ethnicity", "GERMAN"): ("Немцы", "Немистер"),
+    ("ethnicity", "KURD"): ("Курды", "Күрттөр"),
+    ("ethnicity", "CHECHEN"): ("Чеченцы", "Чечендер"),
+    ("ethnicity", "TURKMEN"): ("Туркмены", "Түркмөндөр"),
+    ("ethnicity", "ARMENIAN"): ("Армяне", "Армяндар"),
+    ("ethnicity", "BELARUSIAN"): ("Белорусы", "Беларустар"),
+    ("ethnicity", "BASHKIR"): ("Башкиры", "Башкырлар"),
+    ("ethnicity", "OTH"): ("Другие", "Башкалар"),
+    ("ethnicity", "UNK"): ("Не указано / отказ", "Көрсөтүлгөн эмес / баш тартты"),
+}
+
+LABEL_HEADER = ["dimension", "code", "label"]
+
+
+def iso_catalogue(locale_dir, lang, domain):
+    import gettext
+    path = os.path.join(locale_dir, lang, "LC_MESSAGES", domain + ".mo")
+    with open(path, "rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+def build_labels(iso_dir, locale_dir):
+    """{"labels/ru.csv": rows, "labels/ky.csv": rows}: every code with a translation, in code-list order."""
+    lists = build_all(iso_dir)
+    countries = {entry["alpha_3"]: entry for entry in load_iso(iso_dir, "iso_3166-1.json", "3166-1")}
+    out = {}
+    for index, lang in enumerate(LANGUAGES):
+        catalogue = iso_catalogue(locale_dir, lang, "iso_3166-1")
+        rows = []
+        for name in ["spec.csv", "country.csv", "region.csv", "ethnicity-kg.csv"]:
+            for row in lists[name]:
+                key = (row["dimension"], row["code"])
+                label = None
+                if key in TRANSLATIONS:
+                    label = TRANSLATIONS[key][index]
+                elif row["dimension"] == "country" and row["code"] in countries:
+                    entry = countries[row["code"]]
+                    for msgid in (entry["name"], entry.get("official_name")):
+                        if msgid and catalogue.gettext(msgid) != msgid:
+                            label = catalogue.gettext(msgid)
+                            break
+                if label:
+                    rows.append({"dimension": row["dimension"], "code": row["code"], "label": label})
+        out["labels/%s.csv" % lang] = rows
+    return out
+
+
+def render_labels(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(LABEL_HEADER)
+    for row in rows:
+        writer.writerow([row[column] for column in LABEL_HEADER])
+    return buffer.getvalue()
+
+
+def write_labels(out_dir, iso_dir, locale_dir):
+    os.makedirs(os.path.join(out_dir, "labels"), exist_ok=True)
+    for name, rows in build_labels(iso_dir, locale_dir).items():
+        path = os.path.join(out_dir, name)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(render_labels(rows))
+        print("wrote %s (%d labels)" % (os.path.relpath(path, REPO_ROOT), len(rows)))
+
+
+def check_labels(checker, out_dir, iso_dir, locale_dir):
+    """The committed label files are what this script generates; every country but the untranslatable has
+    a label; the Kyrgyz labels of the spec's lists use Kyrgyz letters where Russian would not."""
+    try:
+        generated = build_labels(iso_dir, locale_dir)
+    except (OSError, ValueError, KeyError) as error:
+        checker.fail("cannot build the labels (%s); install iso-codes (its .mo files) or pass --locale-dir" % error)
+        return
+    for name, rows in generated.items():
+        try:
+            with open(os.path.join(out_dir, name), encoding="utf-8", newline="") as handle:
+                committed = handle.read()
+        except OSError:
+            checker.fail("%s: missing; rerun Scripts/generate-codes.py" % name)
+            continue
+        checker.expect(committed == render_labels(rows),
+                       "%s: differs from what Scripts/generate-codes.py generates; rerun it" % name)
+        countries = sum(1 for row in rows if row["dimension"] == "country")
+        checker.expect(countries == len(load_iso(iso_dir, "iso_3166-1.json", "3166-1")) + len(ICAO_EXTRA),
+                       "%s: %d country labels, expected one per country" % (name, countries))
+    ky = generated.get("labels/ky.csv", [])
+    checker.expect(any(set(row["label"]) & set("өүң") for row in ky), "labels/ky.csv: no Kyrgyz letters (ө, ү, ң)")
+
 # ---------------------------------------------------------------- checking
 
 
@@ -1008,8 +1192,9 @@ def check_against_iso(checker, country_rows, region_rows, iso_dir):
                    "region.csv: codes are %s, expected exactly %s" % (region_codes, sorted(KG_REGION_ORDER)))
 
 
-def check_all(out_dir, iso_dir):
+def check_all(out_dir, iso_dir, locale_dir=DEFAULT_LOCALE_DIR):
     checker = Checker()
+    check_labels(checker, out_dir, iso_dir, locale_dir)
     parsed = {}
     for name in FILE_DIMENSIONS:
         rows = read_csv_file(checker, os.path.join(out_dir, name))
@@ -1062,12 +1247,15 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true", help="verify the committed CSVs instead of writing them")
     parser.add_argument("--out-dir", default=DEFAULT_OUT_DIR, help="directory of the CSVs (default: Schemas/codes)")
     parser.add_argument("--iso-codes-dir", default=DEFAULT_ISO_DIR, help="iso-codes JSON directory (default: %(default)s)")
+    parser.add_argument("--locale-dir", default=DEFAULT_LOCALE_DIR,
+                        help="directory of the iso-codes .mo translations (default: %(default)s)")
     args = parser.parse_args(argv)
     if args.check:
-        return check_all(args.out_dir, args.iso_codes_dir)
+        return check_all(args.out_dir, args.iso_codes_dir, args.locale_dir)
     write_all(args.out_dir, args.iso_codes_dir)
+    write_labels(args.out_dir, args.iso_codes_dir, args.locale_dir)
     print("iso-codes version: %s" % iso_codes_version())
-    return check_all(args.out_dir, args.iso_codes_dir)
+    return check_all(args.out_dir, args.iso_codes_dir, args.locale_dir)
 
 
 if __name__ == "__main__":

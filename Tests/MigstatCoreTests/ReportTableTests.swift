@@ -98,22 +98,26 @@ enum ReportTestTables {
     @Test func theTextTableMarksSuppressedCellsAndEstimates() {
         let text = ReportTextRenderer.render(ReportTestTables.sexAge())
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines[0].hasPrefix("sex  age"))
-        #expect(lines.contains { $0.hasPrefix("_T   _T") && $0.contains("44") })
-        #expect(lines.contains { $0.hasPrefix("F    Y5-9") && $0.contains("x (C)") })
-        #expect(lines.contains { $0.hasPrefix("F    _T") && $0.contains("x (C)") })
-        #expect(lines.contains { $0.contains("5000 (E)") && $0.contains("3000") && $0.contains("7000.5") })
-        #expect(lines.contains("(13 cells)"))
-        #expect(text.contains("x (C) withheld (confidential)"))
+        // sex (3 categories) across, age down; codes and labels; totals first.
+        #expect(lines[0] == "Migration statistics by sex and age group")
+        #expect(lines.contains { $0.hasPrefix("Age group") && $0.hasSuffix("_T       F      M") }, "\(text)")
+        #expect(lines.contains { $0.hasSuffix("Total  Female   Male") })
+        #expect(lines.contains { $0.hasPrefix("_T     Total") && $0.hasSuffix("44       x     29") })
+        #expect(lines.contains { $0.hasPrefix("Y5-9   5\u{2013}9") && $0.hasSuffix("10       x      x") })
+        #expect(lines.contains { $0.hasPrefix("_T   _T") && $0.contains("5000 E") && $0.contains("3000")
+                                 && $0.contains("7000.5") })
+        #expect(lines.contains("(12 cells)"))
+        #expect(text.contains("  x   withheld (confidential, CONF_STATUS C)"))
         #expect(text.contains("Declared table sex_age of purpose labour_2024: exact counts"))
         // Nothing tells a primary from a secondary cell.
         #expect(!text.contains("(A)") && !text.contains("(D)") && !text.contains("primary")
                 && !text.contains("secondary") && !text.contains("small count (1"))
     }
 
-    @Test func aFlexibleTableSaysInOneLineThatItsValuesArePerturbed() {
-        let text = ReportTextRenderer.render(ReportTestTables.nationalityPeriod())
-        let notes = text.split(separator: "\n").filter { $0.contains("perturbed") }
+    @Test func aFlexibleTableSaysThatItsValuesArePerturbed() {
+        var table = ReportTestTables.nationalityPeriod()
+        table.presentation.width = 200
+        let notes = ReportTextRenderer.render(table).split(separator: "\n").filter { $0.contains("perturbed") }
         #expect(notes == ["Values are perturbed (cell-key method): each differs from the true count by at most 3, "
                           + "and no 1s or 2s are published."])
         let plain = ReportTable(dimensions: ["sex"], cells: [ReportCell(codes: ["_T"], value: 3)])

@@ -5,20 +5,28 @@ package enum ReportCSVRenderer {
     /// The value columns after the dimension codes.
     package static let valueColumns = ["obs_value", "obs_status", "conf_status", "lower_bound", "upper_bound"]
 
-    /// Renders `table`.
+    /// Renders `table`; with `presentation.withLabels` (`--labels`), a column `DIM_label` (the code's label in
+    /// `presentation.language`) follows each dimension's code column.
     package static func render(_ table: ReportTable) -> String {
-        ReportStream.render(table, stream(dimensions: table.dimensions))
+        ReportStream.render(table, stream(dimensions: table.dimensions,
+                                          label: table.presentation.withLabels ? { table.label($0, $1) } : nil))
     }
 
     /// The format as header, one line per cell, footer (for `migstat report` to write as cells arrive).
-    package static func stream(dimensions: [String]) -> ReportStream {
-        ReportStream(header: (dimensions + valueColumns).map(ReportEscape.csv).joined(separator: ",") + "\n") { cell, _ in
+    /// - Parameter label: the label of a code of a dimension; given, a label column follows each code column.
+    package static func stream(dimensions: [String], label: ((String, String) -> String)? = nil) -> ReportStream {
+        let names = label == nil ? dimensions : dimensions.flatMap { [$0, $0 + "_label"] }
+        return ReportStream(header: (names + valueColumns).map(ReportEscape.csv).joined(separator: ",") + "\n") { cell, _ in
             // One string, appended in place (no arrays of fields per cell).
             var line = ""
             line.reserveCapacity(64)
-            for code in cell.codes {
+            for (i, code) in cell.codes.enumerated() {
                 line += ReportEscape.csv(code)
                 line += ","
+                if let label, i < dimensions.count {
+                    line += ReportEscape.csv(label(dimensions[i], code))
+                    line += ","
+                }
             }
             if !cell.isSuppressed, let value = cell.value { line += String(value) }
             line += ","

@@ -60,10 +60,10 @@ package enum ReportChart {
         let height = plotBottom + 66
         func scaled(_ value: Int) -> Double { Double(value) / Double(scaleMax) * span }
 
-        let title = "Age\u{2013}sex pyramid: men (left) and women (right) by age group"
+        let title = table.text("Age\u{2013}sex pyramid: men (left) and women (right) by age group")
         var svg = SVG(id: id, width: width, height: height, title: title,
-                      description: "Horizontal bars by age group, youngest at the bottom; "
-                          + "suppressed values are hatched and marked x.")
+                      description: table.text("Horizontal bars by age group, youngest at the bottom; "
+                          + "suppressed values are hatched and marked x."))
         // Headers with the totals of each sex.
         let menTotal = Bar(code: "M", label: "", cell: cell(age: ReportLabels.total, sex: "M"))
         let womenTotal = Bar(code: "F", label: "", cell: cell(age: ReportLabels.total, sex: "F"))
@@ -72,12 +72,12 @@ package enum ReportChart {
         svg.text(table.label("sex", "F"), x: rightAxis + 4, y: 22, anchor: "start", className: "head",
                  fill: womenColour)
         if !menTotal.valueText.isEmpty {
-            svg.text("total \(menTotal.valueText)", x: leftAxis - 4, y: 40, anchor: "end", className: "muted")
+            svg.text(table.text("total") + " \(menTotal.valueText)", x: leftAxis - 4, y: 40, anchor: "end", className: "muted")
         }
         if !womenTotal.valueText.isEmpty {
-            svg.text("total \(womenTotal.valueText)", x: rightAxis + 4, y: 40, anchor: "start", className: "muted")
+            svg.text(table.text("total") + " \(womenTotal.valueText)", x: rightAxis + 4, y: 40, anchor: "start", className: "muted")
         }
-        svg.text("Age", x: leftAxis + centre / 2, y: 40, anchor: "middle", className: "muted")
+        svg.text(table.text("Age"), x: leftAxis + centre / 2, y: 40, anchor: "middle", className: "muted")
         // Grid and ticks.
         for tick in stride(from: 0, through: scaleMax, by: step) {
             let dx = scaled(tick)
@@ -93,7 +93,7 @@ package enum ReportChart {
             svg.text(men[i].label, x: leftAxis + centre / 2, y: textY, anchor: "middle")
             for (bar, sex, colour, isLeft) in [(men[i], "M", menColour, true), (women[i], "F", womenColour, false)] {
                 let name = "\(table.label("sex", sex)), \(bar.label): "
-                    + (bar.cell == nil ? "no cell" : bar.isSuppressed ? "not published"
+                    + (bar.cell == nil ? table.text("no cell") : bar.isSuppressed ? table.text("not published")
                         : bar.valueText)
                 svg.open("g", tooltip: name)
                 let axis = isLeft ? leftAxis : rightAxis
@@ -119,7 +119,7 @@ package enum ReportChart {
         var notShown: [String] = []
         let notStated = cell(age: ReportLabels.notStated, sex: ReportLabels.total)
         if let notStated, notStated.isSuppressed || (notStated.value ?? 0) > 0 {
-            notShown.append("age not stated: \(Bar(code: "", label: "", cell: notStated).valueText)")
+            notShown.append(table.text("age not stated") + ": \(Bar(code: "", label: "", cell: notStated).valueText)")
         }
         for sex in sexes where sex != ReportLabels.total && sex != "M" && sex != "F" {
             let other = cell(age: ReportLabels.total, sex: sex)
@@ -128,10 +128,10 @@ package enum ReportChart {
                                 + Bar(code: "", label: "", cell: other).valueText)
             }
         }
-        var caption = "Counts by age group and sex"
-        if table.dimensions.count > 2 { caption += ", all other dimensions at their totals" }
-        caption += ". Hatched bars (x) are not published (confidential)."
-        if !notShown.isEmpty { caption += " Not shown: " + notShown.joined(separator: "; ") + "." }
+        var caption = table.text("Counts by age group and sex")
+        if table.dimensions.count > 2 { caption += table.text(", all other dimensions at their totals") }
+        caption += ". " + table.text("Hatched bars (x) are not published (confidential).")
+        if !notShown.isEmpty { caption += " " + table.text("Not shown") + ": " + notShown.joined(separator: "; ") + "." }
         return (svg.finish(), caption)
     }
 
@@ -164,10 +164,9 @@ package enum ReportChart {
         let height = plotBottom + 30
         func scaled(_ value: Int) -> Double { Double(value) / Double(scaleMax) * span }
 
-        let name = ReportLabels.dimensionName(dimension)
-        var svg = SVG(id: id, width: width, height: height, title: "Bar chart: \(name)",
-                      description: "One bar per category of \(name.lowercased()); suppressed values are hatched "
-                          + "and marked x.")
+        let name = table.dimensionName(dimension)
+        var svg = SVG(id: id, width: width, height: height, title: table.text("Bar chart") + ": \(name)",
+                      description: table.text("One bar per category; suppressed values are hatched and marked x."))
         for tick in stride(from: 0, through: scaleMax, by: step) {
             let x = axis + scaled(tick)
             svg.line(x1: x, y1: top - 2, x2: x, y2: plotBottom + 2, stroke: gridColour)
@@ -178,7 +177,7 @@ package enum ReportChart {
             let textY = y + barHeight - 3.5
             let isTotalLike = bar.code == ReportLabels.notStated || bar.code == ReportLabels.notClassifiable
             svg.open("g", tooltip: "\(bar.label) (\(bar.code)): "
-                     + (bar.isSuppressed ? "not published" : bar.valueText))
+                     + (bar.isSuppressed ? table.text("not published") : bar.valueText))
             svg.text(truncated(bar.label, maxChars), x: axis - 6, y: textY, anchor: "end",
                      className: isTotalLike ? "muted" : nil)
             let length = bar.isSuppressed ? 26 : bar.value.map(scaled) ?? 0
@@ -196,11 +195,16 @@ package enum ReportChart {
         svg.line(x1: axis, y1: top - 2, x2: axis, y2: plotBottom + 2, stroke: "#777")
 
         var caption = "\(name)"
-        if table.dimensions.count > 1 { caption += ", all other dimensions at their totals" }
+        if table.dimensions.count > 1 { caption += table.text(", all other dimensions at their totals") }
         caption += "."
-        if all > bars.count { caption += " The \(bars.count) largest of \(all) categories; all are in the table." }
+        if all > bars.count {
+            caption += table.presentation.language == .en
+                ? " The \(bars.count) largest of \(all) categories; all are in the table."
+                : " " + table.text("The largest categories are shown") + " (\(bars.count) / \(all)); "
+                    + table.text("all are in the table.")
+        }
         if bars.contains(where: \.isSuppressed) {
-            caption += " Hatched bars (x) are not published (confidential)."
+            caption += " " + table.text("Hatched bars (x) are not published (confidential).")
         }
         return (svg.finish(), caption)
     }

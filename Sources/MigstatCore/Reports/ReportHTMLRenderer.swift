@@ -15,7 +15,7 @@ package enum ReportHTMLRenderer {
         let escapedTitle = ReportEscape.html(table.title)
         var html = """
             <!DOCTYPE html>
-            <html lang="en">
+            <html lang="\(table.presentation.language.tag)">
             <head>
             <meta charset="utf-8">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -28,19 +28,19 @@ package enum ReportHTMLRenderer {
             <body>
             <header>
             <h1>\(escapedTitle)</h1>
-            <p class="lead">Disaggregated statistics with statistical disclosure control applied in the database.</p>
-            \(table.disclosure.map { "<p class=\"lead disclosure\">\(ReportEscape.html($0.note))</p>\n" } ?? "")
+            <p class="lead">\(ReportEscape.html(table.text("Disaggregated statistics with statistical disclosure control applied in the database.")))</p>
+            \(table.disclosureNote.map { "<p class=\"lead disclosure\">\(ReportEscape.html($0))</p>\n" } ?? "")
             """
         if !table.parameters.isEmpty {
             html += "<dl class=\"params\">\n"
             for parameter in table.parameters {
-                html += "<dt>\(ReportEscape.html(parameter.name))</dt><dd>\(ReportEscape.html(parameter.value))</dd>\n"
+                html += "<dt>\(ReportEscape.html(table.text(parameter.name)))</dt><dd>\(ReportEscape.html(table.text(parameter.value)))</dd>\n"
             }
             html += "</dl>\n"
         }
         html += "</header>\n<main>\n"
         html += charts(table)
-        html += "<section aria-labelledby=\"table-heading\">\n<h2 id=\"table-heading\">Table</h2>\n"
+        html += "<section aria-labelledby=\"table-heading\">\n<h2 id=\"table-heading\">\(ReportEscape.html(table.text("Table")))</h2>\n"
         html += legend(table)
         html += dataTable(table)
         html += "</section>\n"
@@ -48,9 +48,7 @@ package enum ReportHTMLRenderer {
         html += """
             </main>
             <footer>
-            <p>Codes follow SDMX conventions: <code>_T</code> total, <code>_Z</code> not stated. Totals include the
-            not-stated category. Cells marked x are withheld by the database (CONF_STATUS C) so that no small
-            count can be read or derived by subtraction.</p>
+            <p>\(ReportEscape.html(table.text(footer)))</p>
             </footer>
             </body>
             </html>
@@ -66,16 +64,16 @@ package enum ReportHTMLRenderer {
         var figures: [String] = []
         var drawn: Set<String> = []
         if let pyramid = ReportChart.pyramid(table, id: "chart-pyramid") {
-            figures.append(figure(pyramid, heading: "Age and sex"))
+            figures.append(figure(pyramid, heading: table.text("Age and sex")))
             drawn = ["age", "sex"]
         }
         for (index, dimension) in table.dimensions.enumerated() where !drawn.contains(dimension) {
             if let bars = ReportChart.bars(table, dimension: index, id: "chart-\(index + 1)") {
-                figures.append(figure(bars, heading: ReportLabels.dimensionName(dimension)))
+                figures.append(figure(bars, heading: table.dimensionName(dimension)))
             }
         }
         guard !figures.isEmpty else { return "" }
-        return "<section aria-labelledby=\"charts-heading\">\n<h2 id=\"charts-heading\">Charts</h2>\n"
+        return "<section aria-labelledby=\"charts-heading\">\n<h2 id=\"charts-heading\">" + ReportEscape.html(table.text("Charts")) + "</h2>\n"
             + figures.joined() + "</section>\n"
     }
 
@@ -84,15 +82,19 @@ package enum ReportHTMLRenderer {
             + "<figcaption>\(ReportEscape.html(chart.caption))</figcaption>\n</figure>\n"
     }
 
+    /// The footer's explanation of the codes and marks (English; translated by `ReportLabels.text`).
+    static let footer = "Codes follow SDMX conventions: _T total, _Z not stated. Totals include the not-stated "
+        + "category. Cells marked x are withheld by the database (CONF_STATUS C) so that no small count can be read "
+        + "or derived by subtraction."
+
     /// The legend of the table's marks: withheld (C), E and totals (always all of them).
     static func legend(_ table: ReportTable) -> String {
-        """
-        <ul class="legend" aria-label="Legend">
-        <li><span class="key sup">x<sup>C</sup></span><span>Not published (CONF_STATUS C, confidential): withheld \
-        so that no small count can be read or derived.</span></li>
-        <li><span class="key est">123<sup>E</sup></span><span>Estimate from a study or other source \
-        (OBS_STATUS E), listed separately and never added into counted cells.</span></li>
-        <li><span class="key tot">Total</span><span>Totals (<code>_T</code>) are shaded.</span></li>
+        let t = { (english: String) in ReportEscape.html(table.text(english)) }
+        return """
+        <ul class="legend" aria-label="\(t("Legend"))">
+        <li><span class="key sup">x<sup>C</sup></span><span>\(t("Not published (CONF_STATUS C, confidential): withheld so that no small count can be read or derived."))</span></li>
+        <li><span class="key est">123<sup>E</sup></span><span>\(t("Estimate from a study or other source (OBS_STATUS E), listed separately and never added into counted cells."))</span></li>
+        <li><span class="key tot">\(t("Total"))</span><span>\(t("Totals (_T) are shaded."))</span></li>
         </ul>
 
         """
@@ -122,16 +124,18 @@ package enum ReportHTMLRenderer {
         let columns = column.map { table.categories($0) } ?? []
         var html = "<div class=\"scroll\"><table class=\"data\">\n<caption>"
             + ReportEscape.html(table.title) + (column.map {
-                ": rows by \(rowDims.map { ReportLabels.dimensionPhrase(dims[$0]) }.joined(separator: ", ")), "
-                    + "columns by \(ReportLabels.dimensionPhrase(dims[$0]))"
+                ": " + table.text("rows by") + " "
+                    + rowDims.map { ReportLabels.dimensionPhrase(dims[$0], table.presentation.language) }
+                        .joined(separator: ", ") + ", " + table.text("columns by") + " "
+                    + ReportLabels.dimensionPhrase(dims[$0], table.presentation.language)
             } ?? "") + "</caption>\n<thead>\n"
         if let column {
             html += "<tr>"
             for i in rowDims {
-                html += "<th scope=\"col\" rowspan=\"2\">\(ReportEscape.html(ReportLabels.dimensionName(dims[i])))</th>"
+                html += "<th scope=\"col\" rowspan=\"2\">\(ReportEscape.html(table.dimensionName(dims[i])))</th>"
             }
             html += "<th scope=\"colgroup\" colspan=\"\(columns.count)\">"
-                + "\(ReportEscape.html(ReportLabels.dimensionName(dims[column])))</th></tr>\n<tr>"
+                + "\(ReportEscape.html(table.dimensionName(dims[column])))</th></tr>\n<tr>"
             for code in columns {
                 html += "<th scope=\"col\"\(code == ReportLabels.total ? " class=\"total\"" : "")>"
                     + labelHTML(table, dims[column], code) + "</th>"
@@ -140,9 +144,9 @@ package enum ReportHTMLRenderer {
         } else {
             html += "<tr>"
             for i in rowDims {
-                html += "<th scope=\"col\">\(ReportEscape.html(ReportLabels.dimensionName(dims[i])))</th>"
+                html += "<th scope=\"col\">\(ReportEscape.html(table.dimensionName(dims[i])))</th>"
             }
-            html += "<th scope=\"col\">Value</th></tr>\n"
+            html += "<th scope=\"col\">\(ReportEscape.html(table.text("Value")))</th></tr>\n"
         }
         html += "</thead>\n<tbody>\n"
 
@@ -166,12 +170,13 @@ package enum ReportHTMLRenderer {
                 html += "<th scope=\"row\">" + labelHTML(table, dims[i], key[position]) + "</th>"
             }
             for code in column == nil ? [""] : columns {
-                html += valueHTML(rowCells[key]?[code], columnIsTotal: code == ReportLabels.total)
+                html += valueHTML(rowCells[key]?[code], columnIsTotal: code == ReportLabels.total,
+                                  language: table.presentation.language)
             }
             html += "</tr>\n"
         }
         if rowOrder.isEmpty {
-            html += "<tr><td colspan=\"\(rowDims.count + max(columns.count, 1))\">No cells.</td></tr>\n"
+            html += "<tr><td colspan=\"\(rowDims.count + max(columns.count, 1))\">\(ReportEscape.html(table.text("No cells.")))</td></tr>\n"
         }
         html += "</tbody>\n</table></div>\n"
         return html
@@ -181,14 +186,15 @@ package enum ReportHTMLRenderer {
     static func estimatesTable(_ table: ReportTable) -> String {
         let estimates = table.estimates
         guard !estimates.isEmpty else { return "" }
-        var html = "<section aria-labelledby=\"estimates-heading\">\n<h2 id=\"estimates-heading\">Estimates</h2>\n"
-            + "<p>Estimates from studies and other sources where records cannot exist (for example irregular "
-            + "migration). They are not counts and are never added into the counted cells above.</p>\n"
-            + "<div class=\"scroll\"><table class=\"data\">\n<caption>Estimates (OBS_STATUS E)</caption>\n<thead><tr>"
+        let t = { (english: String) in ReportEscape.html(table.text(english)) }
+        var html = "<section aria-labelledby=\"estimates-heading\">\n<h2 id=\"estimates-heading\">\(t("Estimates"))</h2>\n"
+            + "<p>" + t("Estimates from studies and other sources where records cannot exist (for example irregular "
+            + "migration). They are not counts and are never added into the counted cells above.") + "</p>\n"
+            + "<div class=\"scroll\"><table class=\"data\">\n<caption>\(t("Estimates (OBS_STATUS E)"))</caption>\n<thead><tr>"
         for dimension in table.dimensions {
-            html += "<th scope=\"col\">\(ReportEscape.html(ReportLabels.dimensionName(dimension)))</th>"
+            html += "<th scope=\"col\">\(ReportEscape.html(table.dimensionName(dimension)))</th>"
         }
-        html += "<th scope=\"col\">Estimate</th><th scope=\"col\">Lower bound</th><th scope=\"col\">Upper bound</th>"
+        html += "<th scope=\"col\">\(t("Estimate"))</th><th scope=\"col\">\(t("Lower bound"))</th><th scope=\"col\">\(t("Upper bound"))</th>"
             + "</tr></thead>\n<tbody>\n"
         for cell in estimates {
             html += "<tr>"
@@ -218,12 +224,13 @@ package enum ReportHTMLRenderer {
     }
 
     /// One value cell: the number, `x` with its flag when suppressed, empty when the cell is missing.
-    static func valueHTML(_ cell: ReportCell?, columnIsTotal: Bool) -> String {
+    static func valueHTML(_ cell: ReportCell?, columnIsTotal: Bool, language: ReportLanguage = .en) -> String {
         let total = columnIsTotal ? " total" : ""
         guard let cell else { return "<td class=\"none\(total)\"></td>" }
         if cell.isSuppressed {
-            return "<td class=\"sup\(total)\" title=\"Not published (confidential)\">x<sup>\(cell.publishedConfStatus)</sup>"
-                + "<span class=\"visually-hidden\"> (not published, confidential)</span></td>"
+            let title = ReportEscape.html(ReportLabels.text("Not published (confidential)", language))
+            return "<td class=\"sup\(total)\" title=\"\(title)\">x<sup>\(cell.publishedConfStatus)</sup>"
+                + "<span class=\"visually-hidden\"> (\(ReportEscape.html(ReportLabels.text("not published, confidential", language))))</span></td>"
         }
         let value = cell.value ?? 0
         return "<td class=\"\(value == 0 ? "zero" : "num")\(total)\">\(ReportEscape.grouped(value))</td>"

@@ -111,3 +111,72 @@ package enum ReportLabels {
         return "\(months[month - 1]) \(year)"
     }
 }
+
+/// The language of a report's words (`--lang`): English, Russian or Kyrgyz. Codes never change; labels of codes
+/// come from `migstat.code_label` (shipped translations, `Schemas/codes/labels/`), the words of the report
+/// itself (headings, legends, column headers, age words, months) from `ReportLabels.text(_:_:)`.
+package enum ReportLanguage: String, Sendable, CaseIterable {
+    case en, ru, ky
+
+    /// The BCP 47 tag for HTML's `lang` attribute.
+    package var tag: String { rawValue }
+}
+
+extension ReportLabels {
+    /// A report word or sentence in `language`: `english` itself for English or when no translation exists
+    /// (the English text is the key, as in gettext). The clean API other renderers (SDMX names) may call.
+    package static func text(_ english: String, _ language: ReportLanguage) -> String {
+        switch language {
+        case .en: english
+        case .ru: ReportTranslations.ru[english] ?? english
+        case .ky: ReportTranslations.ky[english] ?? english
+        }
+    }
+
+    /// A dimension's name in `language` (`Sex`, `Пол`, `Жынысы`).
+    package static func dimensionName(_ dimension: String, _ language: ReportLanguage) -> String {
+        text(dimensionName(dimension), language)
+    }
+
+    /// A dimension's name within a sentence, in `language`.
+    package static func dimensionPhrase(_ dimension: String, _ language: ReportLanguage) -> String {
+        let name = dimensionName(dimension, language)
+        return name.prefix(1).lowercased() + name.dropFirst()
+    }
+
+    /// `builtIn(dimension:code:)` in `language`: Total, Not stated, age words and months translated.
+    package static func builtIn(dimension: String, code: String, _ language: ReportLanguage) -> String? {
+        guard language != .en else { return builtIn(dimension: dimension, code: code) }
+        switch code {
+        case total, notStated, notClassifiable:
+            return builtIn(dimension: dimension, code: code).map { text($0, language) }
+        default: break
+        }
+        switch dimension {
+        case "age":
+            guard let english = ageLabel(code) else { return nil }
+            if english.hasPrefix("Under ") {
+                let n = english.dropFirst(6)
+                return language == .ru ? "моложе \(n)" : "\(n) жашка чейин"
+            }
+            if english.hasSuffix(" and over") {
+                let n = english.dropLast(9)
+                return language == .ru ? "\(n) и старше" : "\(n) жана андан улуу"
+            }
+            return english
+        case "period":
+            let parts = code.split(separator: "-")
+            guard periodLabel(code) != nil else { return nil }
+            if parts.count == 1 { return String(parts[0]) }
+            if parts[1].first == "Q", let q = Int(parts[1].dropFirst()), (1...4).contains(q) {
+                let roman = ["I", "II", "III", "IV"][q - 1]
+                return language == .ru ? "\(parts[0]), \(roman) кв." : "\(parts[0]), \(roman) чейрек"
+            }
+            guard let month = Int(parts[1]), (1...12).contains(month) else { return nil }
+            let names = language == .ru ? ReportTranslations.monthsRU : ReportTranslations.monthsKY
+            return language == .ru ? "\(names[month - 1]) \(parts[0])" : "\(parts[0])-ж. \(names[month - 1])"
+        default:
+            return nil
+        }
+    }
+}

@@ -61,6 +61,8 @@ package struct ReportTable: Sendable, Equatable {
     package var disclosure: ReportDisclosure?
     /// The title of a declared table; nil: made from the dimensions (`title`).
     package var declaredTitle: String?
+    /// How the table is shown: language, cross-table layout, label columns (`ReportPresentation`).
+    package var presentation = ReportPresentation()
 
     /// Creates a table.
     package init(dimensions: [String], cells: [ReportCell], labels: [String: [String: String]] = [:],
@@ -96,17 +98,52 @@ package struct ReportTable: Sendable, Equatable {
     /// The label of a code: `migstat.code`'s label, else a built-in one (`_T` Total, `_Z` Not stated, age
     /// bands, periods), else the code itself.
     package func label(_ dimension: String, _ code: String) -> String {
-        labels[dimension]?[code] ?? ReportLabels.builtIn(dimension: dimension, code: code) ?? code
+        labels[dimension]?[code] ?? ReportLabels.builtIn(dimension: dimension, code: code, presentation.language)
+            ?? code
+    }
+
+    /// A report word or sentence in the table's language (`ReportLabels.text`).
+    package func text(_ english: String) -> String { ReportLabels.text(english, presentation.language) }
+
+    /// The disclosure note (`ReportDisclosure.note`) in the table's language; nil when not known.
+    package var disclosureNote: String? {
+        guard let disclosure else { return nil }
+        switch (disclosure, presentation.language) {
+        case (_, .en): return disclosure.note
+        case (.perturbed(let d), .ru):
+            return "Значения искажены методом ключа ячейки: каждое отличается от истинного числа не более чем на \(d); "
+                + "значения 1 и 2 не публикуются."
+        case (.perturbed(let d), .ky):
+            return "Маанилер уячанын ачкычы ыкмасы менен бурмаланган: ар бири чыныгы сандан \(d) ашык айырмаланбайт; "
+                + "1 жана 2 маанилери жарыяланбайт."
+        case (.declared(let purpose, let name), .ru):
+            return "Объявленная таблица \(name) цели \(purpose): точные значения; ячейки, отмеченные x, скрыты "
+                + "(CONF_STATUS C), чтобы ни одно малое число нельзя было прочитать или вывести из этой или другой "
+                + "таблицы программы."
+        case (.declared(let purpose, let name), .ky):
+            return "\(purpose) максатынын \(name) жарыяланган таблицасы: так маанилер; x белгиси коюлган уячалар "
+                + "жашырылган (CONF_STATUS C), программанын бул же башка таблицасынан эч бир кичине санды окууга же "
+                + "чыгарууга мүмкүн болбошу үчүн."
+        }
+    }
+
+    /// A dimension's name in the table's language.
+    package func dimensionName(_ dimension: String) -> String {
+        ReportLabels.dimensionName(dimension, presentation.language)
     }
 
     /// The declared table's title, else one such as `Migration statistics by sex and age group`.
     package var title: String {
         if let declaredTitle, !declaredTitle.isEmpty { return declaredTitle }
-        let names = dimensions.map(ReportLabels.dimensionPhrase)
-        switch names.count {
-        case 0: return "Migration statistics: total"
-        case 1: return "Migration statistics by \(names[0])"
-        default: return "Migration statistics by \(names.dropLast().joined(separator: ", ")) and \(names.last!)"
+        let language = presentation.language
+        let names = dimensions.map { ReportLabels.dimensionPhrase($0, language) }
+        let list = names.count < 2 ? names.first ?? ""
+            : names.dropLast().joined(separator: ", ") + text(" and ") + names.last!
+        switch (names.count, language) {
+        case (0, _): return text("Migration statistics: total")
+        case (_, .en): return "Migration statistics by \(list)"
+        case (_, .ru): return "Статистика миграции: \(list)"
+        case (_, .ky): return "Миграция статистикасы: \(list)"
         }
     }
 
@@ -136,6 +173,31 @@ package struct ReportTable: Sendable, Equatable {
         index.reserveCapacity(cells.count)
         for cell in cells where !cell.isEstimate && index[cell.codes] == nil { index[cell.codes] = cell }
         return index
+    }
+}
+
+/// How a table is shown (not what it holds): the language of its words and labels, the cross-table layout of
+/// the `table` format and whether CSV and JSON carry label columns.
+package struct ReportPresentation: Sendable, Equatable {
+    /// The language of headings, legends and labels.
+    package var language: ReportLanguage
+    /// The dimensions down the side of the cross-table (`--rows`); nil: chosen (`ReportTextRenderer.layout`).
+    package var rows: [String]?
+    /// The dimension across the top (`--cols`); nil: chosen.
+    package var columns: String?
+    /// The width to fit, in characters ($COLUMNS, default 100).
+    package var width: Int
+    /// Whether CSV and JSON add a label column after each dimension's code (`--labels`).
+    package var withLabels: Bool
+
+    /// Creates a presentation (English, layout chosen, 100 columns, no label columns).
+    package init(language: ReportLanguage = .en, rows: [String]? = nil, columns: String? = nil, width: Int = 100,
+                 withLabels: Bool = false) {
+        self.language = language
+        self.rows = rows
+        self.columns = columns
+        self.width = width
+        self.withLabels = withLabels
     }
 }
 

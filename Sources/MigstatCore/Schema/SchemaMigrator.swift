@@ -254,6 +254,7 @@ package struct SchemaMigrator {
                 loaded[list.dimension] = list.codes.count
             }
         }
+        try CodeStore(connection: connection).loadShippedLabels(directory: codesDirectory + "/labels")
         return loaded
     }
 }

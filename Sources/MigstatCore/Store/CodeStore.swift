@@ -1,5 +1,11 @@
 package import MigstatPQ
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One code of a code list.
 package struct CodeEntry: Sendable, Equatable {
     package var code: String
@@ -78,5 +84,56 @@ package struct CodeStore {
             labels[list, default: [:]][code] = label
         }
         return labels
+    }
+
+    /// The labels of the code lists `dimensions` use, in `language` (`migstat.code_label`), the English label
+    /// where a code has none: dimension → code → label.
+    package func labels(for dimensions: [String], language: String) throws -> [String: [String: String]] {
+        var lists: [String: [String]] = [:]  // code list -> report dimensions using it
+        for dimension in dimensions {
+            if let list = DimensionCatalog.named(dimension)?.codeList { lists[list, default: []].append(dimension) }
+        }
+        guard !lists.isEmpty else { return [:] }
+        let query: PQQuery = """
+            SELECT c.dimension, c.code, coalesce(l.label, c.label)
+              FROM migstat.code c
+              LEFT JOIN migstat.code_label l ON l.dimension = c.dimension AND l.code = c.code AND l.lang = \(language)
+             WHERE c.dimension = ANY (\(lists.keys.sorted(), as: .textArray))
+            """
+        let result = try connection.execute(query)
+        var labels: [String: [String: String]] = [:]
+        for row in 0..<result.rowCount {
+            guard let list = result[row, 0], let code = result[row, 1], let label = result[row, 2] else { continue }
+            for dimension in lists[list] ?? [] { labels[dimension, default: [:]][code] = label }
+        }
+        return labels
+    }
+
+    /// Loads the shipped translations (`Schemas/codes/labels/LANG.csv`: `dimension,code,label`) of the lists the
+    /// database has, each (list, language) only when it differs from what is stored (administrators; `db init`).
+    package func loadShippedLabels(directory: String) throws {
+        guard access(directory, R_OK) == 0 else { return }
+        let lists = Set(try lists().map(\.dimension))
+        for file in try listDirectory(directory).filter({ $0.hasSuffix(".csv") }).sorted() {
+            let language = String(file.dropLast(4))
+            for list in try CodeListFile.read(path: directory + "/" + file) where lists.contains(list.dimension) {
+                let stored = try connection.execute(
+                    "SELECT code, label FROM migstat.code_label WHERE dimension = \(list.dimension) AND lang = \(language)")
+                var current: [String: String] = [:]
+                for row in 0..<stored.rowCount { current[stored[row, 0] ?? ""] = stored[row, 1] ?? "" }
+                let known = Set(try codes(of: list.dimension).map(\.code))
+                var codes: [String] = []
+                var labels: [String] = []
+                for (code, label) in zip(list.codes, list.labels) where known.contains(code) && !label.isEmpty {
+                    codes.append(code)
+                    labels.append(label)
+                }
+                guard current != Dictionary(zip(codes, labels), uniquingKeysWith: { a, _ in a }) else { continue }
+                let query: PQQuery = """
+                    SELECT migstat.load_code_labels(\(list.dimension), \(language), \(codes, as: .textArray), \(labels, as: .textArray))
+                    """
+                try connection.transaction { try connection.execute(query) }
+            }
+        }
     }
 }

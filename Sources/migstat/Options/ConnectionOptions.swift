@@ -34,4 +34,11 @@ struct OutputOptions: ParsableArguments {
 
     @Option(help: "Output format.")
     var format: Format = .table
+
+    @Flag(help: "Tables: every value whole (full hashes and times, no cut text); by default a table fits $COLUMNS (else 100).")
+    var wide = false
+
+    func validate() throws {
+        ResultPrinter.wide = wide
+    }
 }

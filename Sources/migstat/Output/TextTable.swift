@@ -7,6 +7,8 @@ import MigstatCore
 struct TextTable: Equatable {
     var names: [String]
     var rows: [[String?]]
+    /// One record (`batches show`): a table too wide for the terminal is printed one line per field.
+    var isRecord = false
 }
 
 /// `t` or `f`, as PostgreSQL prints a boolean.
@@ -46,6 +48,7 @@ extension TextTable {
         rows = [[String(b.id), b.source, b.purpose, b.fileName, b.sha256, b.rowsRead.map { String($0) },
                  b.accepted.map { String($0) }, b.rejected.map { String($0) }, b.status, b.importedAt, b.importedBy,
                  b.withdrawnAt, b.withdrawnBy, b.withdrawReason]]
+        isRecord = true
     }
 
     /// `batches withdraw`.
