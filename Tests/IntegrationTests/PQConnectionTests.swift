@@ -424,7 +424,7 @@ struct PQConnectionTests {
         #expect(error?.sqlState == .raiseException)
         #expect(error?.message == "not allowed")
         #expect(error?.hint == "ask")
-        #expect(error?.description == "queryFailed: not allowed (SQLSTATE P0001)")
+        #expect(error?.description == "not allowed (SQLSTATE P0001)")
     }
 
     @Test func cancelHandleCancelsFromAnotherThread() throws {
