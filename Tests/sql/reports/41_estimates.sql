@@ -38,6 +38,6 @@ SELECT is(
 SELECT is(
     (SELECT string_agg(x, ' ') FROM unnest(string_to_array(t.show(ARRAY['source'], p_estimates => true), ' ')) x
       WHERE x LIKE '%E:%'), '{study-irr}=E:5000', 'source dimension: an estimate''s source is its coordinate');
-SELECT is((SELECT string_agg(details::text, ' ') FROM migstat.audit_log WHERE action = 'estimates.import'), '{"rows": 4, "source": "study-irr", "purpose": "flows"}', 'estimates.import audited once, with counts only');
+SELECT is((SELECT string_agg(details::text, ' ') FROM migstat.audit_log WHERE action = 'estimates.import'), '{"file": "estimates.csv", "rows": 4, "sha256": "' || repeat('a', 64) || '", "source": "study-irr", "purpose": "flows", "estimates": 1}', 'estimates.import audited once, with counts, the file and its SHA-256 only');
 
 SELECT * FROM finish();
