@@ -180,6 +180,13 @@ xlsx() { # NAME OPTIONS...
 xlsx flexible_sex_age --by sex,age --period 2024 --filter nationality=KGZ
 xlsx flexible_estimates --by migration_status,sex,period --with-estimates
 xlsx declared_sex_age --table sex_age_year --purpose flows_2024
+n=$((n + 1))
+if as "$ANALYST" report --table all --purpose flows_2024 --format xlsx --output "$OUT/programme.xlsx" 2>"$OUT/programme.err"; then
+    echo "ok $n - the whole programme (--table all) as one workbook"; passed=$((passed + 1))
+else
+    echo "not ok $n - the whole programme (--table all) as one workbook"; sed 's/^/#   /' "$OUT/programme.err"; failed=$((failed + 1))
+fi
+refuse "several tables in another format than xlsx" "is for --format xlsx" --table sex_age_year,by_sex --purpose flows_2024
 
 export SDMX_OUT=$OUT SDMX_STRUCTURE=$ROOT/Schemas/sdmx/MIGSTAT_MIGRATION_FLOWS.xml SDMX_FIRST=$((n + 1))
 export PYTHONDONTWRITEBYTECODE=1

@@ -83,3 +83,14 @@ for path in files:
     else:
         check("withheld" in meta.get("Protection", "") or "exact" in meta.get("Protection", ""),
               f"{name}: metadata says the counts are exact with cells withheld", meta)
+
+# The whole programme in one workbook: a sheet per declared table (named after it), then Metadata; the sheet of
+# sex_age_year holds the same rows as that table's own workbook.
+book = openpyxl.load_workbook(os.path.join(OUT, "programme.xlsx"))
+check(book.sheetnames == ["by_sex", "direction_kgz", "sex_age_year", "Metadata"], "the programme's workbook has a sheet per table",
+      book.sheetnames)
+single = openpyxl.load_workbook(os.path.join(OUT, "xlsx", "declared_sex_age.xlsx"))
+rows = lambda sheet: [[text(c.value) for c in r] for r in sheet.iter_rows()]
+check(rows(book["sex_age_year"]) == rows(single[single.sheetnames[0]]), "its sex_age_year sheet is that table's")
+titles = [text(r[1].value) for r in book["Metadata"].iter_rows() if text(r[0].value) == "Title"]
+check(len(titles) == 3, "the metadata has the title of each table", titles)

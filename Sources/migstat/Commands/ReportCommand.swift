@@ -42,7 +42,7 @@ struct ReportCommand: DatabaseCommand {
     }
 
     @Option(help: "Comma-separated dimensions of a flexible (perturbed) table.") var by: String?
-    @Option(help: "Run this declared table of --purpose (exact counts; see migstat tables list).") var table: String?
+    @Option(help: "Run this declared table of --purpose (exact counts; see migstat tables list); with --format xlsx also A,B,... or all (a sheet each).") var table: String?
     @Option(help: "The purpose whose declared table --table is.") var purpose: String?
     @Option(help: "DIM=CODE[,CODE...]; repeatable (flexible tables).") var filter: [String] = []
     @Option(help: "2024, 2024-Q1, 2024-01, or FROM..TO of those (flexible tables).") var period: String?
@@ -86,8 +86,11 @@ struct ReportCommand: DatabaseCommand {
         switch (by, table) {
         case (nil, nil): throw ValidationError("give --by DIMS (a flexible table) or --table NAME --purpose P")
         case (.some, .some): throw ValidationError("--by and --table exclude each other")
-        case (nil, .some):
+        case (nil, .some(let table)):
             guard purpose != nil else { throw ValidationError("--table needs --purpose") }
+            if Self.namesSeveralTables(table) && format != .xlsx {
+                throw ValidationError("--table \(table) names several tables: that is for --format xlsx (one sheet each)")
+            }
             if let option = flexibleOptions.first {
                 throw ValidationError("\(option) is for flexible tables (--by); a declared table has its own")
             }
@@ -142,6 +145,10 @@ struct ReportCommand: DatabaseCommand {
             let connection = try session.database()
             let store = ReportStore(connection: connection)
             if let table, let purpose {
+                if format == .xlsx, let output, Self.namesSeveralTables(table) {
+                    try writeWorkbook(purpose: purpose, tables: table, connection: connection, to: output)
+                    return
+                }
                 guard let declared = try DeclaredTableStore(connection: connection).table(purpose: purpose, name: table)
                 else {
                     throw MigstatError(.notFound, "purpose \(purpose) has no declared table \(table) "
@@ -235,6 +242,30 @@ extension ReportCommand {
         return (sdmxAgency ?? env("MIGSTAT_SDMX_AGENCY") ?? SDMXContext.defaultAgency,
                 sdmxDataflow ?? env("MIGSTAT_SDMX_DATAFLOW") ?? SDMXContext.defaultDataflow,
                 sdmxVersion ?? SDMXContext.defaultVersion)
+    }
+
+    /// Whether `--table` names several declared tables (`A,B` or `all`): one workbook, a sheet per table.
+    static func namesSeveralTables(_ table: String) -> Bool { table == "all" || table.contains(",") }
+
+    /// Writes the declared tables `tables` (`A,B,...` or `all`, the purpose's active tables) of `purpose` to one
+    /// workbook, a sheet per table and a metadata sheet.
+    func writeWorkbook(purpose: String, tables: String, connection: PQConnection, to output: String) throws {
+        let declared = try DeclaredTableStore(connection: connection).list(purpose: purpose).filter { $0.retiredAt == nil }
+        let names = tables == "all" ? declared.map(\.name)
+            : tables.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+        let store = ReportStore(connection: connection)
+        var whole: [ReportTable] = []
+        for name in names {
+            guard let table = declared.first(where: { $0.name == name }) else {
+                throw MigstatError(.notFound, "purpose \(purpose) has no declared table \(name) "
+                                       + "(migstat tables list --purpose \(purpose))")
+            }
+            whole.append(try store.table(declared: table))
+        }
+        guard !whole.isEmpty else {
+            throw MigstatError(.notFound, "purpose \(purpose) has no declared tables (migstat tables list --purpose \(purpose))")
+        }
+        try ReportXLSXRenderer.write(whole, to: output)
     }
 
     func sdmxContext(query: ReportQuery) -> SDMXContext {
