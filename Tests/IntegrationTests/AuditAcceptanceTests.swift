@@ -137,6 +137,52 @@ struct AuditAcceptanceTests {
         }
     }
 
+    @Test func signedCheckpointsVerifyWithTheOfficesKeyAndAForgedOneIsRefused() throws {
+        try withTestDatabase { db in
+            #expect(try db.importFile(try db.write("first.csv", ReportCLITests.batch().text)).status == 0)
+            let bin = try TestPaths.migstatBinary()
+            let keyFile = db.workDir + "/office.key"
+            let made = try CommandRunner.run(bin, ["audit", "keygen", "--output", keyFile], directory: db.workDir)
+            #expect(made.status == 0 && made.stdout.contains("public key"), "\(made)")
+            let pub = keyFile + ".pub"
+            #expect(try CommandRunner.run(bin, ["audit", "keygen", "--output", keyFile], directory: db.workDir).status != 0,
+                    "keygen overwrote a key")
+            let head = try db.mustSucceed(["audit", "head", "--sign", keyFile], as: db.auditor).stdout
+            guard let signed = SignedAuditCheckpoint(head) else {
+                Issue.record("audit head --sign printed no signed checkpoint: \(head)")
+                return
+            }
+            let headFile = try db.write("signed.txt", head)
+            try db.mustSucceed(["purpose", "add", "later", "--description", "after the checkpoint", "--retain-until", "1 year"], as: db.admin)
+            var r = try db.run(["audit", "verify", "--head", headFile, "--key", pub], as: db.auditor)
+            #expect(r.status == 0 && r.stdout.contains("extends checkpoint of size \(signed.checkpoint.size)"), "\(r)")
+            // An inclusion proof against the signed head checks offline with the key.
+            let seq = try db.int("SELECT max(seq) FROM migstat.audit_log WHERE action = 'batch.import'")
+            let proof = db.workDir + "/proof.json"
+            try db.mustSucceed(["audit", "prove", String(seq), "--head", headFile, "--output", proof], as: db.auditor)
+            r = try CommandRunner.run(bin, ["audit", "check-proof", proof, "--head", headFile, "--key", pub], directory: db.workDir)
+            #expect(r.status == 0 && r.stdout.contains("proof holds"), "\(r)")
+            // Forgeries: the checkpoint line changed under the signature; a checkpoint signed with another
+            // key (its own public key written in the file); the right file against another key.
+            let lines = head.split(separator: "\n").map(String.init)
+            let changed = try db.write("changed.txt", lines[0].replacingOccurrences(of: " \(signed.checkpoint.size) ", with: " \(signed.checkpoint.size - 1) ") + "\n" + lines[1] + "\n")
+            let forgerKey = db.workDir + "/forger.key"
+            #expect(try CommandRunner.run(bin, ["audit", "keygen", "--output", forgerKey], directory: db.workDir).status == 0)
+            let forgedHead = try db.mustSucceed(["audit", "head", "--sign", forgerKey], as: db.auditor).stdout
+            let forged = try db.write("forged.txt", forgedHead)
+            for (file, key) in [(changed, pub), (forged, pub), (headFile, forgerKey + ".pub")] {
+                r = try db.run(["audit", "verify", "--head", file, "--key", key], as: db.auditor)
+                #expect(r.status == 65 && r.stderr.contains("signature does not verify"), "verify \(file) --key \(key): \(r)")
+                r = try CommandRunner.run(bin, ["audit", "check-proof", proof, "--head", file, "--key", key], directory: db.workDir)
+                #expect(r.status == 65 && r.stderr.contains("signature does not verify"), "check-proof --head \(file) --key \(key): \(r)")
+            }
+            // An unsigned checkpoint is refused when a key is required.
+            let unsigned = try db.write("unsigned.txt", lines[0] + "\n")
+            r = try db.run(["audit", "verify", "--head", unsigned, "--key", pub], as: db.auditor)
+            #expect(r.status == 65 && r.stderr.contains("is not signed"), "\(r)")
+        }
+    }
+
     @Test func aRolledBackPurgeLeavesNoReceipt() throws {
         try withTestDatabase(purposes: ["kept", "ended"]) { db in
             #expect(try db.importFile(try db.write("ended.csv", ReportCLITests.batch().text), purpose: "ended").status == 0)

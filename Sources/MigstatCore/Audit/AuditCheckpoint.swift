@@ -1,4 +1,5 @@
 package import Foundation
+import Crypto
 
 /// A head of the audit log's Merkle tree to keep outside the database:
 /// `migstat-audit-checkpoint/1 INSTALLATION SIZE ROOT` (one line; ROOT is the RFC 6962 root of the
@@ -75,5 +76,94 @@ package struct AuditInclusionProof: Sendable, Equatable, Codable {
 
     package static func decode(_ data: Data) throws -> AuditInclusionProof {
         try JSONDecoder().decode(AuditInclusionProof.self, from: data)
+    }
+}
+
+/// A checkpoint signed with an Ed25519 key held outside the database (`audit keygen`, `audit head
+/// --sign KEYFILE`): the checkpoint line, then `migstat-audit-signature/1 PUBLICKEY SIGNATURE` (hex),
+/// the signature over the checkpoint line's UTF-8 bytes. Whoever controls the server cannot make a
+/// later checkpoint that verifies under the office's public key (`audit verify --head FILE --key PUB`,
+/// `audit check-proof --head FILE --key PUB`).
+package struct SignedAuditCheckpoint: Sendable, Equatable {
+    package static let tag = "migstat-audit-signature/1"
+    package var checkpoint: AuditCheckpoint
+    package var publicKey: [UInt8]
+    package var signature: [UInt8]
+
+    package init(checkpoint: AuditCheckpoint, publicKey: [UInt8], signature: [UInt8]) {
+        self.checkpoint = checkpoint
+        self.publicKey = publicKey
+        self.signature = signature
+    }
+
+    /// Signs with the private key of a key file's text (`AuditSigningKey`); nil when it is not one.
+    package static func sign(_ checkpoint: AuditCheckpoint, keyFile text: String) -> SignedAuditCheckpoint? {
+        guard let key = AuditSigningKey.readPrivate(text) else { return nil }
+        return try? sign(checkpoint, with: key)
+    }
+
+    static func sign(_ checkpoint: AuditCheckpoint, with key: Curve25519.Signing.PrivateKey) throws -> SignedAuditCheckpoint {
+        let signature = try key.signature(for: Data(checkpoint.description.utf8))
+        return SignedAuditCheckpoint(checkpoint: checkpoint, publicKey: Array(key.publicKey.rawRepresentation),
+                                     signature: Array(signature))
+    }
+
+    /// The two lines.
+    package var text: String {
+        "\(checkpoint)\n\(Self.tag) \(Merkle.hex(publicKey)) \(Merkle.hex(signature))\n"
+    }
+
+    /// Parses the two-line form; nil when the text holds no signature line (or a malformed one).
+    package init?(_ text: String) {
+        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map(String.init).filter { !$0.isEmpty }
+        guard lines.count == 2, let cp = AuditCheckpoint(lines[0]) else { return nil }
+        let parts = lines[1].split(separator: " ")
+        guard parts.count == 3, parts[0] == Self.tag, let key = Merkle.unhex(String(parts[1])), key.count == 32,
+              let sig = Merkle.unhex(String(parts[2])), sig.count == 64 else { return nil }
+        self.init(checkpoint: cp, publicKey: key, signature: sig)
+    }
+
+    /// True when the signature is `trusted`'s over this checkpoint (the key written in the file is
+    /// not trusted: anyone can sign with a key of their own).
+    package func isValid(trusted: [UInt8]) -> Bool {
+        guard trusted == publicKey, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: trusted) else { return false }
+        return key.isValidSignature(Data(signature), for: Data(checkpoint.description.utf8))
+    }
+}
+
+/// The key files of `audit keygen`: `KEYFILE` holds `migstat-audit-key/1 ed25519 PRIVATEKEY` (hex,
+/// mode 0600) and `KEYFILE.pub` the public key (hex), to give to whoever checks checkpoints.
+package enum AuditSigningKey {
+    package static let tag = "migstat-audit-key/1"
+
+    /// A new key: the key file's text and the public key (hex).
+    package static func generate() -> (privateText: String, publicHex: String) {
+        let key = Curve25519.Signing.PrivateKey()
+        return (privateText(key), Merkle.hex(Array(key.publicKey.rawRepresentation)))
+    }
+
+    static func privateText(_ key: Curve25519.Signing.PrivateKey) -> String {
+        "\(tag) ed25519 \(Merkle.hex(Array(key.rawRepresentation)))\n"
+    }
+
+    static func readPrivate(_ text: String) -> Curve25519.Signing.PrivateKey? {
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" })
+        guard parts.count == 3, parts[0] == Substring(tag), parts[1] == "ed25519",
+              let raw = Merkle.unhex(String(parts[2])), raw.count == 32 else { return nil }
+        return try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+    }
+
+    /// True when `text` is a key file of `audit keygen`.
+    package static func isKeyFile(_ text: String) -> Bool { readPrivate(text) != nil }
+
+    /// A public key given as its hex text (64 digits) or as a file holding it; nil when neither.
+    package static func readPublic(_ argument: String) -> [UInt8]? {
+        func parse(_ s: String) -> [UInt8]? {
+            guard let k = Merkle.unhex(s.trimmingCharacters(in: .whitespacesAndNewlines)), k.count == 32 else { return nil }
+            return k
+        }
+        if let k = parse(argument) { return k }
+        guard let data = FileManager.default.contents(atPath: argument) else { return nil }
+        return parse(String(decoding: data, as: UTF8.self))
     }
 }

@@ -12,7 +12,7 @@ struct AuditCommand: ParsableCommand {
             database: `audit verify --head` proves today's log extends one, `audit prove SEQ` gives an inclusion \
             proof that `audit check-proof FILE` checks with no database.
             """,
-        subcommands: [List.self, Show.self, Head.self, Prove.self, CheckProof.self, Export.self, Verify.self],
+        subcommands: [List.self, Show.self, Head.self, Prove.self, CheckProof.self, Export.self, Verify.self, Keygen.self],
         defaultSubcommand: List.self)
 
     struct List: DatabaseCommand {
@@ -75,11 +75,50 @@ struct AuditCommand: ParsableCommand {
     struct Head: DatabaseCommand {
         static let configuration = CommandConfiguration(
             abstract: "Seal committed entries and print the checkpoint to keep outside the database.",
-            discussion: "Prints `migstat-audit-checkpoint/1 INSTALLATION SIZE ROOT` (ROOT: the RFC 6962 root of the first SIZE entries).\n\nExample:\n  migstat audit head > checkpoint.txt")
+            discussion: "Prints `migstat-audit-checkpoint/1 INSTALLATION SIZE ROOT` (ROOT: the RFC 6962 root of the first SIZE entries). With --sign KEYFILE (`audit keygen`), also the line `migstat-audit-signature/1 PUBLICKEY SIGNATURE` (Ed25519 over the checkpoint line); keep the key outside the database.\n\nExample:\n  migstat audit head > checkpoint.txt\n  migstat audit head --sign office.key > checkpoint.txt")
+        @Option(help: "Sign the checkpoint with this Ed25519 key file (audit keygen).") var sign: String?
         @OptionGroup var connection: ConnectionOptions
 
         func run(in session: CommandSession) throws {
-            print(try AuditStore(connection: session.database()).head())
+            var keyText: String?
+            if let sign {
+                guard let data = FileManager.default.contents(atPath: sign),
+                      AuditSigningKey.isKeyFile(String(decoding: data, as: UTF8.self)) else {
+                    throw ValidationError("--sign \(sign) is not a readable audit key file (migstat audit keygen --output \(sign))")
+                }
+                keyText = String(decoding: data, as: UTF8.self)
+            }
+            let cp = try AuditStore(connection: session.database()).head()
+            guard let keyText else {
+                print(cp)
+                return
+            }
+            guard let signed = SignedAuditCheckpoint.sign(cp, keyFile: keyText) else {
+                printError("could not sign with \(sign ?? "")")
+                throw ExitCode(ExitStatus.dataError)
+            }
+            print(signed.text, terminator: "")
+        }
+    }
+
+    struct Keygen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an Ed25519 key to sign checkpoints (audit head --sign), kept outside the database.",
+            discussion: "Writes KEYFILE (mode 0600, the private key) and KEYFILE.pub (the public key, hex) and prints the public key. Never overwrites.")
+        @Option(help: "The private key file to write.") var output: String
+
+        func run() throws {
+            for path in [output, output + ".pub"] where FileManager.default.fileExists(atPath: path) {
+                printError("\(path) exists: not overwritten")
+                throw ExitCode(ExitStatus.ioError)
+            }
+            let (privateText, publicHex) = AuditSigningKey.generate()
+            guard FileManager.default.createFile(atPath: output, contents: Data(privateText.utf8), attributes: [.posixPermissions: 0o600]),
+                  FileManager.default.createFile(atPath: output + ".pub", contents: Data((publicHex + "\n").utf8)) else {
+                printError("cannot write \(output)")
+                throw ExitCode(ExitStatus.ioError)
+            }
+            print("public key \(publicHex) (\(output).pub); private key \(output) (keep it off the database server)")
         }
     }
 
@@ -93,7 +132,7 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func run(in session: CommandSession) throws {
-            let saved = try head.map(readCheckpoint)
+            let saved = try head.map { try readCheckpoint($0) }
             let store = AuditStore(connection: try session.database())
             let proof: AuditInclusionProof
             do {
@@ -112,6 +151,11 @@ struct AuditCommand: ParsableCommand {
             discussion: "Example:\n  migstat audit check-proof proof-42.json --head \"$(cat checkpoint.txt)\"")
         @Argument(help: "The proof file (`audit prove`).") var file: String
         @Option(help: "Also require the proof's checkpoint to be this one (text or file).") var head: String?
+        @Option(help: "Require --head to be signed with this Ed25519 public key (hex, or the .pub file of audit keygen).") var key: String?
+
+        func validate() throws {
+            if key != nil && head == nil { throw ValidationError("--key needs --head (the signed checkpoint)") }
+        }
 
         func run() throws {
             guard let data = FileManager.default.contents(atPath: file),
@@ -125,7 +169,7 @@ struct AuditCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.dataError)
             case .valid(let cp):
                 if let head {
-                    let want = try readCheckpoint(head)
+                    let want = try readCheckpoint(head, key: key)
                     guard want == cp else {
                         printError("proof \(file) is against checkpoint \(cp), not \(want)")
                         throw ExitCode(ExitStatus.dataError)
@@ -183,10 +227,15 @@ struct AuditCommand: ParsableCommand {
             discussion: "Example:\n  migstat audit verify --head \"$(cat checkpoint.txt)\"")
         @Option(help: "A checkpoint saved earlier (`audit head`; its text, or a file holding it).") var head: String?
         @Option(help: "An export archive (`audit export`): also compare every archived entry, naming the first that changed.") var archive: String?
+        @Option(help: "Require --head to be signed with this Ed25519 public key (hex, or the .pub file of audit keygen).") var key: String?
         @OptionGroup var connection: ConnectionOptions
 
+        func validate() throws {
+            if key != nil && head == nil { throw ValidationError("--key needs --head (the signed checkpoint)") }
+        }
+
         func run(in session: CommandSession) throws {
-            var saved = try head.map(readCheckpoint)
+            var saved = try head.map { try readCheckpoint($0, key: key) }
             var exported: AuditExport?
             if let archive {
                 guard let data = FileManager.default.contents(atPath: archive), let e = AuditExport.read(data) else {
@@ -218,13 +267,26 @@ struct AuditCommand: ParsableCommand {
     }
 }
 
-/// A checkpoint given as its text, or as the path of a file holding it.
-private func readCheckpoint(_ argument: String) throws -> AuditCheckpoint {
-    if let cp = AuditCheckpoint(argument) { return cp }
-    if let data = FileManager.default.contents(atPath: argument),
-       let cp = AuditCheckpoint(String(decoding: data, as: UTF8.self)) {
-        return cp
+/// A checkpoint given as its text, or as the path of a file holding it (signed or not). With `key`, the
+/// checkpoint must carry a valid Ed25519 signature by that public key (exit 65 otherwise).
+private func readCheckpoint(_ argument: String, key: String? = nil) throws -> AuditCheckpoint {
+    let text = FileManager.default.contents(atPath: argument).map { String(decoding: $0, as: UTF8.self) } ?? argument
+    if let key {
+        guard let trusted = AuditSigningKey.readPublic(key) else {
+            throw ValidationError("--key \(key) is neither an Ed25519 public key (64 hex digits) nor a file holding one")
+        }
+        guard let signed = SignedAuditCheckpoint(text) else {
+            printError("checkpoint \(argument) is not signed (audit head --sign KEYFILE)")
+            throw ExitCode(ExitStatus.dataError)
+        }
+        guard signed.isValid(trusted: trusted) else {
+            printError("checkpoint \(argument) is not signed by key \(Merkle.hex(trusted)): its signature does not verify (forged or changed)")
+            throw ExitCode(ExitStatus.dataError)
+        }
+        return signed.checkpoint
     }
+    if let cp = AuditCheckpoint(argument) { return cp }
+    if let cp = AuditCheckpoint(text) ?? SignedAuditCheckpoint(text)?.checkpoint { return cp }
     throw ValidationError("--head \(argument) is neither a checkpoint (\(AuditCheckpoint.tag) INSTALLATION SIZE ROOT) nor a file holding one")
 }
 
