@@ -73,6 +73,15 @@ struct EstimatesTests {
                 #expect(denied.status == 77, "\(denied)")
                 #expect(denied.stderr.hasPrefix("error: permission denied: \(analyst) is not a loader or an admin "
                                                 + "(function estimates_withdraw)\n"), "\(denied)")
+                // A loader without the purpose's compartment: refused by the function itself, naming the grant.
+                let outsider = try db.run(["estimates", "withdraw", "1", "--reason", "wrong file"], as: db.outsider)
+                #expect(outsider.status == 77, "\(outsider)")
+                #expect(outsider.stderr == "error: permission denied: \(db.outsider) is not a loader of purpose "
+                        + "\(db.purpose)\n  hint: an administrator can withdraw it, or run: migstat access grant "
+                        + "\(db.outsider) loader --purpose \(db.purpose)\n", "\(outsider)")
+                let unknown = try db.run(["estimates", "list", "--purpose", "nosuch"], as: analyst)
+                #expect(unknown.status == 65 && unknown.stderr == "error: purpose \"nosuch\" is not declared\n"
+                        + "  hint: migstat purpose list shows the declared purposes\n", "\(unknown)")
                 let noReason = try db.run(["estimates", "withdraw", "1", "--reason", " "], as: db.loader)
                 #expect(noReason.status == 65 && noReason.stderr.hasPrefix("error: a reason is required\n"),
                         "\(noReason)")
