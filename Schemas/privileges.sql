@@ -55,7 +55,8 @@ GRANT EXECUTE ON FUNCTION migstat.my_access()
     TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;
 -- Loaders.
 GRANT EXECUTE ON FUNCTION migstat.begin_batch(text, text, text, text, text), migstat.check_batch(integer, text[]),
-    migstat.finish_batch(integer, integer, integer), migstat.estimates_import(text, text, jsonb, text, text)
+    migstat.finish_batch(integer, integer, integer), migstat.estimates_import(text, text, jsonb, text, text),
+    migstat.batch_columns(integer, text[])
     TO migstat_loader;
 GRANT EXECUTE ON FUNCTION migstat.estimates_withdraw(bigint, text) TO migstat_loader, migstat_admin;
 GRANT EXECUTE ON FUNCTION migstat.estimates_list(text)
@@ -63,7 +64,7 @@ GRANT EXECUTE ON FUNCTION migstat.estimates_list(text)
 GRANT EXECUTE ON FUNCTION migstat.withdraw_batch(integer, text) TO migstat_loader, migstat_admin;
 -- Protected aggregates.
 GRANT EXECUTE ON FUNCTION migstat.report(text[], jsonb, date, date, text, text, integer, text, integer, boolean),
-    migstat.coverage(date, date, text)
+    migstat.coverage(date, date, text), migstat.coverage_sent(date, date, text)
     TO migstat_analyst, migstat_steward, migstat_admin;
 -- The output programme: declared tables (Schemas/functions/programme/).
 GRANT EXECUTE ON FUNCTION migstat.declared_report(text, text) TO migstat_analyst, migstat_steward, migstat_admin;

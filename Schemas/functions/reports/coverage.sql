@@ -78,3 +78,62 @@ BEGIN
                           'source', p_source, 'method', 'cell-key', 'read', v_read));
 END
 $$;
+
+-- Whether each source sent each paragraph 20(a) dimension's column, per year of event (issue 13):
+-- 'yes' every batch with records of the year had the column in its file, 'no' none had it (the
+-- column was not sent: its records are all "not stated" for that reason), 'partly' some did,
+-- 'unknown' no batch recorded its columns (imported before migration 0011, or through a profile).
+-- Batch metadata, not record values; the same readers as migstat.coverage. Age is sent as the age
+-- column; disability as the disability column or any Washington Group column.
+CREATE OR REPLACE FUNCTION migstat.coverage_sent(p_period_from date DEFAULT NULL, p_period_to date DEFAULT NULL,
+                                      p_source text DEFAULT NULL)
+RETURNS TABLE (source text, period text, dimension text, sent text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp SET row_security = on
+AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM migstat.require_report_reader();
+    RETURN QUERY
+    WITH b AS (
+        SELECT DISTINCT r.source_id, r.batch_id, date_part('year', r.event_date)::integer AS y
+          FROM migstat.records r
+          JOIN migstat.source s ON s.id = r.source_id
+         WHERE (p_source IS NULL OR s.name = p_source)
+           AND (p_period_from IS NULL OR r.event_date >= p_period_from)
+           AND (p_period_to IS NULL OR r.event_date <= p_period_to)
+    ), d AS (
+        SELECT dd.name, dd.ord FROM migstat.dimension dd WHERE dd.is_paragraph20
+    )
+    SELECT s.name::text, b.y::text, d.name::text,
+           CASE WHEN count(bt.columns) = 0 THEN 'unknown'
+                WHEN bool_and(x.has) THEN 'yes'
+                WHEN NOT bool_or(x.has) THEN 'no'
+                ELSE 'partly' END
+      FROM b
+      JOIN migstat.source s ON s.id = b.source_id
+      JOIN migstat.batch bt ON bt.id = b.batch_id
+     CROSS JOIN d
+     CROSS JOIN LATERAL (SELECT CASE WHEN bt.columns IS NULL THEN NULL
+                                     WHEN d.name = 'disability'
+                                         THEN bt.columns && ARRAY['disability', 'wg_seeing', 'wg_hearing', 'wg_mobility',
+                                                                  'wg_cognition', 'wg_selfcare', 'wg_communication']
+                                     ELSE d.name = ANY (bt.columns) END AS has) x
+     GROUP BY s.name, b.y, d.name, d.ord
+     ORDER BY s.name, b.y, d.ord;
+END
+$$;
+
+-- The importer records which canonical columns a batch's file sent (migstat_loader, while the
+-- batch is loading and only for the batch the caller began): read by migstat.coverage_sent.
+CREATE OR REPLACE FUNCTION migstat.batch_columns(p_batch integer, p_columns text[])
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
+BEGIN
+    PERFORM migstat.require_role('migstat_loader');
+    UPDATE migstat.batch SET columns = p_columns
+     WHERE id = p_batch AND status = 'loading' AND imported_by = session_user;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'batch % is not a loading batch of %', p_batch, session_user USING ERRCODE = 'MS404';
+    END IF;
+END
+$$;

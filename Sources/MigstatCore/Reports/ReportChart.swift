@@ -51,7 +51,9 @@ package enum ReportChart {
         let (scaleMax, step) = ticks(for: (men + women).compactMap(\.value).max() ?? 0)
 
         // Layout (SVG user units = CSS pixels at full width).
-        let width = 860.0, side = 16.0, centre = 92.0, valueRoom = 64.0
+        // The centre column holds the age labels (wider for "85 жана андан улуу").
+        let longestBand = (men.map(\.label.count).max() ?? 0)
+        let width = 860.0, side = 16.0, centre = max(92.0, Double(longestBand) * 6.8 + 16), valueRoom = 64.0
         let rowHeight = 20.0, barHeight = 15.0, top = 58.0
         let half = (width - 2 * side - centre) / 2
         let span = half - valueRoom
@@ -114,7 +116,7 @@ package enum ReportChart {
         svg.line(x1: rightAxis, y1: top - 4, x2: rightAxis, y2: plotBottom + 4, stroke: "#777")
         svg.legend(y: plotBottom + 44, items: [
             (table.label("sex", "M"), menColour), (table.label("sex", "F"), womenColour),
-        ], x: side)
+        ], x: side, notPublished: table.text("not published (x)"))
 
         var notShown: [String] = []
         let notStated = cell(age: ReportLabels.notStated, sex: ReportLabels.total)

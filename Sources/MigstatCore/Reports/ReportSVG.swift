@@ -64,9 +64,10 @@ struct SVG {
     }
 
     /// A legend row: a swatch per series, then the hatched "not published" swatch.
-    mutating func legend(y: Double, items: [(String, String)], x start: Double) {
+    mutating func legend(y: Double, items: [(String, String)], x start: Double,
+                         notPublished: String = "not published (x)") {
         var x = start
-        for (label, colour) in items + [("not published (x)", "")] {
+        for (label, colour) in items + [(notPublished, "")] {
             if colour.isEmpty {
                 rect(x: x, y: y - 11, width: 22, height: 13, fill: "url(#\(id)-hatch)", stroke: "#555", dashed: true)
             } else {

@@ -29,7 +29,7 @@ enum ResultPrinter {
     ]
     /// Columns written as JSON booleans (`t`/`f`, `true`/`false`, `yes`/`no`).
     static let booleanColumns: Set<String> = ["active", "stale", "ok", "current", "unchanged", "is_estimate",
-                                              "sent", "dry_run"]
+                                              "dry_run"]
     /// Columns that hold JSON text, written as the JSON value itself.
     static let jsonColumns: Set<String> = ["details", "filters", "filters_json", "parameters"]
     /// Columns cut to 12 characters in a table (hashes, fingerprints).

@@ -102,9 +102,10 @@ extension TextTable {
 
     /// `coverage`.
     init(coverage: [CoverageRow]) {
-        names = ["source", "period", "dimension", "records", "stated", "share"]
+        names = ["source", "period", "dimension", "records", "stated", "share", "sent"]
         rows = coverage.map {
-            [$0.source, $0.period, $0.dimension, $0.records.map { String($0) }, $0.stated.map { String($0) }, $0.share]
+            [$0.source, $0.period, $0.dimension, $0.records.map { String($0) }, $0.stated.map { String($0) }, $0.share,
+             $0.sent]
         }
     }
 

@@ -57,6 +57,7 @@ CREATE TEMP TABLE spec_function (fn text, roles name[]);
 INSERT INTO spec_function VALUES
     ('migstat.extract(text, text, text[], jsonb)',                              '{migstat_steward}'),
     ('migstat.begin_batch(text, text, text, text, text)',                        '{migstat_loader}'),
+    ('migstat.batch_columns(integer, text[])',                                   '{migstat_loader}'),
     ('migstat.purposes()',                                                       '{migstat_loader,migstat_analyst,migstat_steward,migstat_auditor,migstat_admin}'),
     ('migstat.purpose_end(text, text)',                                          '{migstat_admin}'),
     ('migstat.purpose_extend(text, date, text)',                                 '{migstat_admin}'),
@@ -85,6 +86,7 @@ INSERT INTO spec_function VALUES
     ('migstat.report_exact(text[], jsonb, date, date, text, text, integer, text, integer, boolean)', '{}'),
     ('migstat.report(text[], jsonb, date, date, text, text, integer, text, integer, boolean)', '{migstat_analyst,migstat_steward,migstat_admin}'),
     ('migstat.coverage(date, date, text)',                                       '{migstat_analyst,migstat_steward,migstat_admin}'),
+    ('migstat.coverage_sent(date, date, text)',                                  '{migstat_analyst,migstat_steward,migstat_admin}'),
     ('migstat.declared_report(text, text)',                                      '{migstat_analyst,migstat_steward,migstat_admin}'),
     ('migstat.declared_tables(text)',                                            '{migstat_analyst,migstat_steward,migstat_auditor,migstat_admin}'),
     ('migstat.declare_table(text, text, text, text[], jsonb, text, text)',       '{migstat_steward,migstat_admin}'),
