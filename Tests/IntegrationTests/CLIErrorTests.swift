@@ -140,6 +140,20 @@ struct CLIErrorTests {
                 }
                 for result in [load, grant] { Self.expectPlain(result) }
             }
+            // Reports are for analysts, stewards and administrators: the least of them is proposed.
+            let report = try db.run(["report", "--by", "sex"], as: db.loader)
+            #expect(report.status == 77, "\(report)")
+            #expect(report.stderr == "error: permission denied: \(db.loader) is not an analyst, a steward or an admin "
+                    + "(function report)\n  hint: an administrator can run: migstat access grant \(db.loader) analyst\n",
+                    "\(report)")
+            // A batch of a purpose whose loader one is not: said by withdraw_batch itself.
+            #expect(try db.importFile(path).status == 0)
+            let withdraw = try db.run(["batches", "withdraw", "1", "--reason", "not mine"], as: db.outsider)
+            #expect(withdraw.status == 77, "\(withdraw)")
+            #expect(withdraw.stderr == "error: permission denied: \(db.outsider) is not a loader of purpose \(db.purpose), "
+                    + "which batch 1 belongs to\n  hint: an administrator can withdraw it, or run: migstat access grant "
+                    + "\(db.outsider) loader --purpose \(db.purpose)\n", "\(withdraw)")
+            for result in [report, withdraw] { Self.expectPlain(result) }
             // A loader without the purpose's compartment: said by require_compartment.
             let outsider = try db.run(["import", path, "--source", "border", "--purpose", db.purpose], as: db.outsider)
             #expect(outsider.status == 77, "\(outsider)")

@@ -15,7 +15,10 @@ BEGIN
     SELECT * INTO v_purpose FROM migstat.purpose WHERE id = v.purpose_id;
     IF NOT (migstat.caller_is('migstat_admin')
             OR (migstat.caller_is('migstat_loader') AND migstat.caller_is(migstat.compartment_role(v_purpose.name, 'load')))) THEN
-        RAISE EXCEPTION 'permission denied: cannot withdraw batch %', p_batch_id USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION 'permission denied: % is not a loader of purpose %, which batch % belongs to', session_user,
+            v_purpose.name, p_batch_id USING ERRCODE = 'insufficient_privilege',
+            HINT = format('an administrator can withdraw it, or run: migstat access grant %s loader --purpose %s',
+                          session_user, v_purpose.name);
     END IF;
     IF coalesce(btrim(p_reason), '') = '' THEN
         RAISE EXCEPTION 'a reason is required' USING ERRCODE = 'invalid_parameter_value';
