@@ -11,8 +11,11 @@ package struct RecordEncoder {
     package static let copyColumns = ["line_no", "event_date"] + DimensionCatalog.record.map(\.name)
         + ["record_id", "person_pseudonym"]
 
-    /// The options clause of the COPY statement the encoded tuples are sent with.
-    package static let copyOptions = "WITH (FORMAT binary)"
+    /// The options clause of the COPY statement the encoded tuples are sent with. FREEZE: the batch's
+    /// table is created in the importing transaction (begin_batch), so its rows can be written frozen
+    /// and all-visible at once (the first report after the import does not rewrite every page to set
+    /// hint bits).
+    package static let copyOptions = "WITH (FORMAT binary, FREEZE)"
 
     /// The number of fields of each tuple (`copyColumns.count`).
     static let fieldCount = 16
