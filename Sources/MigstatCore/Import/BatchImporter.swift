@@ -107,7 +107,7 @@ package struct BatchImporter {
                 logger.debug("batch begun", metadata: ["batch": "\(begun.id)"])
                 let key = try options.keyStore.key(forKeyID: begun.keyID)
                 // The code lists as begin_batch fixed them (it holds a SHARE lock on migstat.code until
-                // the end of the import): the same the batch table's CHECK constraints enforce.
+                // the end of the import): the same check_batch enforces.
                 let codes = try CodeStore(connection: connection).codeBook()
                 let duplicates = DuplicateCandidates()
                 var translator: ProfileTranslator?
@@ -180,7 +180,7 @@ package struct BatchImporter {
                 guard rows > 0 else {
                     throw MigstatError(.badHeader, "the file has a header but no records", file: file)
                 }
-                // Duplicates in the database (codes were checked by COPY itself): the lines it
+                // Codes (all rows, one query) and duplicates in the database: the lines it
                 // rejects are removed there, and listed here.
                 let checkStarted = monotonicSeconds()
                 let removed = try checkInDatabase(batch: begun.id, candidates: duplicates.candidates, into: rejects)
