@@ -159,10 +159,9 @@ package struct BatchImporter {
                             valid = encoder.encode(record, rejects: &rowRejects)
                         }
                         if valid {
-                            try encoder.line.withUnsafeBytes { line in
-                                duplicates.insert(UnsafeRawBufferPointer(rebasing: line[encoder.recordIDRange]))
-                                try writer.write(line)
-                            }
+                            let line = encoder.lineBytes
+                            duplicates.insert(UnsafeRawBufferPointer(rebasing: line[encoder.recordIDRange]))
+                            try writer.write(line)
                         } else {
                             rejectedRows += 1
                             for reject in rowRejects { try rejects.add(reject) }
