@@ -34,6 +34,8 @@ DECLARE
     v_bad   integer;
     v_col   text;
     v_found boolean;
+    v_cand_lines integer[];
+    v_cand_ids   text[];
 BEGIN
     RAISE LOG 'migstat import call %: user=% call=check_batch args=% db=%', v_call, session_user,
         jsonb_build_object('batch', p_batch_id, 'candidates', cardinality(p_candidates)), current_database();
@@ -43,10 +45,17 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     EXECUTE format('REVOKE INSERT ON %s FROM %I', t, session_user);
-    -- 1. Codes, and this batch's record_id range, in one pass over the rows.
+    -- 1. Codes, this batch's record_id range and the rows of the candidates, in one pass over the
+    -- rows (the candidates are a constant list, which the planner hashes).
     EXECUTE format($q$SELECT count(*), min(s.record_id COLLATE "C"), max(s.record_id COLLATE "C"),
-                             min(s.line_no) FILTER (WHERE NOT (%s)) FROM %s s$q$, migstat.code_condition(), t)
-       INTO v_rows, v_lo, v_hi, v_bad;
+                             min(s.line_no) FILTER (WHERE NOT (%1$s)),
+                             array_agg(s.line_no) FILTER (WHERE %2$s), array_agg(s.record_id) FILTER (WHERE %2$s)
+                        FROM %3$s s$q$,
+                   migstat.code_condition(),
+                   CASE WHEN cardinality(p_candidates) > 0 THEN format('s.record_id = ANY (%L::text[])', p_candidates)
+                        ELSE 'false' END,
+                   t)
+       INTO v_rows, v_lo, v_hi, v_bad, v_cand_lines, v_cand_ids;
     IF v_bad IS NOT NULL THEN
         FOR v_col IN SELECT d.name FROM migstat.dimension d
                       WHERE d.is_record_column AND d.code_list IS NOT NULL ORDER BY d.ord LOOP
@@ -57,18 +66,21 @@ BEGIN
         RAISE EXCEPTION 'batch %, line %: column % holds an id that is not an active code of its list', p_batch_id, v_bad, v_col
             USING ERRCODE = 'check_violation', DETAIL = format('line=%s column=%s', v_bad, v_col);
     END IF;
-    -- 2a. Within the batch: every occurrence after the first (in line order) is a duplicate.
-    IF p_candidates IS NULL OR cardinality(p_candidates) > 0 THEN
+    -- 2a. Within the batch: every occurrence after the first (in line order) is a duplicate. With
+    -- candidates, among their rows found above; without, every record_id is compared.
+    IF p_candidates IS NULL THEN
         EXECUTE format($q$
             SELECT coalesce(array_agg(d.line_no ORDER BY d.line_no), '{}')
               FROM (SELECT s.line_no, row_number() OVER (PARTITION BY s.record_id ORDER BY s.line_no) AS n
                       FROM %1$s s
-                     WHERE %2$s) d
-             WHERE d.n > 1$q$, t,
-            CASE WHEN p_candidates IS NULL
-                 THEN format('s.record_id IN (SELECT x.record_id FROM %s x GROUP BY x.record_id HAVING count(*) > 1)', t)
-                 ELSE 's.record_id = ANY ($1)' END)
-        INTO v_dup USING p_candidates;
+                     WHERE s.record_id IN (SELECT x.record_id FROM %1$s x GROUP BY x.record_id HAVING count(*) > 1)) d
+             WHERE d.n > 1$q$, t)
+        INTO v_dup;
+    ELSIF v_cand_lines IS NOT NULL THEN
+        SELECT coalesce(array_agg(d.l ORDER BY d.l), '{}') INTO v_dup
+          FROM (SELECT u.l, row_number() OVER (PARTITION BY u.r ORDER BY u.l) AS n
+                  FROM unnest(v_cand_lines, v_cand_ids) AS u(l, r)) d
+         WHERE d.n > 1;
     END IF;
     -- 2b. Earlier batches of the same compartment whose record_id range overlaps this one's: only
     -- their partitions are read. The answer is only "already stored": it does not say in which batch.
