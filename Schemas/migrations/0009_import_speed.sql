@@ -1,8 +1,14 @@
 -- migstat 0009: imports faster than a raw COPY, flat in history, compartments that do not
 -- interfere (issue 14). Functions: Schemas/functions/import/.
---   * A batch's table has no per-row code-list CHECK constraints any more: check_batch checks every
---     code column of every row in one query after the COPY (migstat.code_condition), and
---     finish_batch refuses a batch that check_batch has not checked.
+--   * A batch's table has no per-row CHECK constraint during its COPY any more: check_batch checks
+--     every row in one query after the COPY -- the code lists (migstat.code_condition), the record
+--     store's own CHECKs and the batch's purpose, batch and source --, finish_batch refuses a batch
+--     that check_batch has not checked, and the attach checks the partition bounds. The record
+--     store's own CHECKs (age range, record_id length, pseudonym length, record_key range) leave
+--     migstat.records, whose partitions must all have every CHECK of their parent: batches are the
+--     only way rows get into it (migstat_owner holds every privilege, nobody else any), and
+--     check_batch checks every batch's every row against them. Partitions attached before keep
+--     theirs.
 --   * Duplicates against earlier batches are looked for only in the batches of the same
 --     compartment (source within purpose) whose record_id range overlaps the new batch's: the
 --     ranges live in migstat_data.record_id_ranges_<purpose id> (one row per loaded batch, no
@@ -15,6 +21,10 @@
 SET LOCAL ROLE migstat_owner;
 
 CREATE SEQUENCE migstat.import_call_seq AS bigint CACHE 1 NO CYCLE;
+
+-- The record store's CHECKs move to check_batch (the partitions attached before keep theirs).
+ALTER TABLE migstat.records DROP CONSTRAINT records_age_check, DROP CONSTRAINT records_record_id_check,
+    DROP CONSTRAINT records_person_pseudonym_check, DROP CONSTRAINT records_record_key_check;
 
 ALTER TABLE migstat.batch
     ADD COLUMN begin_call bigint,   -- the begin_batch call's number (server log "migstat import call N")

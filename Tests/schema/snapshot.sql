@@ -476,9 +476,8 @@ BEGIN
     INSERT INTO migstat.batch (source_id, purpose_id, file_name, sha256, begin_call)
     VALUES (v_src, v_p.id, p_file_name, p_sha256, v_call) RETURNING id INTO batch_id;
     table_name := 'migstat_data.batch_' || batch_id;
-    EXECUTE format($f$CREATE TABLE migstat_data.%I (LIKE migstat.records INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
-                       CHECK (purpose_id = %s AND batch_id = %s AND source_id = %s))$f$,
-                   'batch_' || batch_id, v_p.id, batch_id, v_src);
+    -- No CHECK constraint during the COPY: check_batch checks every row once, after it.
+    EXECUTE format('CREATE TABLE migstat_data.%I (LIKE migstat.records INCLUDING DEFAULTS)', 'batch_' || batch_id);
     EXECUTE format('ALTER TABLE migstat_data.%I ALTER purpose_id SET DEFAULT %s, ALTER batch_id SET DEFAULT %s, '
                    'ALTER source_id SET DEFAULT %s', 'batch_' || batch_id, v_p.id, batch_id, v_src);
     -- Codes: checked by check_batch, all rows at once, against the lists as they are now and stay
@@ -523,6 +522,10 @@ DECLARE
     v_bad   integer;
     v_col   text;
     v_found boolean;
+    v_cand_lines integer[];
+    v_names      text[];
+    v_terms      text[];
+    v_cand_ids   text[];
 BEGIN
     RAISE LOG 'migstat import call %: user=% call=check_batch args=% db=%', v_call, session_user,
         jsonb_build_object('batch', p_batch_id, 'candidates', cardinality(p_candidates)), current_database();
@@ -532,32 +535,55 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     EXECUTE format('REVOKE INSERT ON %s FROM %I', t, session_user);
-    -- 1. Codes, and this batch's record_id range, in one pass over the rows.
+    -- 1. Codes, this batch's record_id range and the rows of the candidates, in one pass over the
+    -- rows (the candidates are a constant list, which the planner hashes).
+    SELECT array_agg(x.name ORDER BY x.ord), array_agg(x.term ORDER BY x.ord) INTO v_names, v_terms
+      FROM (SELECT d.ord, d.name, migstat.code_condition(d.name) AS term FROM migstat.dimension d
+             WHERE d.is_record_column AND d.code_list IS NOT NULL
+            UNION ALL
+            SELECT 1000 + r.n, r.name, r.term
+              FROM (VALUES (1, 'age', 'coalesce(age BETWEEN 0 AND 130, true)'),
+                           (2, 'record_id', 'coalesce(length(record_id) BETWEEN 1 AND 64, true)'),
+                           (3, 'person_pseudonym', 'coalesce(octet_length(person_pseudonym) = 32, true)'),
+                           (4, 'record_key', 'coalesce(record_key BETWEEN 0 AND 255, true)')) AS r(n, name, term)
+            UNION ALL
+            SELECT 2000, 'purpose_id, batch_id, source_id',
+                   format('(s.purpose_id = %s AND s.batch_id = %s AND s.source_id = %s)', v.purpose_id, p_batch_id, v.source_id)) x;
     EXECUTE format($q$SELECT count(*), min(s.record_id COLLATE "C"), max(s.record_id COLLATE "C"),
-                             min(s.line_no) FILTER (WHERE NOT (%s)) FROM %s s$q$, migstat.code_condition(), t)
-       INTO v_rows, v_lo, v_hi, v_bad;
+                             min(s.line_no) FILTER (WHERE NOT (%1$s)),
+                             array_agg(s.line_no) FILTER (WHERE %2$s), array_agg(s.record_id) FILTER (WHERE %2$s)
+                        FROM %3$s s$q$,
+                   array_to_string(v_terms, ' AND '),
+                   CASE WHEN cardinality(p_candidates) > 0 THEN format('s.record_id = ANY (%L::text[])', p_candidates)
+                        ELSE 'false' END,
+                   t)
+       INTO v_rows, v_lo, v_hi, v_bad, v_cand_lines, v_cand_ids;
     IF v_bad IS NOT NULL THEN
-        FOR v_col IN SELECT d.name FROM migstat.dimension d
-                      WHERE d.is_record_column AND d.code_list IS NOT NULL ORDER BY d.ord LOOP
-            EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s s WHERE s.line_no = %s AND NOT (%s))',
-                           t, v_bad, migstat.code_condition(v_col)) INTO STRICT v_found;
+        FOR i IN 1 .. cardinality(v_terms) LOOP
+            v_col := v_names[i];
+            EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s s WHERE s.line_no = %s AND NOT (%s))', t, v_bad, v_terms[i])
+               INTO STRICT v_found;
             EXIT WHEN v_found;
         END LOOP;
-        RAISE EXCEPTION 'batch %, line %: column % holds an id that is not an active code of its list', p_batch_id, v_bad, v_col
+        RAISE EXCEPTION 'batch %, line %: % fails its check (a code not in its list, or a value the record store refuses)',
+            p_batch_id, v_bad, v_col
             USING ERRCODE = 'check_violation', DETAIL = format('line=%s column=%s', v_bad, v_col);
     END IF;
-    -- 2a. Within the batch: every occurrence after the first (in line order) is a duplicate.
-    IF p_candidates IS NULL OR cardinality(p_candidates) > 0 THEN
+    -- 2a. Within the batch: every occurrence after the first (in line order) is a duplicate. With
+    -- candidates, among their rows found above; without, every record_id is compared.
+    IF p_candidates IS NULL THEN
         EXECUTE format($q$
             SELECT coalesce(array_agg(d.line_no ORDER BY d.line_no), '{}')
               FROM (SELECT s.line_no, row_number() OVER (PARTITION BY s.record_id ORDER BY s.line_no) AS n
                       FROM %1$s s
-                     WHERE %2$s) d
-             WHERE d.n > 1$q$, t,
-            CASE WHEN p_candidates IS NULL
-                 THEN format('s.record_id IN (SELECT x.record_id FROM %s x GROUP BY x.record_id HAVING count(*) > 1)', t)
-                 ELSE 's.record_id = ANY ($1)' END)
-        INTO v_dup USING p_candidates;
+                     WHERE s.record_id IN (SELECT x.record_id FROM %1$s x GROUP BY x.record_id HAVING count(*) > 1)) d
+             WHERE d.n > 1$q$, t)
+        INTO v_dup;
+    ELSIF v_cand_lines IS NOT NULL THEN
+        SELECT coalesce(array_agg(d.l ORDER BY d.l), '{}') INTO v_dup
+          FROM (SELECT u.l, row_number() OVER (PARTITION BY u.r ORDER BY u.l) AS n
+                  FROM unnest(v_cand_lines, v_cand_ids) AS u(l, r)) d
+         WHERE d.n > 1;
     END IF;
     -- 2b. Earlier batches of the same compartment whose record_id range overlaps this one's: only
     -- their partitions are read. The answer is only "already stored": it does not say in which batch.
@@ -1355,6 +1381,8 @@ BEGIN
     EXECUTE format('REVOKE ALL ON migstat_data.%I FROM %I', v_table, session_user);
     EXECUTE format('ALTER TABLE migstat_data.%I ENABLE ROW LEVEL SECURITY', v_table);
     EXECUTE format('ALTER TABLE migstat_data.%I FORCE ROW LEVEL SECURITY', v_table);
+    -- The attach checks the partition bounds (purpose and batch) in one scan; check_batch has
+    -- checked everything else.
     EXECUTE format('ALTER TABLE migstat_data.%I ATTACH PARTITION migstat_data.%I FOR VALUES IN (%s)',
                    'purpose_' || v.purpose_id, v_table, p_batch_id);
     UPDATE migstat.batch SET status = 'loaded', rows_read = p_rows_read, accepted = v_stored, rejected = p_rejected
@@ -3832,11 +3860,7 @@ CREATE TABLE migstat.records (
     disability smallint,
     record_id text NOT NULL,
     person_pseudonym bytea,
-    record_key smallint DEFAULT (floor((random() * (256)::double precision)))::smallint NOT NULL,
-    CONSTRAINT records_age_check CHECK (((age >= 0) AND (age <= 130))),
-    CONSTRAINT records_person_pseudonym_check CHECK ((octet_length(person_pseudonym) = 32)),
-    CONSTRAINT records_record_id_check CHECK (((length(record_id) >= 1) AND (length(record_id) <= 64))),
-    CONSTRAINT records_record_key_check CHECK (((record_key >= 0) AND (record_key <= 255)))
+    record_key smallint DEFAULT (floor((random() * (256)::double precision)))::smallint NOT NULL
 )
 PARTITION BY LIST (purpose_id);
 ALTER TABLE ONLY migstat.records FORCE ROW LEVEL SECURITY;

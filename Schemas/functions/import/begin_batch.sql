@@ -1,10 +1,11 @@
 -- Starts an import (step 1 of 4, all in the loader's one transaction):
---   1. begin_batch registers the batch and creates its empty table migstat_data.batch_<id> (the
---      record store's own constraints, no code-list constraint), on which the caller gets INSERT
---      only; the table is new in this transaction, so the COPY may use FREEZE;
+--   1. begin_batch registers the batch and creates its empty table migstat_data.batch_<id> (no
+--      CHECK constraint: check_batch checks every row once), on which the caller gets INSERT only;
+--      the table is new in this transaction, so the COPY may use FREEZE;
 --   2. COPY migstat_data.batch_<id> (...) FROM STDIN: rows validated and encoded by migstat;
---   3. check_batch: every code of every row against its list, in one query; duplicates within the
---      batch and against the earlier batches of the compartment (source within purpose);
+--   3. check_batch: every row against the code lists, the record store's CHECKs and the batch's
+--      purpose, batch and source, in one query; duplicates within the batch and against the
+--      earlier batches of the compartment (source within purpose);
 --   4. finish_batch: accounting, seal, attach as a partition, audit row (refused unless 3 ran).
 -- Killed at any point, the transaction rolls back and nothing of the batch exists. Imports of one
 -- compartment run one at a time (advisory lock), so duplicate checks see every earlier batch; two
@@ -63,9 +64,8 @@ BEGIN
     INSERT INTO migstat.batch (source_id, purpose_id, file_name, sha256, begin_call)
     VALUES (v_src, v_p.id, p_file_name, p_sha256, v_call) RETURNING id INTO batch_id;
     table_name := 'migstat_data.batch_' || batch_id;
-    EXECUTE format($f$CREATE TABLE migstat_data.%I (LIKE migstat.records INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
-                       CHECK (purpose_id = %s AND batch_id = %s AND source_id = %s))$f$,
-                   'batch_' || batch_id, v_p.id, batch_id, v_src);
+    -- No CHECK constraint during the COPY: check_batch checks every row once, after it.
+    EXECUTE format('CREATE TABLE migstat_data.%I (LIKE migstat.records INCLUDING DEFAULTS)', 'batch_' || batch_id);
     EXECUTE format('ALTER TABLE migstat_data.%I ALTER purpose_id SET DEFAULT %s, ALTER batch_id SET DEFAULT %s, '
                    'ALTER source_id SET DEFAULT %s', 'batch_' || batch_id, v_p.id, batch_id, v_src);
     -- Codes: checked by check_batch, all rows at once, against the lists as they are now and stay

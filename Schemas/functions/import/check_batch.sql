@@ -1,9 +1,13 @@
 -- Checks a loading batch after its COPY (step 3 of 4, see begin_batch), once: nothing can be added
 -- afterwards (the loader's INSERT is revoked first) and a second call is refused.
---   1. Codes: every code column of every row against its list (migstat.code_condition), in one
---      query; a row with a code outside its list fails the whole call, SQLSTATE 23514, naming the
---      line and the column, never the value (migstat validates codes before sending: only a
---      hand-made COPY gets here).
+--   1. Every row, in one query: the code columns against their lists (migstat.code_condition), the
+--      record store's own rules (age 0-130, record_id of 1-64 characters, a 32-byte pseudonym,
+--      record_key 0-255: until 0009 CHECKs of migstat.records) and the batch's purpose_id,
+--      batch_id and source_id. The batch's
+--      table has no CHECK constraint during the COPY (one evaluation per row and constraint is
+--      what made the COPY slow); a row that fails fails the whole call, SQLSTATE 23514, naming the
+--      line and the column or constraint, never the value (migstat validates before sending: only
+--      a hand-made COPY gets here).
 --   2. Duplicates, returned as (line_no, column_name, reason), reason a machine code:
 --      duplicate_in_batch (every occurrence of a record_id after the first, in line order) or
 --      already_stored (in an earlier loaded batch of the same compartment, source within purpose;
@@ -35,6 +39,8 @@ DECLARE
     v_col   text;
     v_found boolean;
     v_cand_lines integer[];
+    v_names      text[];
+    v_terms      text[];
     v_cand_ids   text[];
 BEGIN
     RAISE LOG 'migstat import call %: user=% call=check_batch args=% db=%', v_call, session_user,
@@ -47,23 +53,36 @@ BEGIN
     EXECUTE format('REVOKE INSERT ON %s FROM %I', t, session_user);
     -- 1. Codes, this batch's record_id range and the rows of the candidates, in one pass over the
     -- rows (the candidates are a constant list, which the planner hashes).
+    SELECT array_agg(x.name ORDER BY x.ord), array_agg(x.term ORDER BY x.ord) INTO v_names, v_terms
+      FROM (SELECT d.ord, d.name, migstat.code_condition(d.name) AS term FROM migstat.dimension d
+             WHERE d.is_record_column AND d.code_list IS NOT NULL
+            UNION ALL
+            SELECT 1000 + r.n, r.name, r.term
+              FROM (VALUES (1, 'age', 'coalesce(age BETWEEN 0 AND 130, true)'),
+                           (2, 'record_id', 'coalesce(length(record_id) BETWEEN 1 AND 64, true)'),
+                           (3, 'person_pseudonym', 'coalesce(octet_length(person_pseudonym) = 32, true)'),
+                           (4, 'record_key', 'coalesce(record_key BETWEEN 0 AND 255, true)')) AS r(n, name, term)
+            UNION ALL
+            SELECT 2000, 'purpose_id, batch_id, source_id',
+                   format('(s.purpose_id = %s AND s.batch_id = %s AND s.source_id = %s)', v.purpose_id, p_batch_id, v.source_id)) x;
     EXECUTE format($q$SELECT count(*), min(s.record_id COLLATE "C"), max(s.record_id COLLATE "C"),
                              min(s.line_no) FILTER (WHERE NOT (%1$s)),
                              array_agg(s.line_no) FILTER (WHERE %2$s), array_agg(s.record_id) FILTER (WHERE %2$s)
                         FROM %3$s s$q$,
-                   migstat.code_condition(),
+                   array_to_string(v_terms, ' AND '),
                    CASE WHEN cardinality(p_candidates) > 0 THEN format('s.record_id = ANY (%L::text[])', p_candidates)
                         ELSE 'false' END,
                    t)
        INTO v_rows, v_lo, v_hi, v_bad, v_cand_lines, v_cand_ids;
     IF v_bad IS NOT NULL THEN
-        FOR v_col IN SELECT d.name FROM migstat.dimension d
-                      WHERE d.is_record_column AND d.code_list IS NOT NULL ORDER BY d.ord LOOP
-            EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s s WHERE s.line_no = %s AND NOT (%s))',
-                           t, v_bad, migstat.code_condition(v_col)) INTO STRICT v_found;
+        FOR i IN 1 .. cardinality(v_terms) LOOP
+            v_col := v_names[i];
+            EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s s WHERE s.line_no = %s AND NOT (%s))', t, v_bad, v_terms[i])
+               INTO STRICT v_found;
             EXIT WHEN v_found;
         END LOOP;
-        RAISE EXCEPTION 'batch %, line %: column % holds an id that is not an active code of its list', p_batch_id, v_bad, v_col
+        RAISE EXCEPTION 'batch %, line %: % fails its check (a code not in its list, or a value the record store refuses)',
+            p_batch_id, v_bad, v_col
             USING ERRCODE = 'check_violation', DETAIL = format('line=%s column=%s', v_bad, v_col);
     END IF;
     -- 2a. Within the batch: every occurrence after the first (in line order) is a duplicate. With

@@ -30,6 +30,8 @@ BEGIN
     EXECUTE format('REVOKE ALL ON migstat_data.%I FROM %I', v_table, session_user);
     EXECUTE format('ALTER TABLE migstat_data.%I ENABLE ROW LEVEL SECURITY', v_table);
     EXECUTE format('ALTER TABLE migstat_data.%I FORCE ROW LEVEL SECURITY', v_table);
+    -- The attach checks the partition bounds (purpose and batch) in one scan; check_batch has
+    -- checked everything else.
     EXECUTE format('ALTER TABLE migstat_data.%I ATTACH PARTITION migstat_data.%I FOR VALUES IN (%s)',
                    'purpose_' || v.purpose_id, v_table, p_batch_id);
     UPDATE migstat.batch SET status = 'loaded', rows_read = p_rows_read, accepted = v_stored, rejected = p_rejected
