@@ -14,6 +14,7 @@
 #   BENCH_HISTORY_ROWS  rows of each of them (default 1000000)
 #   BENCH_LEVERS   1 (default): the lever table (server-side measurements with migstat's encoded rows)
 #   BENCH_MINIMAL  1 (default): also measure the default cluster restarted with wal_level = minimal
+#   BENCH_MEASURE  1 (default): the ratio measurements (0: only levers and history)
 #   MIGSTAT_BIN    benchmark this migstat binary instead of building one (e.g. a build of a branch).
 #
 # Builds migstat in release, starts the private PostgreSQL (Scripts/pg.sh) and a second cluster
@@ -350,6 +351,7 @@ measure() {
 # The history figure: BENCH_HISTORY successive imports of 1M rows into ONE source (each file's
 # record_ids have their own prefix, so every row is new), nothing withdrawn in between.
 HIST_TIMES=()
+HIST_CONTROL=()
 run_history() {
     local base k file
     base=$(file_for "$HROWS")
@@ -363,6 +365,11 @@ run_history() {
         run_migstat "$HROWS" "$BENCH/history-$HROWS-$k.csv" "bench-history-$$" bench_loader 0
         printf '  history import %2d: %8.3f s  (%s stored before it)  %s\n' "$k" "${RUN_SECONDS:-0}" "$(( (k - 1) * HROWS ))" "$RUN_DETAIL"
         HIST_TIMES+=("${RUN_SECONDS:-0}")
+        # A control right after it: psql \copy of the same size, which does not depend on the history,
+        # so that the machine's changing load can be told from a growth with the history.
+        run_psql "$HROWS" "$base" bench_loader
+        printf '  control psql \\copy   %8.3f s\n' "${RUN_SECONDS:-0}"
+        HIST_CONTROL+=("${RUN_SECONDS:-0}")
     done
 }
 
@@ -372,9 +379,11 @@ for config in "${CONFIGS[@]}"; do
     PG_VERSION=$(psql -X -At -d postgres -c 'SHOW server_version' | cut -d' ' -f1)
     log "[$config] PostgreSQL $(psql -X -At -d postgres -c 'SHOW server_version' | cut -d' ' -f1), shared_buffers $(psql -X -At -d postgres -c 'SHOW shared_buffers'), wal_level $(psql -X -At -d postgres -c 'SHOW wal_level'); recreating $PGDATABASE"
     prepare_db
-    for rows in "${SIZES[@]}"; do
-        measure "$config" "$rows"
-    done
+    if [ "${BENCH_MEASURE:-1}" = 1 ]; then
+        for rows in "${SIZES[@]}"; do
+            measure "$config" "$rows"
+        done
+    fi
     if [ "${BENCH_LEVERS:-1}" = 1 ]; then
         log "[$config] levers ($LROWS encoded rows, server only)"
         [ -s "$(encoded_for "$LROWS")" ] || run_migstat "$LROWS" "$(file_for "$LROWS")" "bench-enc-$$" bench_loader
@@ -437,5 +446,10 @@ if [ ${#HIST_TIMES[@]} -gt 0 ]; then
     echo "History (private cluster): $HISTORY successive $HROWS-row imports into one source: ${HIST_TIMES[*]} s"
     awk -v a="${HIST_TIMES[0]}" -v b="${HIST_TIMES[${#HIST_TIMES[@]}-1]}" -v n="${#HIST_TIMES[@]}" \
         'BEGIN { printf "import %d / import 1 = %.2f (target <= 1.10)\n", n, b / a }'
+    echo "Controls (psql \\copy of $HROWS rows right after each import): ${HIST_CONTROL[*]} s"
+    awk -v a="${HIST_TIMES[0]}" -v b="${HIST_TIMES[${#HIST_TIMES[@]}-1]}" -v ca="${HIST_CONTROL[0]}" \
+        -v cb="${HIST_CONTROL[${#HIST_CONTROL[@]}-1]}" -v n="${#HIST_TIMES[@]}" \
+        'BEGIN { printf "import %d / import 1, each divided by its control: %.2f\n", n, (b / cb) / (a / ca) }'
+    printf '%s\n' "${HIST_TIMES[@]}" | sort -n | awk '{ t[NR] = $1 } END { printf "imports: fastest %.3f s, median %.3f s, slowest %.3f s\n", t[1], t[int((NR + 1) / 2)], t[NR] }'
 fi
 exit 0
