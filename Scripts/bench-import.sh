@@ -244,8 +244,10 @@ encoded_for() { printf '%s/encoded-%s.bin\n' "$BENCH" "$1"; }
 
 # The levers, measured on the server alone with migstat's own encoded rows (binary COPY from the
 # client, psql \copy), each in its own transaction, best of RUNS:
-#   before: the batch table of before 0009 (the record store's CHECKs + one CHECK per code column), no FREEZE
-#   no code CHECKs: the record store's CHECKs only (0009), no FREEZE
+#   before: the batch table of before 0009 (the batch's identity CHECK, the record store's four
+#     CHECKs and one CHECK per code column), no FREEZE
+#   no code CHECKs: the identity CHECK only (0009 has none at all during the COPY; the attach checks
+#     the identity), no FREEZE
 #   + FREEZE: the same with COPY ... FREEZE (the table is created in the same transaction)
 #   vectorised code check: check_batch's one query over the loaded rows (codes and record_id range)
 #   superuser's second check: what finish_batch ran again for a superuser before 0009 (check_batch
@@ -253,7 +255,10 @@ encoded_for() { printf '%s/encoded-%s.bin\n' "$BENCH" "$1"; }
 #   first read after the load: count(*) in the next transaction, without and with FREEZE (hint bits)
 lever_sql() { # $1: 1 = code CHECKs, $2: COPY options, $3: statement after the COPY (same transaction)
     local cc=""
-    [ "$1" = 1 ] && cc="SELECT migstat.code_constraints('public.bench_lever') \\gexec"
+    # Before 0009: the record store's four CHECKs (then on migstat.records) and one per code column.
+    [ "$1" = 1 ] && cc="ALTER TABLE public.bench_lever ADD CHECK (age BETWEEN 0 AND 130), ADD CHECK (length(record_id) BETWEEN 1 AND 64),
+    ADD CHECK (octet_length(person_pseudonym) = 32), ADD CHECK (record_key BETWEEN 0 AND 255);
+SELECT migstat.code_constraints('public.bench_lever') \\gexec"
     cat <<SQL
 \\set ON_ERROR_STOP 1
 BEGIN;
@@ -437,8 +442,8 @@ if [ "${BENCH_LEVERS:-1}" = 1 ]; then
         IFS='|' read -r b n f v s br fr <<<"${LEVERS[$config]:-||||||}"
         printf '%-12s | %13s | %14s | %9s | %16s | %19s | %22s\n' "$config" "$b" "$n" "$f" "$v" "$s" "$br / $fr"
     done
-    echo "before 0009: record store CHECKs + one CHECK per code column, no FREEZE; the vectorised check is check_batch's one"
-    echo "query (codes + record_id range) that replaces the code CHECKs; the superuser's second check is what finish_batch"
+    echo "before 0009: identity, record store and code-column CHECKs, no FREEZE; the vectorised check is check_batch's one"
+    echo "query (codes, record store rules, identity, record_id range) that replaces them; the superuser's second check is what finish_batch"
     echo "ran again for a superuser before (now never: finish_batch reads check_call)."
 fi
 if [ ${#HIST_TIMES[@]} -gt 0 ]; then
