@@ -443,7 +443,7 @@ if [ "${BENCH_LEVERS:-1}" = 1 ]; then
         printf '%-12s | %13s | %14s | %9s | %16s | %19s | %22s\n' "$config" "$b" "$n" "$f" "$v" "$s" "$br / $fr"
     done
     echo "before 0009: identity, record store and code-column CHECKs, no FREEZE; the vectorised check is check_batch's one"
-    echo "query (codes, record store rules, identity, record_id range) that replaces them; the superuser's second check is what finish_batch"
+    echo "query over the codes and the record_id range (check_batch evaluates the record store rules and the identity in it too); the superuser's second check is what finish_batch"
     echo "ran again for a superuser before (now never: finish_batch reads check_call)."
 fi
 if [ ${#HIST_TIMES[@]} -gt 0 ]; then
