@@ -7,8 +7,9 @@
 --     store's own CHECKs (age range, record_id length, pseudonym length, record_key range) leave
 --     migstat.records, whose partitions must all have every CHECK of their parent: batches are the
 --     only way rows get into it (migstat_owner holds every privilege, nobody else any), and
---     check_batch checks every batch's every row against them. Partitions attached before keep
---     theirs.
+--     check_batch checks every batch's every row against them. The partitions attached before lose
+--     them with the parent (a partition's copy of a parent's CHECK is inherited, not its own); their
+--     rows were checked when they were loaded.
 --   * Duplicates against earlier batches are looked for only in the batches of the same
 --     compartment (source within purpose) whose record_id range overlaps the new batch's: the
 --     ranges live in migstat_data.record_id_ranges_<purpose id> (one row per loaded batch, no
@@ -22,7 +23,7 @@ SET LOCAL ROLE migstat_owner;
 
 CREATE SEQUENCE migstat.import_call_seq AS bigint CACHE 1 NO CYCLE;
 
--- The record store's CHECKs move to check_batch (the partitions attached before keep theirs).
+-- The record store's CHECKs move to check_batch.
 ALTER TABLE migstat.records DROP CONSTRAINT records_age_check, DROP CONSTRAINT records_record_id_check,
     DROP CONSTRAINT records_person_pseudonym_check, DROP CONSTRAINT records_record_key_check;
 
@@ -63,9 +64,11 @@ BEGIN
             EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
             EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', t);
         END IF;
-        EXECUTE format('INSERT INTO migstat.record_id_range (purpose_id, batch_id, source_id, lo, hi) '
-                       'SELECT %s, %s, %s, min(record_id COLLATE "C"), max(record_id COLLATE "C") FROM migstat_data.%I '
-                       'HAVING count(*) > 0', b.purpose_id, b.id, b.source_id, 'batch_' || b.id);
+        -- Through the parent (its policy; a partition read by name yields nothing under forced RLS).
+        INSERT INTO migstat.record_id_range (purpose_id, batch_id, source_id, lo, hi)
+        SELECT b.purpose_id, b.id, b.source_id, min(r.record_id COLLATE "C"), max(r.record_id COLLATE "C")
+          FROM migstat.records r WHERE r.purpose_id = b.purpose_id AND r.batch_id = b.id
+        HAVING count(*) > 0;
     END LOOP;
 END
 $$;
