@@ -170,6 +170,8 @@ sql_super "$DB" "GRANT CONNECT ON DATABASE \"$DB\" TO \"${PREFIX}admin\"" >/dev/
 run_tap "${PREFIX}admin" admin 01_admin_setup.sql
 run_tap "${PREFIX}loader_b" loader_b 20_load_b.sql
 run_tap "${PREFIX}loader" loader 21_loader.sql
+run_tap "${PREFIX}loader_b" loader_b 22_load_b_after.sql
+run_tap "${PREFIX}loader" loader 23_loader_after.sql
 
 rel_of() { sql_super "$DB" "$1"; }
 PA_ID=$(rel_of "SELECT id FROM migstat.purpose WHERE name = '$PA'")

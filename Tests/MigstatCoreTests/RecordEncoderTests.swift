@@ -40,7 +40,7 @@ import Foundation
         #expect(RecordEncoder.copyHeader == Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + Array(repeating: 0, count: 8))
         #expect(RecordEncoder.copyHeader.count == 19)
         #expect(RecordEncoder.copyTrailer == [0xFF, 0xFF])
-        #expect(RecordEncoder.copyOptions == "WITH (FORMAT binary)")
+        #expect(RecordEncoder.copyOptions == "WITH (FORMAT binary, FREEZE)")
         #expect(RecordEncoder.fieldCount == RecordEncoder.copyColumns.count)
     }
 

@@ -439,7 +439,12 @@ DECLARE
     v_p    migstat.purpose;
     v_src  smallint;
     v_prev integer;
+    v_call bigint;
 BEGIN
+    v_call := nextval('migstat.import_call_seq');
+    RAISE LOG 'migstat import call %: user=% call=begin_batch args=% db=%', v_call, session_user,
+        jsonb_build_object('source', p_source, 'purpose', p_purpose, 'file', p_file_name, 'sha256', p_sha256),
+        current_database();
     PERFORM migstat.require_role('migstat_loader');
     v_p := migstat.require_compartment(p_purpose, 'load');
     IF v_p.status <> 'active' THEN
@@ -456,28 +461,28 @@ BEGIN
         RAISE EXCEPTION 'purpose "%" is past its retention date (%): its data must be purged, not extended',
             p_purpose, v_p.retain_until USING ERRCODE = 'MS410';
     END IF;
-    -- Imports of one source run one at a time, so duplicate checks see every earlier batch.
+    -- Imports of one compartment (source within purpose) run one at a time, so duplicate checks see
+    -- every earlier batch; another purpose's imports of the same source neither wait nor are waited for.
     INSERT INTO migstat.source (name) VALUES (p_source) ON CONFLICT (name) DO NOTHING;
     SELECT id INTO v_src FROM migstat.source WHERE name = p_source;
-    PERFORM pg_advisory_xact_lock(hashtext('migstat.source'), v_src);
-    PERFORM pg_advisory_xact_lock(hashtext('migstat.batch'), hashtext(p_sha256));
-    SELECT id INTO v_prev FROM migstat.batch WHERE sha256 = p_sha256 AND status IN ('loading', 'loaded');
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.compartment'), v_p.id * 65536 + v_src);
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.batch'), hashtext(v_p.id || '/' || p_sha256));
+    SELECT id INTO v_prev FROM migstat.batch
+     WHERE sha256 = p_sha256 AND purpose_id = v_p.id AND status IN ('loading', 'loaded');
     IF FOUND THEN
         RAISE EXCEPTION 'this file was already imported as batch %', v_prev
             USING ERRCODE = 'MS409', DETAIL = format('batch=%s', v_prev);
     END IF;
-    INSERT INTO migstat.batch (source_id, purpose_id, file_name, sha256)
-    VALUES (v_src, v_p.id, p_file_name, p_sha256) RETURNING id INTO batch_id;
+    INSERT INTO migstat.batch (source_id, purpose_id, file_name, sha256, begin_call)
+    VALUES (v_src, v_p.id, p_file_name, p_sha256, v_call) RETURNING id INTO batch_id;
     table_name := 'migstat_data.batch_' || batch_id;
-    EXECUTE format($f$CREATE TABLE migstat_data.%I (LIKE migstat.records INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
-                       CHECK (purpose_id = %s AND batch_id = %s AND source_id = %s))$f$,
-                   'batch_' || batch_id, v_p.id, batch_id, v_src);
+    -- No CHECK constraint during the COPY: check_batch checks every row once, after it.
+    EXECUTE format('CREATE TABLE migstat_data.%I (LIKE migstat.records INCLUDING DEFAULTS)', 'batch_' || batch_id);
     EXECUTE format('ALTER TABLE migstat_data.%I ALTER purpose_id SET DEFAULT %s, ALTER batch_id SET DEFAULT %s, '
                    'ALTER source_id SET DEFAULT %s', 'batch_' || batch_id, v_p.id, batch_id, v_src);
-    -- Codes: checked by COPY, row by row, against the lists as they are now and stay until the
-    -- import ends (no code-list change can come in between).
+    -- Codes: checked by check_batch, all rows at once, against the lists as they are now and stay
+    -- until the import ends (no code-list change can come in between).
     LOCK TABLE migstat.code IN SHARE MODE;
-    EXECUTE migstat.code_constraints(format('migstat_data.%I', 'batch_' || batch_id));
     -- INSERT only (COPY FROM needs it); no SELECT: the loader cannot read back what it sends.
     EXECUTE format('GRANT INSERT ON migstat_data.%I TO %I', 'batch_' || batch_id, session_user);
     key_id := v_p.key_id;
@@ -505,45 +510,115 @@ CREATE FUNCTION migstat.check_batch(p_batch_id integer, p_candidates text[] DEFA
     SET row_security TO 'on'
     AS $_$
 DECLARE
-    v       migstat.batch := migstat.loading_batch(p_batch_id);
+    v_call  bigint := nextval('migstat.import_call_seq');
+    v       migstat.batch;
     t       text := format('migstat_data.%I', 'batch_' || p_batch_id);
     v_dup   integer[] := '{}';
     v_old   integer[] := '{}';
     v_other integer[];
+    v_rows  bigint;
+    v_lo    text;
+    v_hi    text;
+    v_bad   integer;
+    v_col   text;
+    v_found boolean;
+    v_cand_lines integer[];
+    v_names      text[];
+    v_terms      text[];
+    v_cand_ids   text[];
 BEGIN
+    RAISE LOG 'migstat import call %: user=% call=check_batch args=% db=%', v_call, session_user,
+        jsonb_build_object('batch', p_batch_id, 'candidates', cardinality(p_candidates)), current_database();
+    v := migstat.loading_batch(p_batch_id);
+    IF v.check_call IS NOT NULL THEN
+        RAISE EXCEPTION 'batch % was already checked (call %)', p_batch_id, v.check_call
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     EXECUTE format('REVOKE INSERT ON %s FROM %I', t, session_user);
-    -- Within the batch: every occurrence after the first (in line order) is a duplicate.
-    IF p_candidates IS NULL OR cardinality(p_candidates) > 0 THEN
+    -- 1. Codes, this batch's record_id range and the rows of the candidates, in one pass over the
+    -- rows (the candidates are a constant list, which the planner hashes).
+    SELECT array_agg(x.name ORDER BY x.ord), array_agg(x.term ORDER BY x.ord) INTO v_names, v_terms
+      FROM (SELECT d.ord, d.name, migstat.code_condition(d.name) AS term FROM migstat.dimension d
+             WHERE d.is_record_column AND d.code_list IS NOT NULL
+            UNION ALL
+            SELECT 1000 + r.n, r.name, r.term
+              FROM (VALUES (1, 'age', 'coalesce(age BETWEEN 0 AND 130, true)'),
+                           (2, 'record_id', 'coalesce(length(record_id) BETWEEN 1 AND 64, true)'),
+                           (3, 'person_pseudonym', 'coalesce(octet_length(person_pseudonym) = 32, true)'),
+                           (4, 'record_key', 'coalesce(record_key BETWEEN 0 AND 255, true)')) AS r(n, name, term)
+            UNION ALL
+            SELECT 2000, 'purpose_id, batch_id, source_id',
+                   format('(s.purpose_id = %s AND s.batch_id = %s AND s.source_id = %s)', v.purpose_id, p_batch_id, v.source_id)) x;
+    EXECUTE format($q$SELECT count(*), min(s.record_id COLLATE "C"), max(s.record_id COLLATE "C"),
+                             min(s.line_no) FILTER (WHERE NOT (%1$s)),
+                             array_agg(s.line_no) FILTER (WHERE %2$s), array_agg(s.record_id) FILTER (WHERE %2$s)
+                        FROM %3$s s$q$,
+                   array_to_string(v_terms, ' AND '),
+                   CASE WHEN cardinality(p_candidates) > 0 THEN format('s.record_id = ANY (%L::text[])', p_candidates)
+                        ELSE 'false' END,
+                   t)
+       INTO v_rows, v_lo, v_hi, v_bad, v_cand_lines, v_cand_ids;
+    IF v_bad IS NOT NULL THEN
+        FOR i IN 1 .. cardinality(v_terms) LOOP
+            v_col := v_names[i];
+            EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s s WHERE s.line_no = %s AND NOT (%s))', t, v_bad, v_terms[i])
+               INTO STRICT v_found;
+            EXIT WHEN v_found;
+        END LOOP;
+        RAISE EXCEPTION 'batch %, line %: % fails its check (a code not in its list, or a value the record store refuses)',
+            p_batch_id, v_bad, v_col
+            USING ERRCODE = 'check_violation', DETAIL = format('line=%s column=%s', v_bad, v_col);
+    END IF;
+    -- 2a. Within the batch: every occurrence after the first (in line order) is a duplicate. With
+    -- candidates, among their rows found above; without, every record_id is compared.
+    IF p_candidates IS NULL THEN
         EXECUTE format($q$
             SELECT coalesce(array_agg(d.line_no ORDER BY d.line_no), '{}')
               FROM (SELECT s.line_no, row_number() OVER (PARTITION BY s.record_id ORDER BY s.line_no) AS n
                       FROM %1$s s
-                     WHERE %2$s) d
-             WHERE d.n > 1$q$, t,
-            CASE WHEN p_candidates IS NULL
-                 THEN format('s.record_id IN (SELECT x.record_id FROM %s x GROUP BY x.record_id HAVING count(*) > 1)', t)
-                 ELSE 's.record_id = ANY ($1)' END)
-        INTO v_dup USING p_candidates;
+                     WHERE s.record_id IN (SELECT x.record_id FROM %1$s x GROUP BY x.record_id HAVING count(*) > 1)) d
+             WHERE d.n > 1$q$, t)
+        INTO v_dup;
+    ELSIF v_cand_lines IS NOT NULL THEN
+        SELECT coalesce(array_agg(d.l ORDER BY d.l), '{}') INTO v_dup
+          FROM (SELECT u.l, row_number() OVER (PARTITION BY u.r ORDER BY u.l) AS n
+                  FROM unnest(v_cand_lines, v_cand_ids) AS u(l, r)) d
+         WHERE d.n > 1;
     END IF;
-    -- Earlier batches of the same source, whatever their purpose: only their partitions are read.
-    -- The answer is only "already stored": it does not say in which batch or compartment.
-    SELECT array_agg(b.id ORDER BY b.id) INTO v_other
-      FROM migstat.batch b WHERE b.source_id = v.source_id AND b.status = 'loaded' AND b.id <> p_batch_id;
+    -- 2b. Earlier batches of the same compartment whose record_id range overlaps this one's: only
+    -- their partitions are read. The answer is only "already stored": it does not say in which batch.
+    PERFORM migstat.record_id_ranges(v.purpose_id);
+    IF v_lo IS NOT NULL THEN
+        SELECT array_agg(r.batch_id ORDER BY r.batch_id) INTO v_other
+          FROM migstat.record_id_range r
+         WHERE r.purpose_id = v.purpose_id AND r.source_id = v.source_id AND r.lo <= v_hi AND r.hi >= v_lo
+           AND r.batch_id IN (SELECT b.id FROM migstat.batch b WHERE b.status = 'loaded');
+    END IF;
     IF v_other IS NOT NULL THEN
         EXECUTE format($q$
             SELECT coalesce(array_agg(s.line_no ORDER BY s.line_no), '{}')
               FROM %s s
              WHERE s.record_id IN (SELECT r.record_id FROM migstat.records r
-                                    WHERE r.batch_id = ANY (%L::integer[]) AND r.source_id = %s)$q$,
-            t, v_other, v.source_id)
+                                    WHERE r.purpose_id = %s AND r.batch_id = ANY (%L::integer[])
+                                      AND r.record_id COLLATE "C" BETWEEN %L AND %L)$q$,
+            t, v.purpose_id, v_other, v_lo, v_hi)
         INTO v_old;
     END IF;
     IF cardinality(v_dup) + cardinality(v_old) > 0 THEN
         EXECUTE format('DELETE FROM %s s WHERE s.line_no = ANY ($1)', t) USING v_dup || v_old;
-        UPDATE migstat.batch SET check_removed = coalesce(check_removed, 0)
-                                                 + (SELECT count(DISTINCT x) FROM unnest(v_dup || v_old) x)
-         WHERE id = p_batch_id;
+        GET DIAGNOSTICS v_bad = ROW_COUNT;
+        v_rows := v_rows - v_bad;
+        -- The range of what is left (narrower, never wider).
+        EXECUTE format('SELECT min(s.record_id COLLATE "C"), max(s.record_id COLLATE "C") FROM %s s', t) INTO v_lo, v_hi;
     END IF;
+    IF v_lo IS NOT NULL THEN
+        INSERT INTO migstat.record_id_range (purpose_id, batch_id, source_id, lo, hi)
+        VALUES (v.purpose_id, p_batch_id, v.source_id, v_lo, v_hi);
+    END IF;
+    UPDATE migstat.batch SET check_removed = coalesce(check_removed, 0)
+                                             + (SELECT count(DISTINCT x) FROM unnest(v_dup || v_old) x),
+                             accepted = v_rows, check_call = v_call
+     WHERE id = p_batch_id;
     RETURN QUERY
         SELECT u.l, 'record_id', 'duplicate_in_batch' FROM unnest(v_dup) AS u(l)
         UNION ALL
@@ -551,6 +626,32 @@ BEGIN
 END
 $_$;
 ALTER FUNCTION migstat.check_batch(p_batch_id integer, p_candidates text[]) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.code_condition(p_column text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    c      record;
+    lo     smallint;
+    hi     smallint;
+    v_n    integer;
+    v_sql  text := '';
+BEGIN
+    FOR c IN SELECT d.name AS col, d.code_list AS dim FROM migstat.dimension d
+              WHERE d.is_record_column AND d.code_list IS NOT NULL AND (p_column IS NULL OR d.name = p_column)
+              ORDER BY d.ord
+    LOOP
+        SELECT min(id), max(id), count(*) INTO lo, hi, v_n FROM migstat.code WHERE dimension = c.dim AND active;
+        v_sql := v_sql || format(' AND (%I IS NULL OR %s)', c.col,
+            CASE WHEN v_n = 0 THEN 'false'
+                 WHEN hi - lo + 1 = v_n THEN format('%I BETWEEN %s AND %s', c.col, lo, hi)
+                 ELSE format('%I = ANY (%L::smallint[])', c.col,
+                      (SELECT array_agg(id ORDER BY id) FROM migstat.code WHERE dimension = c.dim AND active)) END);
+    END LOOP;
+    RETURN CASE WHEN v_sql = '' THEN 'true' ELSE substr(v_sql, 6) END;
+END
+$$;
+ALTER FUNCTION migstat.code_condition(p_column text) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.code_constraints(p_table text) RETURNS text
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -838,10 +939,11 @@ ALTER FUNCTION migstat.declared_tables(p_purpose text) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.drop_record_storage(p_tables text[], OUT relations text[], OUT files text[]) RETURNS record
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
-    AS $$
+    AS $_$
 DECLARE
     v_t text;
 BEGIN
+    p_tables := p_tables || ARRAY(SELECT 'record_id_ranges_' || substr(x, 9) FROM unnest(p_tables) x WHERE x ~ '^purpose_[0-9]+$');
     WITH t AS (SELECT to_regclass(format('migstat_data.%I', x)) AS oid FROM unnest(p_tables) x),
          tree AS (SELECT pt.relid FROM t CROSS JOIN LATERAL pg_partition_tree(t.oid) pt WHERE t.oid IS NOT NULL),
          rel AS (SELECT relid AS oid FROM tree
@@ -857,7 +959,7 @@ BEGIN
     relations := coalesce(relations, '{}');
     files := coalesce(files, '{}');
 END
-$$;
+$_$;
 ALTER FUNCTION migstat.drop_record_storage(p_tables text[], OUT relations text[], OUT files text[]) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1244,6 +1346,8 @@ CREATE TABLE migstat.batch (
     withdrawn_by name,
     withdraw_reason text,
     check_removed integer,
+    begin_call bigint,
+    check_call bigint,
     CONSTRAINT batch_check CHECK (((status = 'loading'::text) OR ((accepted + rejected) = rows_read))),
     CONSTRAINT batch_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT batch_status_check CHECK ((status = ANY (ARRAY['loading'::text, 'loaded'::text, 'withdrawn'::text, 'purged'::text])))
@@ -1261,7 +1365,7 @@ DECLARE
     v_stored  integer;
     v_flagged integer;
 BEGIN
-    IF has_table_privilege(session_user, format('migstat_data.%I', v_table), 'INSERT') THEN
+    IF v.check_call IS NULL THEN
         SELECT count(*) INTO v_flagged FROM migstat.check_batch(p_batch_id, NULL);
         IF v_flagged > 0 THEN
             RAISE EXCEPTION 'batch % has % rows that cannot be stored: run migstat.check_batch first', p_batch_id, v_flagged
@@ -1269,7 +1373,7 @@ BEGIN
         END IF;
     END IF;
     SELECT * INTO v FROM migstat.batch WHERE id = p_batch_id;
-    EXECUTE format('SELECT count(*) FROM migstat_data.%I', v_table) INTO v_stored;
+    v_stored := v.accepted;
     IF v_stored + p_rejected <> p_rows_read OR p_rejected < coalesce(v.check_removed, 0) THEN
         RAISE EXCEPTION 'batch accounting does not add up: % stored + % rejected <> % read',
             v_stored, p_rejected, p_rows_read USING ERRCODE = 'MS422';
@@ -1277,6 +1381,8 @@ BEGIN
     EXECUTE format('REVOKE ALL ON migstat_data.%I FROM %I', v_table, session_user);
     EXECUTE format('ALTER TABLE migstat_data.%I ENABLE ROW LEVEL SECURITY', v_table);
     EXECUTE format('ALTER TABLE migstat_data.%I FORCE ROW LEVEL SECURITY', v_table);
+    -- The attach checks the partition bounds (purpose and batch) in one scan; check_batch has
+    -- checked everything else.
     EXECUTE format('ALTER TABLE migstat_data.%I ATTACH PARTITION migstat_data.%I FOR VALUES IN (%s)',
                    'purpose_' || v.purpose_id, v_table, p_batch_id);
     UPDATE migstat.batch SET status = 'loaded', rows_read = p_rows_read, accepted = v_stored, rejected = p_rejected
@@ -1285,7 +1391,7 @@ BEGIN
                           'source', (SELECT name FROM migstat.source WHERE id = v.source_id),
                           'purpose', (SELECT name FROM migstat.purpose WHERE id = v.purpose_id),
                           'file', v.file_name, 'sha256', v.sha256, 'rows', v.rows_read, 'accepted', v.accepted,
-                          'rejected', v.rejected), v.purpose_id, v.id);
+                          'rejected', v.rejected, 'calls', jsonb_build_array(v.begin_call, v.check_call)), v.purpose_id, v.id);
     RETURN v;
 END
 $$;
@@ -2296,6 +2402,22 @@ BEGIN
 END
 $$;
 ALTER FUNCTION migstat.read_gaps() OWNER TO migstat_owner;
+CREATE FUNCTION migstat.record_id_ranges(p_purpose_id smallint) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    t text := format('migstat_data.%I', 'record_id_ranges_' || p_purpose_id);
+BEGIN
+    IF to_regclass(t) IS NULL THEN
+        EXECUTE format('CREATE TABLE %s PARTITION OF migstat.record_id_range FOR VALUES IN (%s)', t, p_purpose_id);
+        EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', t);
+    END IF;
+    RETURN t;
+END
+$$;
+ALTER FUNCTION migstat.record_id_ranges(p_purpose_id smallint) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.report(p_dims text[], p_filters jsonb DEFAULT '{}'::jsonb, p_period_from date DEFAULT NULL::date, p_period_to date DEFAULT NULL::date, p_period_unit text DEFAULT NULL::text, p_age_bands text DEFAULT NULL::text, p_threshold integer DEFAULT NULL::integer, p_count text DEFAULT 'records'::text, p_occupation_level integer DEFAULT 1, p_with_estimates boolean DEFAULT false) RETURNS TABLE(cell_dims text[], obs_value bigint, obs_status text, conf_status text, lower_bound numeric, upper_bound numeric, is_estimate boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -3354,6 +3476,11 @@ CREATE FUNCTION migstat.withdraw_batch(p_batch_id integer, p_reason text) RETURN
 DECLARE
     v migstat.batch;
     v_purpose migstat.purpose;
+    v_rng     text;
+    v_ids     integer[];
+    v_srcs    smallint[];
+    v_los     text[];
+    v_his     text[];
 BEGIN
     SELECT * INTO v FROM migstat.batch WHERE id = p_batch_id FOR UPDATE;
     IF NOT FOUND OR v.status <> 'loaded' THEN
@@ -3368,6 +3495,16 @@ BEGIN
         RAISE EXCEPTION 'a reason is required' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM migstat.drop_record_storage(ARRAY['batch_' || p_batch_id]);   -- the purge's code path
+    v_rng := 'record_id_ranges_' || v.purpose_id;
+    IF to_regclass(format('migstat_data.%I', v_rng)) IS NOT NULL THEN
+        SELECT array_agg(r.batch_id), array_agg(r.source_id), array_agg(r.lo), array_agg(r.hi)
+          INTO v_ids, v_srcs, v_los, v_his
+          FROM migstat.record_id_range r WHERE r.purpose_id = v.purpose_id AND r.batch_id <> p_batch_id;
+        PERFORM migstat.drop_record_storage(ARRAY[v_rng]);
+        PERFORM migstat.record_id_ranges(v.purpose_id);
+        INSERT INTO migstat.record_id_range (purpose_id, batch_id, source_id, lo, hi)
+        SELECT v.purpose_id, x.b, x.s, x.l, x.h FROM unnest(v_ids, v_srcs, v_los, v_his) AS x(b, s, l, h);
+    END IF;
     UPDATE migstat.batch SET status = 'withdrawn', withdrawn_at = now(), withdrawn_by = session_user,
                              withdraw_reason = p_reason
      WHERE id = p_batch_id RETURNING * INTO v;
@@ -3582,6 +3719,13 @@ CREATE SEQUENCE migstat.extract_seq
     NO MAXVALUE
     CACHE 1;
 ALTER TABLE migstat.extract_seq OWNER TO migstat_owner;
+CREATE SEQUENCE migstat.import_call_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+ALTER TABLE migstat.import_call_seq OWNER TO migstat_owner;
 CREATE TABLE migstat.programme_cell (
     run_id bigint NOT NULL,
     k bigint NOT NULL,
@@ -3685,6 +3829,17 @@ CREATE SEQUENCE migstat.read_seq
     NO MAXVALUE
     CACHE 1;
 ALTER TABLE migstat.read_seq OWNER TO migstat_owner;
+CREATE TABLE migstat.record_id_range (
+    purpose_id smallint NOT NULL,
+    batch_id integer NOT NULL,
+    source_id smallint NOT NULL,
+    lo text NOT NULL COLLATE pg_catalog."C",
+    hi text NOT NULL COLLATE pg_catalog."C"
+)
+PARTITION BY LIST (purpose_id);
+ALTER TABLE ONLY migstat.record_id_range FORCE ROW LEVEL SECURITY;
+ALTER TABLE migstat.record_id_range OWNER TO migstat_owner;
+COMMENT ON TABLE migstat.record_id_range IS 'Smallest and largest record_id of each loaded batch (record-level: dropped with its purpose). Access only via migstat functions.';
 CREATE TABLE migstat.records (
     purpose_id smallint NOT NULL,
     source_id smallint NOT NULL,
@@ -3705,11 +3860,7 @@ CREATE TABLE migstat.records (
     disability smallint,
     record_id text NOT NULL,
     person_pseudonym bytea,
-    record_key smallint DEFAULT (floor((random() * (256)::double precision)))::smallint NOT NULL,
-    CONSTRAINT records_age_check CHECK (((age >= 0) AND (age <= 130))),
-    CONSTRAINT records_person_pseudonym_check CHECK ((octet_length(person_pseudonym) = 32)),
-    CONSTRAINT records_record_id_check CHECK (((length(record_id) >= 1) AND (length(record_id) <= 64))),
-    CONSTRAINT records_record_key_check CHECK (((record_key >= 0) AND (record_key <= 255)))
+    record_key smallint DEFAULT (floor((random() * (256)::double precision)))::smallint NOT NULL
 )
 PARTITION BY LIST (purpose_id);
 ALTER TABLE ONLY migstat.records FORCE ROW LEVEL SECURITY;
@@ -3790,7 +3941,7 @@ ALTER TABLE ONLY migstat.source
 CREATE INDEX audit_log_actor_action ON migstat.audit_log USING btree (actor, action, seq);
 CREATE INDEX audit_log_at ON migstat.audit_log USING btree (at);
 CREATE UNIQUE INDEX audit_tree_seq ON migstat.audit_tree USING btree (seq) WHERE (level = 0);
-CREATE UNIQUE INDEX batch_live_sha256 ON migstat.batch USING btree (sha256) WHERE (status = ANY (ARRAY['loading'::text, 'loaded'::text]));
+CREATE UNIQUE INDEX batch_live_sha256 ON migstat.batch USING btree (purpose_id, sha256) WHERE (status = ANY (ARRAY['loading'::text, 'loaded'::text]));
 CREATE INDEX estimate_period ON migstat.estimate USING btree (period_from, period_to);
 CREATE INDEX programme_run_purpose ON migstat.programme_run USING btree (purpose_id, id);
 CREATE UNIQUE INDEX purge_once ON migstat.purge USING btree (purpose_id);
@@ -3819,7 +3970,9 @@ ALTER TABLE ONLY migstat.purge
     ADD CONSTRAINT purge_preserved_run_fkey FOREIGN KEY (preserved_run) REFERENCES migstat.programme_run(id);
 ALTER TABLE ONLY migstat.purge
     ADD CONSTRAINT purge_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
+CREATE POLICY owner_only ON migstat.record_id_range TO migstat_owner USING (true) WITH CHECK (true);
 CREATE POLICY owner_only ON migstat.records TO migstat_owner USING (true) WITH CHECK (true);
+ALTER TABLE migstat.record_id_range ENABLE ROW LEVEL SECURITY;
 ALTER TABLE migstat.records ENABLE ROW LEVEL SECURITY;
 ACL function migstat."extract"(text,text,text[],jsonb) migstat_steward EXECUTE
 ACL function migstat.access_grant(name,text,text[],boolean) migstat_admin EXECUTE

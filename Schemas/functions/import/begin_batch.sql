@@ -1,13 +1,21 @@
 -- Starts an import (step 1 of 4, all in the loader's one transaction):
---   1. begin_batch registers the batch and creates its empty table migstat_data.batch_<id>, with a
---      CHECK constraint per code column (code_constraints), on which the caller gets INSERT only;
+--   1. begin_batch registers the batch and creates its empty table migstat_data.batch_<id> (no
+--      CHECK constraint: check_batch checks every row once), on which the caller gets INSERT only;
+--      the table is new in this transaction, so the COPY may use FREEZE;
 --   2. COPY migstat_data.batch_<id> (...) FROM STDIN: rows validated and encoded by migstat;
---   3. check_batch: duplicates within the batch and against the source's earlier batches;
---   4. finish_batch: accounting, seal, attach as a partition, audit row.
+--   3. check_batch: every row against the code lists, the record store's CHECKs and the batch's
+--      purpose, batch and source, in one query; duplicates within the batch and against the
+--      earlier batches of the compartment (source within purpose);
+--   4. finish_batch: accounting, seal, attach as a partition, audit row (refused unless 3 ran).
 -- Killed at any point, the transaction rolls back and nothing of the batch exists. Imports of one
--- source run one at a time (advisory lock), so duplicate checks see every earlier batch. Holds a
--- SHARE lock on migstat.code until the import ends, so the lists migstat validates with (read after
--- this call) are the ones the CHECK constraints enforce.
+-- compartment run one at a time (advisory lock), so duplicate checks see every earlier batch; two
+-- purposes never wait for each other. Holds a SHARE lock on migstat.code until the import ends, so
+-- the lists migstat validates with (read after this call) are the ones check_batch enforces.
+-- Every call (also one refused or rolled back) writes the server-log line
+--   migstat import call N: user=<session_user> call=begin_batch args=<source, purpose, file, sha256> db=<database>
+-- with N from migstat.import_call_seq (not transactional); the batch's audit row carries N.
+-- The file's SHA-256 is unique among the live batches of the purpose (another purpose's files are
+-- neither seen nor blocked).
 -- p_key_fingerprint: HMAC-SHA256(key, 'migstat key fingerprint v1') of the key migstat will
 -- pseudonymise with; a purpose whose key is registered (migstat.purpose_key) refuses any other, and
 -- one without gets this one registered (its first import).
@@ -19,7 +27,12 @@ DECLARE
     v_p    migstat.purpose;
     v_src  smallint;
     v_prev integer;
+    v_call bigint;
 BEGIN
+    v_call := nextval('migstat.import_call_seq');
+    RAISE LOG 'migstat import call %: user=% call=begin_batch args=% db=%', v_call, session_user,
+        jsonb_build_object('source', p_source, 'purpose', p_purpose, 'file', p_file_name, 'sha256', p_sha256),
+        current_database();
     PERFORM migstat.require_role('migstat_loader');
     v_p := migstat.require_compartment(p_purpose, 'load');
     IF v_p.status <> 'active' THEN
@@ -36,28 +49,28 @@ BEGIN
         RAISE EXCEPTION 'purpose "%" is past its retention date (%): its data must be purged, not extended',
             p_purpose, v_p.retain_until USING ERRCODE = 'MS410';
     END IF;
-    -- Imports of one source run one at a time, so duplicate checks see every earlier batch.
+    -- Imports of one compartment (source within purpose) run one at a time, so duplicate checks see
+    -- every earlier batch; another purpose's imports of the same source neither wait nor are waited for.
     INSERT INTO migstat.source (name) VALUES (p_source) ON CONFLICT (name) DO NOTHING;
     SELECT id INTO v_src FROM migstat.source WHERE name = p_source;
-    PERFORM pg_advisory_xact_lock(hashtext('migstat.source'), v_src);
-    PERFORM pg_advisory_xact_lock(hashtext('migstat.batch'), hashtext(p_sha256));
-    SELECT id INTO v_prev FROM migstat.batch WHERE sha256 = p_sha256 AND status IN ('loading', 'loaded');
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.compartment'), v_p.id * 65536 + v_src);
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.batch'), hashtext(v_p.id || '/' || p_sha256));
+    SELECT id INTO v_prev FROM migstat.batch
+     WHERE sha256 = p_sha256 AND purpose_id = v_p.id AND status IN ('loading', 'loaded');
     IF FOUND THEN
         RAISE EXCEPTION 'this file was already imported as batch %', v_prev
             USING ERRCODE = 'MS409', DETAIL = format('batch=%s', v_prev);
     END IF;
-    INSERT INTO migstat.batch (source_id, purpose_id, file_name, sha256)
-    VALUES (v_src, v_p.id, p_file_name, p_sha256) RETURNING id INTO batch_id;
+    INSERT INTO migstat.batch (source_id, purpose_id, file_name, sha256, begin_call)
+    VALUES (v_src, v_p.id, p_file_name, p_sha256, v_call) RETURNING id INTO batch_id;
     table_name := 'migstat_data.batch_' || batch_id;
-    EXECUTE format($f$CREATE TABLE migstat_data.%I (LIKE migstat.records INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
-                       CHECK (purpose_id = %s AND batch_id = %s AND source_id = %s))$f$,
-                   'batch_' || batch_id, v_p.id, batch_id, v_src);
+    -- No CHECK constraint during the COPY: check_batch checks every row once, after it.
+    EXECUTE format('CREATE TABLE migstat_data.%I (LIKE migstat.records INCLUDING DEFAULTS)', 'batch_' || batch_id);
     EXECUTE format('ALTER TABLE migstat_data.%I ALTER purpose_id SET DEFAULT %s, ALTER batch_id SET DEFAULT %s, '
                    'ALTER source_id SET DEFAULT %s', 'batch_' || batch_id, v_p.id, batch_id, v_src);
-    -- Codes: checked by COPY, row by row, against the lists as they are now and stay until the
-    -- import ends (no code-list change can come in between).
+    -- Codes: checked by check_batch, all rows at once, against the lists as they are now and stay
+    -- until the import ends (no code-list change can come in between).
     LOCK TABLE migstat.code IN SHARE MODE;
-    EXECUTE migstat.code_constraints(format('migstat_data.%I', 'batch_' || batch_id));
     -- INSERT only (COPY FROM needs it); no SELECT: the loader cannot read back what it sends.
     EXECUTE format('GRANT INSERT ON migstat_data.%I TO %I', 'batch_' || batch_id, session_user);
     key_id := v_p.key_id;

@@ -1,4 +1,6 @@
--- The CHECK constraints of a loading batch's code columns, one per coded dimension of the catalogue
+-- The CHECK constraints a loading batch's code columns had until 0009 (begin_batch no longer adds
+-- them: check_batch evaluates migstat.code_condition once over the rows instead; kept for
+-- Scripts/bench-import.sh, which measures the difference), one per coded dimension of the catalogue
 -- (migstat.dimension): "direction BETWEEN 1 AND 3", or "region = ANY ('{...}'::smallint[])" when the
 -- list's active ids are not contiguous. A list with no active code admits no value but NULL.
 CREATE OR REPLACE FUNCTION migstat.code_constraints(p_table text) RETURNS text

@@ -1,12 +1,18 @@
 -- Withdraws a batch sent by mistake: drops its partition (all its records, physically) and keeps
 -- the batch's metadata row, marked withdrawn, with who, when and why. Loaders of the batch's
--- purpose and administrators may withdraw.
+-- purpose and administrators may withdraw. The purpose's record_id ranges
+-- (migstat.record_id_range) are rewritten without the batch's (the old table is dropped whole).
 CREATE OR REPLACE FUNCTION migstat.withdraw_batch(p_batch_id integer, p_reason text)
 RETURNS migstat.batch
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp SET row_security = on AS $$
 DECLARE
     v migstat.batch;
     v_purpose migstat.purpose;
+    v_rng     text;
+    v_ids     integer[];
+    v_srcs    smallint[];
+    v_los     text[];
+    v_his     text[];
 BEGIN
     SELECT * INTO v FROM migstat.batch WHERE id = p_batch_id FOR UPDATE;
     IF NOT FOUND OR v.status <> 'loaded' THEN
@@ -24,6 +30,16 @@ BEGIN
         RAISE EXCEPTION 'a reason is required' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM migstat.drop_record_storage(ARRAY['batch_' || p_batch_id]);   -- the purge's code path
+    v_rng := 'record_id_ranges_' || v.purpose_id;
+    IF to_regclass(format('migstat_data.%I', v_rng)) IS NOT NULL THEN
+        SELECT array_agg(r.batch_id), array_agg(r.source_id), array_agg(r.lo), array_agg(r.hi)
+          INTO v_ids, v_srcs, v_los, v_his
+          FROM migstat.record_id_range r WHERE r.purpose_id = v.purpose_id AND r.batch_id <> p_batch_id;
+        PERFORM migstat.drop_record_storage(ARRAY[v_rng]);
+        PERFORM migstat.record_id_ranges(v.purpose_id);
+        INSERT INTO migstat.record_id_range (purpose_id, batch_id, source_id, lo, hi)
+        SELECT v.purpose_id, x.b, x.s, x.l, x.h FROM unnest(v_ids, v_srcs, v_los, v_his) AS x(b, s, l, h);
+    END IF;
     UPDATE migstat.batch SET status = 'withdrawn', withdrawn_at = now(), withdrawn_by = session_user,
                              withdraw_reason = p_reason
      WHERE id = p_batch_id RETURNING * INTO v;

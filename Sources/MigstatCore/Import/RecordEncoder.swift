@@ -11,8 +11,11 @@ package struct RecordEncoder {
     package static let copyColumns = ["line_no", "event_date"] + DimensionCatalog.record.map(\.name)
         + ["record_id", "person_pseudonym"]
 
-    /// The options clause of the COPY statement the encoded tuples are sent with.
-    package static let copyOptions = "WITH (FORMAT binary)"
+    /// The options clause of the COPY statement the encoded tuples are sent with. FREEZE: the batch's
+    /// table is created in the importing transaction (begin_batch), so its rows can be written frozen
+    /// and all-visible at once (the first report after the import does not rewrite every page to set
+    /// hint bits).
+    package static let copyOptions = "WITH (FORMAT binary, FREEZE)"
 
     /// The number of fields of each tuple (`copyColumns.count`).
     static let fieldCount = 16
@@ -37,8 +40,22 @@ package struct RecordEncoder {
     private var pseudonym: [UInt8] = []
     private var rowRejects: [Reject] = []
 
-    /// The encoded binary COPY tuple of the last accepted record.
-    package private(set) var line: [UInt8] = []
+    /// The tuple being encoded: a fixed buffer written through a pointer (a tuple is at most about
+    /// 400 bytes: 16 fields, a record_id of at most 64 characters, a 32-byte pseudonym), instead of an
+    /// Array grown by `append(contentsOf:)` about twenty times a row.
+    private final class TupleBuffer {
+        static let capacity = 2048
+        let base = UnsafeMutableRawPointer.allocate(byteCount: TupleBuffer.capacity, alignment: 8)
+        var count = 0
+        deinit { base.deallocate() }
+    }
+    private let tuple = TupleBuffer()
+
+    /// The encoded binary COPY tuple of the last accepted record (a copy; `lineBytes` does not copy).
+    package var line: [UInt8] { Array(lineBytes.bindMemory(to: UInt8.self)) }
+
+    /// The encoded binary COPY tuple of the last accepted record, valid until the next `encode`.
+    package var lineBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: tuple.base, count: tuple.count) }
 
     /// Where the stored record_id (trimmed UTF-8) is in `line`, for the last accepted record.
     package private(set) var recordIDRange: Range<Int> = 0..<0
@@ -59,7 +76,6 @@ package struct RecordEncoder {
         self.disabilityDIS = disability.id("DIS")
         self.disabilityNODIS = disability.id("NODIS")
         self.disabilityUNK = disability.id("UNK")
-        line.reserveCapacity(512)
         pseudonym.reserveCapacity(32)
     }
 
@@ -68,7 +84,7 @@ package struct RecordEncoder {
     ///   every problem found in the record is appended to `rejects`.
     package mutating func encode(_ record: CSVRecord, rejects: inout [Reject]) -> Bool {
         rowRejects.removeAll(keepingCapacity: true)
-        line.removeAll(keepingCapacity: true)
+        tuple.count = 0
         let lineNumber = record.line
         guard record.count == layout.fieldCount else {
             rejects.append(Reject(line: lineNumber, column: nil, reason: .wrongFieldCount))
@@ -134,13 +150,13 @@ package struct RecordEncoder {
             }
             guard characters <= 64 else { return reject(.recordID, .tooLong, lineNumber) }
             appendBigEndian(UInt64(field.count), bytes: 4)
-            recordIDRange = line.count..<line.count + field.count
-            line.append(contentsOf: field)  // raw UTF-8: binary COPY has no escapes
+            recordIDRange = tuple.count..<tuple.count + field.count
+            appendBytes(UnsafeRawBufferPointer(field))  // raw UTF-8: binary COPY has no escapes
         }
         trimmedField(field(.personID), record) { field in
             guard let field, pseudonymizer.pseudonym(of: field, into: &pseudonym) else { return null() }
             appendBigEndian(UInt64(pseudonym.count), bytes: 4)
-            line.append(contentsOf: pseudonym)
+            pseudonym.withUnsafeBytes { appendBytes($0) }
         }
         if rowRejects.isEmpty { return true }
         rejects.append(contentsOf: rowRejects)
@@ -214,10 +230,22 @@ package struct RecordEncoder {
         appendBigEndian(4 << 32 | UInt64(UInt32(bitPattern: value)), bytes: 8)
     }
 
-    /// Appends the low `bytes` (1...8) bytes of `value`, most significant first, in one append.
-    @inline(__always) private mutating func appendBigEndian(_ value: UInt64, bytes: Int) {
+    /// Appends the low `bytes` (1...8) bytes of `value`, most significant first, in one 8-byte store
+    /// (the buffer always has room for it: a tuple stays far below its capacity).
+    @inline(__always) private func appendBigEndian(_ value: UInt64, bytes: Int) {
         let aligned = (value &<< UInt64(64 &- 8 &* bytes)).bigEndian
-        withUnsafeBytes(of: aligned) { line.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<bytes])) }
+        let count = tuple.count
+        precondition(count &+ 8 <= TupleBuffer.capacity)
+        tuple.base.storeBytes(of: aligned, toByteOffset: count, as: UInt64.self)
+        tuple.count = count &+ bytes
+    }
+
+    /// Appends raw bytes (a record_id of at most 64 characters, a pseudonym).
+    @inline(__always) private func appendBytes(_ bytes: UnsafeRawBufferPointer) {
+        let count = tuple.count
+        precondition(count &+ bytes.count &+ 8 <= TupleBuffer.capacity)
+        if let source = bytes.baseAddress { (tuple.base + count).copyMemory(from: source, byteCount: bytes.count) }
+        tuple.count = count &+ bytes.count
     }
 }
 

@@ -66,6 +66,25 @@ package struct SHA256Midstate: Equatable, Sendable {
         return state
     }
 
+    /// Absorbs whole 64-byte blocks (`blocks.count` a multiple of 64), without padding: a streamed
+    /// hash absorbs its chunks and ends with `finishing(rest, after: absorbed)`.
+    mutating func absorb(_ blocks: UnsafeRawBufferPointer) {
+        precondition(blocks.count % 64 == 0)
+        guard let base = blocks.baseAddress else { return }
+        var block = Self.zeroBlock
+        withUnsafeMutableBytes(of: &block) { raw in
+            let words = raw.baseAddress!.assumingMemoryBound(to: UInt32.self)
+            var offset = 0
+            while offset < blocks.count {
+                for i in 0..<16 {
+                    words[i] = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset + 4 * i, as: UInt32.self))
+                }
+                compress(words)
+                offset += 64
+            }
+        }
+    }
+
     /// Writes the state as 32 big-endian bytes (the digest once finished).
     @inline(__always)
     func store(into output: UnsafeMutableRawPointer) {

@@ -29,7 +29,7 @@ SELECT ok(count(*) >= 1 + 6, 'auditor: read_gaps() lists the rolled-back extract
 SELECT is(count(*), 0::bigint, 'auditor: no committed extract audit row is listed by read_gaps() (each carries its read number)')
   FROM migstat.audit_log a JOIN migstat.read_gaps() g ON a.details ->> 'read' = g.read_no::text
  WHERE a.action = 'extract';
-SELECT ok(count(*) FILTER (WHERE details ->> 'purpose' = :'pa') = 2 AND count(*) FILTER (WHERE details ->> 'purpose' = :'pb') = 1,
+SELECT ok(count(*) FILTER (WHERE details ->> 'purpose' = :'pa') = 3 AND count(*) FILTER (WHERE details ->> 'purpose' = :'pb') = 2,
           'auditor: the imports are audited (batch.import for A and B, with accepted counts)')
   FROM migstat.audit_log WHERE action = 'batch.import';
 

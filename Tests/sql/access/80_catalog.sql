@@ -73,8 +73,8 @@ SELECT count(*) = 0 AS pass,
    AND NOT EXISTS (SELECT 1 FROM migstat.batch b WHERE b.status = 'loading' AND c.relname = 'batch_' || b.id
                       AND NOT c.relispartition)
 ) x;
-SELECT ok(x.pass, 'catalog: the only row-level policy is owner_only on migstat.records, for migstat_owner') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
-SELECT count(*) = 1 AND bool_and(tablename = 'records' AND policyname = 'owner_only' AND roles = '{migstat_owner}'
+SELECT ok(x.pass, 'catalog: the only row-level policies are owner_only on migstat.records and migstat.record_id_range, for migstat_owner') || CASE WHEN x.pass THEN '' ELSE E'\n' || diag('    ' || coalesce(x.info, '')) END FROM (
+SELECT count(*) = 2 AND bool_and(schemaname = 'migstat' AND tablename IN ('records', 'record_id_range') AND policyname = 'owner_only' AND roles = '{migstat_owner}'
                                  AND permissive = 'PERMISSIVE') AS pass,
        string_agg(schemaname || '.' || tablename || ':' || policyname || ':' || array_to_string(roles, '/'), ', ') AS info
   FROM pg_policies WHERE schemaname IN ('migstat', 'migstat_data')

@@ -41,10 +41,12 @@ INSERT INTO spec_relation VALUES
     ('migstat.estimate_file',     '{}'),
     ('migstat.estimate_file_id_seq', '{}'),
     ('migstat.records',           '{}'),
+    ('migstat.record_id_range',   '{}'),
     ('migstat.source_id_seq',     '{}'),
     ('migstat.purpose_id_seq',    '{}'),
     ('migstat.batch_id_seq',      '{}'),
     ('migstat.extract_seq',       '{}'),
+    ('migstat.import_call_seq',   '{}'),
     ('migstat.read_seq',          '{}'),
     ('migstat.ptable',            '{}'),
     ('migstat.estimate_id_seq',   '{}'),
@@ -105,7 +107,9 @@ INSERT INTO spec_function VALUES
     ('migstat.code_constraints(text)',                                           '{}'),
     ('migstat.profile_add(text, text, boolean)',                                 '{migstat_admin}'),
     ('migstat.profiles(text, boolean)',                                          '{migstat_loader,migstat_auditor,migstat_admin}'),
-    ('migstat.batch_profile()',                                                  '{}');
+    ('migstat.batch_profile()',                                                  '{}'),
+    ('migstat.code_condition(text)',                                             '{}'),
+    ('migstat.record_id_ranges(smallint)',                                       '{}');
 
 -- What exists: relations (not indexes, not composite types) and functions of both schemas.
 CREATE TEMP TABLE present_relation AS
@@ -134,7 +138,7 @@ SELECT split_part(coalesce(s.fn, p.fn), '.', 1)::name AS schema_name,
 SELECT plan((SELECT count(*)::integer FROM grantee) * (1 + (SELECT count(*)::integer FROM spec_schema)
                                                         + (SELECT count(*)::integer FROM relation_check)
                                                         + (SELECT count(*)::integer FROM function_check))
-            + 1 + (SELECT count(*)::integer FROM present_relation WHERE schema_name = 'migstat_data' AND relkind IN ('r', 'p')));
+            + 2 + (SELECT count(*)::integer FROM present_relation WHERE schema_name = 'migstat_data' AND relkind IN ('r', 'p')));
 
 -- The database: CONNECT only through migstat.access_grant (to the login itself), TEMPORARY for all.
 SELECT database_privs_are(current_database(), g.role, ARRAY['TEMPORARY'],
@@ -166,6 +170,7 @@ SELECT function_privs_are(f.schema_name, f.proname, f.args, g.role,
 -- Row-level security: the only policy is owner_only on migstat.records (for migstat_owner; see
 -- 80_catalog.sql), none on any partition, so a partition read by name yields nothing.
 SELECT policies_are('migstat', 'records', ARRAY['owner_only'], 'policies: migstat.records has exactly owner_only');
+SELECT policies_are('migstat', 'record_id_range', ARRAY['owner_only'], 'policies: migstat.record_id_range has exactly owner_only');
 SELECT policies_are(schema_name, relname, '{}'::name[], format('policies: %s.%s has none of its own', schema_name, relname))
   FROM present_relation WHERE schema_name = 'migstat_data' AND relkind IN ('r', 'p') ORDER BY relname;
 

@@ -2,7 +2,7 @@
 -- transaction; then nothing of "gone" is left -- no record, no table attached or not, no file --,
 -- "stays" is untouched, the compartment roles are gone, withheld values are forgotten.
 \ir ../helpers/tap.sql
-SELECT plan(12);
+SELECT plan(15);
 CREATE TEMP TABLE before_tab (cell_dims text[], obs_value bigint, obs_status text, conf_status text, lower_bound numeric,
                               upper_bound numeric, is_estimate boolean);
 INSERT INTO before_tab SELECT * FROM migstat.declared_report('gone', 'sex_dir');
@@ -16,6 +16,13 @@ SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.reln
             WHERE n.nspname = 'migstat_data' AND (c.relname = 'purpose_' || (SELECT id FROM migstat.purpose WHERE name = 'gone')
                   OR c.relname IN (SELECT 'batch_' || b.id FROM migstat.batch b JOIN migstat.purpose p ON p.id = b.purpose_id WHERE p.name = 'gone'))),
           0::bigint, 'no table of the purpose in the catalog, attached or not (the unfinished import''s included)');
+SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'migstat_data' AND c.relname = 'record_id_ranges_' || (SELECT id FROM migstat.purpose WHERE name = 'gone')),
+          0::bigint, 'the purpose''s record_id ranges (the duplicate check''s digest of its batches) are dropped with it');
+SELECT ok((SELECT bool_or(r LIKE 'migstat_data.record_id_ranges_%') FROM migstat.purge g, unnest(g.relations) r),
+          'the purge lists the record_id ranges among what it dropped (their files are checked below)');
+SELECT is((SELECT count(*) FROM migstat.record_id_range WHERE purpose_id = (SELECT id FROM migstat.purpose WHERE name = 'gone')), 0::bigint,
+          'no record_id range of the purpose is left');
 SELECT is((SELECT count(*) FROM migstat.purge g, unnest(g.files) f WHERE pg_stat_file(f, true) IS NOT NULL), 0::bigint,
           'none of the dropped relations'' files is left in the data directory');
 SELECT ok((SELECT cardinality(files) FROM migstat.purge) >= 2, 'the purge knew the files it dropped');
