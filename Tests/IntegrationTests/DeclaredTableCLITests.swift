@@ -69,7 +69,8 @@ struct DeclaredTableCLITests {
             #expect(sdmx.status == 64 && sdmx.stdout.isEmpty, "\(sdmx)")
             #expect(sdmx.stderr.contains("no period dimension") && sdmx.stderr.contains("--period-unit"), "\(sdmx)")
             let text = try report("table")
-            #expect(text.contains("x (C)") && text.contains("Declared table sd of purpose \(db.purpose): exact counts"))
+            #expect(text.contains("x   withheld (confidential, CONF_STATUS C)")
+                    && text.contains("Declared table sd of purpose \(db.purpose): exact counts"), "\(text)")
             #expect(!text.contains("perturbed"))
             let html = try report("html")
             #expect(html.contains("<h1>Entries and exits by sex</h1>") && html.contains("x<sup>C</sup>"))
@@ -86,8 +87,8 @@ struct DeclaredTableCLITests {
             #expect(tables.first?["title"] as? String == "Entries and exits by sex")
             #expect(tables.first?["retired_at"] is NSNull)
             let withheld = cells.values.filter { $0.conf == "C" }.count
-            #expect(tables.first?["cells"] as? String == String(cells.count), "\(listing)")
-            #expect(tables.first?["withheld"] as? String == String(withheld), "\(listing)")
+            #expect(tables.first?["cells"] as? Int == cells.count, "\(listing)")        // typed JSON
+            #expect(tables.first?["withheld"] as? Int == withheld, "\(listing)")
 
             // The auditor sees the withheld cells' true values, which are never in any report.
             let audit = try db.mustSucceed(["tables", "audit", "sd", "--purpose", db.purpose, "--format", "csv"],

@@ -110,13 +110,17 @@ struct ReportCLITests {
             #expect(noPeriod.stderr.contains("needs a reference period") && noPeriod.stderr.contains("--period"),
                     "\(noPeriod)")
 
-            // The table format (built whole) shows the same cells: its rows are "sex direction value", and it
-            // says in one line that the values are perturbed.
+            // The table format (built whole) shows the same cells as a cross-table: sex down the side (code,
+            // label), direction across (_T, IN, OUT); and it says that the values are perturbed.
             let text = try report("table")
-            let table = text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            let lines = text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            let header = try #require(lines.first { $0.first == "Sex" }, "\(text)")
+            #expect(header == ["Sex", "_T", "IN", "OUT"], "\(text)")
             for (key, cell) in cells {
                 let codes = key.split(separator: "/").map(String.init)
-                #expect(table.contains(codes + [cell.value]), "table row for \(key)")
+                let row = lines.first { $0.first == codes[0] && $0.count >= 5 }
+                let column = try #require(header.firstIndex(of: codes[1]))
+                #expect(row.map { $0[$0.count - 4 + column] } == cell.value, "table cell for \(key): \(text)")
             }
             #expect(text.contains("Values are perturbed (cell-key method)"))
             #expect(try report("html").contains("Values are perturbed (cell-key method)"))

@@ -36,7 +36,7 @@ struct ReportOutputCLITests {
             let rows = lines.filter { $0.hasPrefix("_T ") || $0.hasPrefix("F ") || $0.hasPrefix("M ") }
             #expect(rows.first?.hasPrefix("_T") == true && rows.first?.contains("Total") == true, "\(rows)")
             #expect(rows.contains { $0.hasPrefix("F ") && $0.contains("Female") })
-            #expect(result.stdout.contains("Legend:") && result.stdout.contains("_T total (first row and column)"))
+            #expect(result.stdout.contains("Legend:") && result.stdout.contains("_T  total (first row and column)"))
             #expect(result.stdout.contains("Values are perturbed (cell-key method)"))
             for line in lines { #expect(line.count <= 100, "\(line)") }
 

@@ -37,7 +37,7 @@ enum ResultPrinter {
     /// Columns that may be cut with `…` when the table is too wide, most expendable first.
     static let cuttableColumns = ["details", "description", "file_name", "title", "withdraw_reason", "close_reason",
                                   "filters", "path", "label", "imported_by", "declared_by", "released_by",
-                                  "withdrawn_by", "tables", "detail", "blocker", "age_bands"]
+                                  "withdrawn_by", "tables", "tables_to_drop", "declared_tables_kept", "age_bands"]
 
     /// Columns left out of a table too wide for the terminal, first left out first (named under the table).
     static let droppableColumns = ["withdraw_reason", "withdrawn_by", "withdrawn_at", "purge_verified_at",
