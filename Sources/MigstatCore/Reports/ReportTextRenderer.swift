@@ -224,7 +224,9 @@ package enum ReportTextRenderer {
                 out += head.trimmingTrailingSpaces() + "\n"
             }
             out += line(parts.map(\.title), group.map { columns[$0].code }, group, titles: true)
-            for l in 0..<labelLines { out += line(blank, group.map { columns[$0].label[l] }, group) }
+            // As many label lines as this group's longest label needs.
+            let groupLines = group.map { c in columns[c].label.lastIndex { !$0.isEmpty }.map { $0 + 1 } ?? 0 }.max() ?? 0
+            for l in 0..<min(labelLines, groupLines) { out += line(blank, group.map { columns[$0].label[l] }, group) }
             out += line(parts.map { String(repeating: "-", count: $0.width) },
                         group.map { String(repeating: "-", count: columns[$0].width) }, group)
             for (r, _) in rowKeys.enumerated() {
