@@ -83,6 +83,17 @@ import Testing
         try Self.snapshot("crosstable-ru.txt", text)
     }
 
+    /// In Russian and Kyrgyz a comma is the decimal separator: thousands are grouped with a narrow space.
+    @Test func htmlInRussianAndKyrgyz() {
+        for language in [ReportLanguage.ru, .ky] {
+            let html = ReportHTMLRenderer.render(Self.table(language: language))
+            #expect(html.contains("<html lang=\"\(language.rawValue)\">"))
+            #expect(html.contains("1\u{202F}003") && !html.contains("1,003"), "\(language)")
+            #expect(html.contains(language == .ru ? "Условные обозначения" : "Шарттуу белгилер"))
+        }
+        #expect(ReportHTMLRenderer.render(Self.table()).contains("1,003"))
+    }
+
     @Test func layoutProblemsNameWhatWasTypedAndWhatIsAllowed() {
         let dims = ["sex", "age", "direction"]
         #expect(ReportTextRenderer.layoutProblem(dimensions: dims, rows: ["gender"], columns: nil)

@@ -16,13 +16,15 @@ package enum ReportChart {
         var code: String
         var label: String
         var cell: ReportCell?
+        /// The language the value is grouped in.
+        var language: ReportLanguage = .en
 
         var value: Int? { cell.flatMap { $0.isSuppressed ? nil : $0.value } }
         var isSuppressed: Bool { cell?.isSuppressed ?? false }
         var valueText: String {
             guard let cell else { return "" }
             if cell.isSuppressed { return "x" }
-            return cell.value.map(ReportEscape.grouped) ?? ""
+            return cell.value.map { ReportLabels.grouped($0, language) } ?? ""
         }
     }
 
@@ -46,8 +48,8 @@ package enum ReportChart {
         }
         let bands = table.categories(ageIndex).filter { $0 != ReportLabels.total && $0 != ReportLabels.notStated }
         guard !bands.isEmpty else { return nil }
-        let men = bands.map { Bar(code: $0, label: table.label("age", $0), cell: cell(age: $0, sex: "M")) }
-        let women = bands.map { Bar(code: $0, label: table.label("age", $0), cell: cell(age: $0, sex: "F")) }
+        let men = bands.map { Bar(code: $0, label: table.label("age", $0), cell: cell(age: $0, sex: "M"), language: table.presentation.language) }
+        let women = bands.map { Bar(code: $0, label: table.label("age", $0), cell: cell(age: $0, sex: "F"), language: table.presentation.language) }
         let (scaleMax, step) = ticks(for: (men + women).compactMap(\.value).max() ?? 0)
 
         // Layout (SVG user units = CSS pixels at full width).
@@ -67,8 +69,8 @@ package enum ReportChart {
                       description: table.text("Horizontal bars by age group, youngest at the bottom; "
                           + "suppressed values are hatched and marked x."))
         // Headers with the totals of each sex.
-        let menTotal = Bar(code: "M", label: "", cell: cell(age: ReportLabels.total, sex: "M"))
-        let womenTotal = Bar(code: "F", label: "", cell: cell(age: ReportLabels.total, sex: "F"))
+        let menTotal = Bar(code: "M", label: "", cell: cell(age: ReportLabels.total, sex: "M"), language: table.presentation.language)
+        let womenTotal = Bar(code: "F", label: "", cell: cell(age: ReportLabels.total, sex: "F"), language: table.presentation.language)
         svg.text(table.label("sex", "M"), x: leftAxis - 4, y: 22, anchor: "end", className: "head",
                  fill: menColour)
         svg.text(table.label("sex", "F"), x: rightAxis + 4, y: 22, anchor: "start", className: "head",
@@ -85,7 +87,7 @@ package enum ReportChart {
             let dx = scaled(tick)
             for x in [leftAxis - dx, rightAxis + dx] {
                 svg.line(x1: x, y1: top - 4, x2: x, y2: plotBottom + 4, stroke: gridColour)
-                svg.text(ReportEscape.grouped(tick), x: x, y: plotBottom + 18, anchor: "middle", className: "tick")
+                svg.text(ReportLabels.grouped(tick, table.presentation.language), x: x, y: plotBottom + 18, anchor: "middle", className: "tick")
             }
         }
         // Bars, oldest band at the top.
@@ -121,13 +123,13 @@ package enum ReportChart {
         var notShown: [String] = []
         let notStated = cell(age: ReportLabels.notStated, sex: ReportLabels.total)
         if let notStated, notStated.isSuppressed || (notStated.value ?? 0) > 0 {
-            notShown.append(table.text("age not stated") + ": \(Bar(code: "", label: "", cell: notStated).valueText)")
+            notShown.append(table.text("age not stated") + ": \(Bar(code: "", label: "", cell: notStated, language: table.presentation.language).valueText)")
         }
         for sex in sexes where sex != ReportLabels.total && sex != "M" && sex != "F" {
             let other = cell(age: ReportLabels.total, sex: sex)
             if let other, other.isSuppressed || (other.value ?? 0) > 0 {
                 notShown.append("\(table.label("sex", sex).lowercased()): "
-                                + Bar(code: "", label: "", cell: other).valueText)
+                                + Bar(code: "", label: "", cell: other, language: table.presentation.language).valueText)
             }
         }
         var caption = table.text("Counts by age group and sex")
@@ -145,7 +147,7 @@ package enum ReportChart {
                              id: String) -> (svg: String, caption: String)? {
         let dimension = table.dimensions[index]
         var bars = table.margin(index).map { cell in
-            Bar(code: cell.codes[index], label: table.label(dimension, cell.codes[index]), cell: cell)
+            Bar(code: cell.codes[index], label: table.label(dimension, cell.codes[index]), cell: cell, language: table.presentation.language)
         }
         guard !bars.isEmpty else { return nil }
         let all = bars.count
@@ -172,7 +174,7 @@ package enum ReportChart {
         for tick in stride(from: 0, through: scaleMax, by: step) {
             let x = axis + scaled(tick)
             svg.line(x1: x, y1: top - 2, x2: x, y2: plotBottom + 2, stroke: gridColour)
-            svg.text(ReportEscape.grouped(tick), x: x, y: plotBottom + 17, anchor: "middle", className: "tick")
+            svg.text(ReportLabels.grouped(tick, table.presentation.language), x: x, y: plotBottom + 17, anchor: "middle", className: "tick")
         }
         for (row, bar) in bars.enumerated() {
             let y = top + Double(row) * rowHeight + (rowHeight - barHeight) / 2

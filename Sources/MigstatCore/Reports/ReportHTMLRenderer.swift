@@ -201,16 +201,16 @@ package enum ReportHTMLRenderer {
             for (dimension, code) in zip(table.dimensions, cell.codes) {
                 html += "<th scope=\"row\">" + labelHTML(table, dimension, code) + "</th>"
             }
-            html += "<td class=\"est\">\(cell.value.map(ReportEscape.grouped) ?? "")<sup>E</sup></td>"
-                + "<td>\(bound(cell.lower))</td><td>\(bound(cell.upper))</td></tr>\n"
+            html += "<td class=\"est\">\(cell.value.map { ReportLabels.grouped($0, table.presentation.language) } ?? "")<sup>E</sup></td>"
+                + "<td>\(bound(cell.lower, table.presentation.language))</td><td>\(bound(cell.upper, table.presentation.language))</td></tr>\n"
         }
         return html + "</tbody>\n</table></div>\n</section>\n"
     }
 
     /// An estimate's bound: grouped when whole, as printed by PostgreSQL otherwise, a dash when absent.
-    static func bound(_ text: String?) -> String {
+    static func bound(_ text: String?, _ language: ReportLanguage = .en) -> String {
         guard let text else { return "\u{2013}" }
-        return Int(text).map(ReportEscape.grouped) ?? ReportEscape.html(text)
+        return Int(text).map { ReportLabels.grouped($0, language) } ?? ReportEscape.html(text)
     }
 
     /// A code's label, with the code itself in small type when it says more than the label (not for periods
@@ -233,7 +233,7 @@ package enum ReportHTMLRenderer {
                 + "<span class=\"visually-hidden\"> (\(ReportEscape.html(ReportLabels.text("not published, confidential", language))))</span></td>"
         }
         let value = cell.value ?? 0
-        return "<td class=\"\(value == 0 ? "zero" : "num")\(total)\">\(ReportEscape.grouped(value))</td>"
+        return "<td class=\"\(value == 0 ? "zero" : "num")\(total)\">\(ReportLabels.grouped(value, language))</td>"
     }
 
     /// The page's style sheet (screen and print).

@@ -133,6 +133,13 @@ extension ReportLabels {
         }
     }
 
+    /// A count with its thousands grouped as the language writes them: `1,206` in English, `1 206` (narrow
+    /// no-break space) in Russian and Kyrgyz, where a comma is the decimal separator.
+    package static func grouped(_ value: Int, _ language: ReportLanguage) -> String {
+        let english = ReportEscape.grouped(value)
+        return language == .en ? english : english.replacing(",", with: "\u{202F}")
+    }
+
     /// A dimension's name in `language` (`Sex`, `Пол`, `Жынысы`).
     package static func dimensionName(_ dimension: String, _ language: ReportLanguage) -> String {
         text(dimensionName(dimension), language)
