@@ -79,7 +79,7 @@ import Testing
 
     @Test func inRussian() throws {
         let text = ReportTextRenderer.render(Self.table(language: .ru))
-        #expect(text.contains("Всего") && text.contains("Условные обозначения") && text.contains("моложе 5"))
+        #expect(text.contains("Всего") && text.contains("Условные обозначения") && text.contains("Моложе 5"))
         try Self.snapshot("crosstable-ru.txt", text)
     }
 

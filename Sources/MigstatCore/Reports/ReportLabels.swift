@@ -164,7 +164,7 @@ extension ReportLabels {
             guard let english = ageLabel(code) else { return nil }
             if english.hasPrefix("Under ") {
                 let n = english.dropFirst(6)
-                return language == .ru ? "моложе \(n)" : "\(n) жашка чейин"
+                return language == .ru ? "Моложе \(n)" : "\(n) жашка чейин"
             }
             if english.hasSuffix(" and over") {
                 let n = english.dropLast(9)
