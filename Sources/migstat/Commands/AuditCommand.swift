@@ -104,7 +104,7 @@ struct AuditCommand: ParsableCommand {
     struct Keygen: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make an Ed25519 key to sign checkpoints (audit head --sign), kept outside the database.",
-            discussion: "Writes KEYFILE (mode 0600, the private key) and KEYFILE.pub (the public key, hex) and prints the public key. Never overwrites.")
+            discussion: "Writes KEYFILE (mode 0600, the private key) and KEYFILE.pub (the public key, hex) and prints the public key. Never overwrites.\n\nExample:\n  migstat audit keygen --output /secure/audit-signing.key")
         @Option(help: "The private key file to write.") var output: String
 
         func run() throws {

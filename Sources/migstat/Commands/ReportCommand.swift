@@ -26,6 +26,12 @@ struct ReportCommand: DatabaseCommand {
             in Schemas/sdmx/: every dimension in every row, "not stated" as _U; needs --period or a period \
             dimension), html (one self-contained page with an age-sex pyramid or bar charts, for printing or \
             sharing), xlsx (an Excel workbook with the table and a metadata sheet; needs --output).
+
+            Examples:
+              migstat report --by sex,age --period 2024
+              migstat report --by nationality,sex --filter direction=IN --format csv
+              migstat report --table sex_age --purpose labour_2024 --format html \\
+                --output sex-age.html
             """)
 
     /// The report dimensions of the catalogue, for the help.

@@ -10,7 +10,7 @@ struct ConnectionOptions: ParsableArguments {
         valueName: "conninfo"))
     var dsn: String = ""
 
-    @Flag(help: "Show the database's detail and hint with errors, and debug logs (timings, row counts) on stderr.")
+    @Flag(help: "Add the SQLSTATE to error messages, and debug logs (timings, row counts) on stderr.")
     var verbose = false
 
     /// Opens the connection, and tells the server the OS user running migstat (setting `migstat.os_user`,
