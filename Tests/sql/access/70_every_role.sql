@@ -4,7 +4,7 @@
 -- 13 probes on each of the 5 record-level relations, then 14 more checks.
 \set ON_ERROR_ROLLBACK on
 \ir ../helpers/tap.sql
-SELECT plan(5 * 13 + 14 + 6);
+SELECT plan(5 * 13 + 16 + 6);
 
 CREATE TEMP TABLE rels AS
 SELECT r.rel, r.o FROM unnest(ARRAY['migstat.records', :'pa_rel', :'pb_rel', :'a1_rel', :'b1_rel']) WITH ORDINALITY r(rel, o);
@@ -71,6 +71,8 @@ SELECT throws_ok('DELETE FROM migstat.audit_tree', '42501', NULL, :'who' || ': c
 SELECT throws_ok('TRUNCATE migstat.audit_tree', '42501', NULL, :'who' || ': cannot TRUNCATE migstat.audit_tree');
 SELECT throws_ok('DELETE FROM migstat.audit_pending', '42501', NULL, :'who' || ': cannot DELETE FROM migstat.audit_pending (unseal an entry)');
 SELECT throws_ok('TRUNCATE migstat.audit_pending', '42501', NULL, :'who' || ': cannot TRUNCATE migstat.audit_pending');
+SELECT throws_ok('UPDATE migstat.audit_pending SET seq = seq', '42501', NULL, :'who' || ': cannot UPDATE migstat.audit_pending');
+SELECT throws_ok('INSERT INTO migstat.audit_pending (seq) VALUES (9000001)', '42501', NULL, :'who' || ': cannot INSERT into migstat.audit_pending (pend a forged entry)');
 SELECT throws_ok($$INSERT INTO migstat.audit_tree (level, idx, hash, seq) VALUES (0, 999999, sha256(''), 1)$$, '42501', NULL, :'who' || ': cannot INSERT into migstat.audit_tree');
 
 -- Planner statistics hold sample values (most common values, histograms): hidden without SELECT.
