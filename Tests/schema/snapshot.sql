@@ -50,11 +50,13 @@ DECLARE
 BEGIN
     PERFORM migstat.require_role('migstat_admin');
     IF p_kind NOT IN ('loader', 'analyst', 'steward', 'auditor', 'admin') THEN
-        RAISE EXCEPTION 'unknown role kind "%"', p_kind USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'unknown role "%"', p_kind USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'roles: loader, analyst, steward, auditor, admin';
     END IF;
     SELECT * INTO r FROM pg_roles WHERE rolname = p_login;
     IF NOT FOUND OR NOT r.rolcanlogin THEN
-        RAISE EXCEPTION 'no login role "%"', p_login USING ERRCODE = 'undefined_object';
+        RAISE EXCEPTION 'no login role "%"', p_login USING ERRCODE = 'undefined_object',
+            HINT = format('migstat access list shows the logins; a superuser creates one with CREATE ROLE %I LOGIN', p_login);
     END IF;
     IF r.rolsuper OR r.rolbypassrls THEN
         RAISE EXCEPTION 'refusing: "%" is a superuser or bypasses row-level security', p_login
@@ -66,11 +68,13 @@ BEGIN
     IF r.rolcreaterole OR r.rolreplication
        OR EXISTS (SELECT 1 FROM unnest(ARRAY['pg_read_all_data', 'pg_write_all_data', 'pg_execute_server_program',
                                              'pg_read_server_files', 'pg_write_server_files']) g
-                   WHERE pg_has_role(r.oid, g, 'MEMBER')) THEN
+                   WHERE pg_has_role(r.oid, g, 'MEMBER'))
+       -- pgaudit's audit role holds every privilege on record storage (migration 0010).
+       OR EXISTS (SELECT 1 FROM pg_roles a WHERE a.rolname = 'migstat_pgaudit' AND pg_has_role(r.oid, a.oid, 'MEMBER')) THEN
         RAISE EXCEPTION 'refusing: "%" can escalate past migstat''s roles (%)', p_login,
             array_to_string((SELECT reasons FROM migstat.audit_escalation_risks() x WHERE x.login = p_login), ', ')
             USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'remove CREATEROLE/REPLICATION (ALTER ROLE ... NOCREATEROLE NOREPLICATION) and memberships in pg_read_all_data, pg_write_all_data, pg_execute_server_program, pg_read_server_files, pg_write_server_files';
+                  HINT = 'remove CREATEROLE/REPLICATION (ALTER ROLE ... NOCREATEROLE NOREPLICATION) and memberships in pg_read_all_data, pg_write_all_data, pg_execute_server_program, pg_read_server_files, pg_write_server_files, migstat_pgaudit';
     END IF;
     IF p_login::text LIKE 'migstat\_%' THEN
         RAISE EXCEPTION 'refusing to grant to a migstat group role' USING ERRCODE = 'invalid_parameter_value';
@@ -123,10 +127,12 @@ DECLARE
 BEGIN
     PERFORM migstat.require_role('migstat_admin');
     IF p_kind NOT IN ('loader', 'analyst', 'steward', 'auditor', 'admin') THEN
-        RAISE EXCEPTION 'unknown role kind "%"', p_kind USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'unknown role "%"', p_kind USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'roles: loader, analyst, steward, auditor, admin';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login) THEN
-        RAISE EXCEPTION 'no login role "%"', p_login USING ERRCODE = 'undefined_object';
+        RAISE EXCEPTION 'no login role "%"', p_login USING ERRCODE = 'undefined_object',
+            HINT = 'migstat access list shows the logins and their roles';
     END IF;
     FOR v_p IN SELECT * FROM migstat.purpose WHERE v_all OR name = ANY (p_purposes) LOOP
         FOREACH k IN ARRAY CASE
@@ -185,7 +191,9 @@ BEGIN
                    CASE WHEN r.rolreplication THEN 'REPLICATION' END]
                  || ARRAY(SELECT 'member of ' || g FROM unnest(ARRAY['pg_read_all_data', 'pg_write_all_data',
                                'pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files']) g
-                           WHERE pg_has_role(r.oid, g, 'MEMBER')), NULL) AS reasons
+                           WHERE pg_has_role(r.oid, g, 'MEMBER'))
+                 || ARRAY(SELECT 'member of migstat_pgaudit' FROM pg_roles a
+                           WHERE a.rolname = 'migstat_pgaudit' AND pg_has_role(r.oid, a.oid, 'MEMBER')), NULL) AS reasons
           FROM pg_roles r
          WHERE r.rolcanlogin AND NOT r.rolsuper
            AND has_database_privilege(r.oid, current_database(), 'CONNECT')) x
@@ -430,6 +438,36 @@ BEGIN
 END
 $$;
 ALTER FUNCTION migstat.audit_verify(OUT first_bad_seq bigint, OUT first_bad_index bigint, OUT problem text, OUT entries bigint, OUT size bigint, OUT pending bigint, OUT root text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.batch_columns(p_batch integer, p_columns text[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM migstat.require_role('migstat_loader');
+    UPDATE migstat.batch SET columns = p_columns
+     WHERE id = p_batch AND status = 'loading' AND imported_by = session_user;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'batch % is not a loading batch of %', p_batch, session_user USING ERRCODE = 'MS404';
+    END IF;
+END
+$$;
+ALTER FUNCTION migstat.batch_columns(p_batch integer, p_columns text[]) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.batch_profile() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $_$
+DECLARE
+    v text := nullif(current_setting('migstat.profile_sha256', true), '');
+BEGIN
+    IF v IS NOT NULL AND v !~ '^[0-9a-f]{64}$' THEN
+        RAISE EXCEPTION 'migstat.profile_sha256 must be the 64 hex digits of a profile''s SHA-256'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    NEW.profile_sha256 := v;
+    RETURN NEW;
+END
+$_$;
+ALTER FUNCTION migstat.batch_profile() OWNER TO migstat_owner;
 CREATE FUNCTION migstat.begin_batch(p_source text, p_purpose text, p_file_name text, p_sha256 text, p_key_fingerprint text DEFAULT NULL::text, OUT batch_id integer, OUT table_name text, OUT key_id uuid) RETURNS record
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -752,6 +790,44 @@ BEGIN
 END
 $_$;
 ALTER FUNCTION migstat.coverage(p_period_from date, p_period_to date, p_source text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.coverage_sent(p_period_from date DEFAULT NULL::date, p_period_to date DEFAULT NULL::date, p_source text DEFAULT NULL::text) RETURNS TABLE(source text, period text, dimension text, sent text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM migstat.require_report_reader();
+    RETURN QUERY
+    WITH b AS (
+        SELECT DISTINCT r.source_id, r.batch_id, date_part('year', r.event_date)::integer AS y
+          FROM migstat.records r
+          JOIN migstat.source s ON s.id = r.source_id
+         WHERE (p_source IS NULL OR s.name = p_source)
+           AND (p_period_from IS NULL OR r.event_date >= p_period_from)
+           AND (p_period_to IS NULL OR r.event_date <= p_period_to)
+    ), d AS (
+        SELECT dd.name, dd.ord FROM migstat.dimension dd WHERE dd.is_paragraph20
+    )
+    SELECT s.name::text, b.y::text, d.name::text,
+           CASE WHEN count(bt.columns) = 0 THEN 'unknown'
+                WHEN bool_and(x.has) THEN 'yes'
+                WHEN NOT bool_or(x.has) THEN 'no'
+                ELSE 'partly' END
+      FROM b
+      JOIN migstat.source s ON s.id = b.source_id
+      JOIN migstat.batch bt ON bt.id = b.batch_id
+     CROSS JOIN d
+     CROSS JOIN LATERAL (SELECT CASE WHEN bt.columns IS NULL THEN NULL
+                                     WHEN d.name = 'disability'
+                                         THEN bt.columns && ARRAY['disability', 'wg_seeing', 'wg_hearing', 'wg_mobility',
+                                                                  'wg_cognition', 'wg_selfcare', 'wg_communication']
+                                     ELSE d.name = ANY (bt.columns) END AS has) x
+     GROUP BY s.name, b.y, d.name, d.ord
+     ORDER BY s.name, b.y, d.ord;
+END
+$$;
+ALTER FUNCTION migstat.coverage_sent(p_period_from date, p_period_to date, p_source text) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.declare_table(p_purpose text, p_name text, p_title text, p_dims text[], p_filters jsonb DEFAULT '{}'::jsonb, p_age_bands text DEFAULT NULL::text, p_period_unit text DEFAULT NULL::text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -961,7 +1037,7 @@ BEGIN
 END
 $_$;
 ALTER FUNCTION migstat.drop_record_storage(p_tables text[], OUT relations text[], OUT files text[]) OWNER TO migstat_owner;
-CREATE FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb) RETURNS integer
+CREATE FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb, p_file_name text, p_sha256 text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
     AS $_$
@@ -982,9 +1058,25 @@ DECLARE
     v_to     date;
     v_num    numeric[];
     v_n      integer := 0;
+    v_file   bigint;
 BEGIN
     PERFORM migstat.require_role('migstat_loader');
     v_p := migstat.require_compartment(p_purpose, 'load');
+    IF p_sha256 IS NULL OR p_sha256 !~ '^[0-9a-f]{64}$' THEN
+        RAISE EXCEPTION 'the file''s SHA-256 must be 64 lower-case hex digits' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF coalesce(btrim(p_file_name), '') = '' THEN
+        RAISE EXCEPTION 'the file name is required' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- The same content is refused while an import of it is active (two imports of it at once: the
+    -- second waits for the first's lock, then sees it).
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.estimate_file'), hashtext(p_sha256));
+    SELECT id INTO v_file FROM migstat.estimate_file WHERE sha256 = p_sha256 AND status = 'active';
+    IF FOUND THEN
+        RAISE EXCEPTION 'this file was already imported as estimates %', v_file
+            USING ERRCODE = 'MS409', DETAIL = format('estimates=%s', v_file),
+                  HINT = format('migstat estimates list shows it; to replace it, withdraw it first: migstat estimates withdraw %s --reason TEXT', v_file);
+    END IF;
     IF p_source IS NULL OR p_source !~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$' THEN
         RAISE EXCEPTION 'source names are 1-63 characters: a letter or digit, then letters, digits, ".", "_", "-"'
             USING ERRCODE = 'invalid_parameter_value';
@@ -994,6 +1086,8 @@ BEGIN
     END IF;
     INSERT INTO migstat.source (name) VALUES (p_source) ON CONFLICT (name) DO NOTHING;
     SELECT id INTO v_src FROM migstat.source WHERE name = p_source;
+    INSERT INTO migstat.estimate_file (purpose_id, source_id, file_name, sha256, estimates)
+    VALUES (v_p.id, v_src, btrim(p_file_name), p_sha256, 0) RETURNING id INTO v_file;
     FOR v_row IN SELECT e FROM jsonb_array_elements(p_rows) WITH ORDINALITY AS a(e, n) ORDER BY a.n LOOP
         v_i := v_i + 1;
         IF jsonb_typeof(v_row) <> 'object' THEN
@@ -1098,17 +1192,85 @@ BEGIN
             v_dims := v_dims || jsonb_build_object(v_key, v_txt);
         END LOOP;
         INSERT INTO migstat.estimate (purpose_id, source_id, period_from, period_to, dims, value, lower_bound,
-                                      upper_bound, method, source_reference)
+                                      upper_bound, method, source_reference, file_id)
         VALUES (v_p.id, v_src, v_from, v_to, v_dims, v_num[1], v_num[2], v_num[3], btrim(v_row ->> 'method'),
-                v_row ->> 'source_reference');
+                v_row ->> 'source_reference', v_file);
         v_n := v_n + 1;
     END LOOP;
-    PERFORM migstat.audit('estimates.import', jsonb_build_object('source', p_source, 'purpose', v_p.name, 'rows', v_n),
+    UPDATE migstat.estimate_file SET estimates = v_n WHERE id = v_file;
+    PERFORM migstat.audit('estimates.import', jsonb_build_object('source', p_source, 'purpose', v_p.name, 'rows', v_n,
+                                                                 'estimates', v_file, 'file', btrim(p_file_name),
+                                                                 'sha256', p_sha256),
                           v_p.id);
     RETURN v_n;
 END
 $_$;
-ALTER FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb) OWNER TO migstat_owner;
+ALTER FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb, p_file_name text, p_sha256 text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.estimates_list(p_purpose text DEFAULT NULL::text) RETURNS TABLE(id bigint, purpose text, source text, file_name text, sha256 text, estimates integer, period_from date, period_to date, status text, imported_at timestamp with time zone, imported_by name, withdrawn_at timestamp with time zone, withdrawn_by name, withdraw_reason text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT (migstat.caller_is('migstat_loader') OR migstat.caller_is('migstat_analyst') OR migstat.caller_is('migstat_steward')
+            OR migstat.caller_is('migstat_auditor') OR migstat.caller_is('migstat_admin')) THEN
+        RAISE EXCEPTION 'permission denied: % holds no migstat role', session_user USING ERRCODE = 'insufficient_privilege',
+            HINT = format('an administrator can run: migstat access grant %s analyst', session_user);
+    END IF;
+    IF p_purpose IS NOT NULL AND NOT EXISTS (SELECT 1 FROM migstat.purpose p WHERE p.name = p_purpose) THEN
+        RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404',
+            HINT = 'migstat purpose list shows the declared purposes';
+    END IF;
+    RETURN QUERY
+        SELECT f.id, p.name::text, s.name::text, f.file_name, f.sha256, f.estimates,
+               (SELECT min(e.period_from) FROM migstat.estimate e WHERE e.file_id = f.id),
+               (SELECT max(e.period_to) FROM migstat.estimate e WHERE e.file_id = f.id),
+               f.status, f.imported_at, f.imported_by, f.withdrawn_at, f.withdrawn_by, f.withdraw_reason
+          FROM migstat.estimate_file f
+          JOIN migstat.purpose p ON p.id = f.purpose_id
+          JOIN migstat.source s ON s.id = f.source_id
+         WHERE p_purpose IS NULL OR p.name = p_purpose
+         ORDER BY f.id;
+END
+$$;
+ALTER FUNCTION migstat.estimates_list(p_purpose text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.estimates_withdraw(p_id bigint, p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+DECLARE
+    v         migstat.estimate_file;
+    v_purpose migstat.purpose;
+    v_n       integer;
+BEGIN
+    SELECT * INTO v FROM migstat.estimate_file WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND OR v.status <> 'active' THEN
+        RAISE EXCEPTION 'no active estimates %', p_id USING ERRCODE = 'MS404',
+            HINT = 'migstat estimates list shows the imports of estimates and their ids';
+    END IF;
+    SELECT * INTO v_purpose FROM migstat.purpose WHERE id = v.purpose_id;
+    IF NOT (migstat.caller_is('migstat_admin')
+            OR (migstat.caller_is('migstat_loader') AND migstat.caller_is(migstat.compartment_role(v_purpose.name, 'load')))) THEN
+        RAISE EXCEPTION 'permission denied: % is not a loader of purpose %', session_user, v_purpose.name
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = format('an administrator can withdraw it, or run: migstat access grant %s loader --purpose %s',
+                                session_user, v_purpose.name);
+    END IF;
+    IF length(btrim(coalesce(p_reason, ''))) = 0 THEN
+        RAISE EXCEPTION 'a reason is required' USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'migstat estimates withdraw ID --reason TEXT';
+    END IF;
+    DELETE FROM migstat.estimate WHERE file_id = p_id;
+    GET DIAGNOSTICS v_n = ROW_COUNT;
+    UPDATE migstat.estimate_file SET status = 'withdrawn', withdrawn_at = now(), withdrawn_by = session_user,
+                                     withdraw_reason = btrim(p_reason)
+     WHERE id = p_id;
+    PERFORM migstat.audit('estimates.withdraw', jsonb_build_object('estimates', p_id, 'reason', btrim(p_reason),
+                          'file', v.file_name, 'sha256', v.sha256, 'removed', v_n), v.purpose_id);
+    RETURN v_n;
+END
+$$;
+ALTER FUNCTION migstat.estimates_withdraw(p_id bigint, p_reason text) OWNER TO migstat_owner;
 CREATE FUNCTION migstat."extract"(p_purpose text, p_reason text, p_columns text[] DEFAULT NULL::text[], p_filters jsonb DEFAULT '{}'::jsonb) RETURNS TABLE(batch_id integer, line_no integer, record_id text, person_pseudonym text, event_date date, direction text, sex text, age smallint, nationality text, country text, region text, reason text, occupation text, worker_category text, ethnicity text, migration_status text, disability text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -1346,14 +1508,19 @@ CREATE TABLE migstat.batch (
     withdrawn_by name,
     withdraw_reason text,
     check_removed integer,
+    profile_sha256 text,
     begin_call bigint,
     check_call bigint,
+    columns text[],
     CONSTRAINT batch_check CHECK (((status = 'loading'::text) OR ((accepted + rejected) = rows_read))),
+    CONSTRAINT batch_profile_sha256_check CHECK ((profile_sha256 ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT batch_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT batch_status_check CHECK ((status = ANY (ARRAY['loading'::text, 'loaded'::text, 'withdrawn'::text, 'purged'::text])))
 );
 ALTER TABLE migstat.batch OWNER TO migstat_owner;
 COMMENT ON COLUMN migstat.batch.check_removed IS 'rows check_batch removed from the loading batch';
+COMMENT ON COLUMN migstat.batch.profile_sha256 IS 'SHA-256 of the mapping profile the batch was read through (NULL: canonical layout)';
+COMMENT ON COLUMN migstat.batch.columns IS 'canonical columns the batch file (or its profile) sent; NULL: not recorded';
 CREATE FUNCTION migstat.finish_batch(p_batch_id integer, p_rows_read integer, p_rejected integer) RETURNS migstat.batch
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -1416,6 +1583,39 @@ BEGIN
 END
 $$;
 ALTER FUNCTION migstat.key_destroyed(p_key_id uuid, p_host text, p_path text) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.load_code_labels(p_dimension text, p_lang text, p_codes text[], p_labels text[]) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $_$
+DECLARE
+    v_n       integer;
+    v_unknown text;
+BEGIN
+    PERFORM migstat.require_role('migstat_admin');
+    IF array_length(p_codes, 1) IS DISTINCT FROM array_length(p_labels, 1) THEN
+        RAISE EXCEPTION 'codes and labels differ in length' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_lang IS NULL OR p_lang !~ '^[a-z]{2,3}$' OR p_lang = 'en' THEN
+        RAISE EXCEPTION 'language "%" is not a language of code labels (ru, ky, ...; English is the code''s own label)', p_lang
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT min(u.code) INTO v_unknown FROM unnest(p_codes) AS u(code)
+     WHERE NOT EXISTS (SELECT FROM migstat.code c WHERE c.dimension = p_dimension AND c.code = upper(u.code));
+    IF v_unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'code list "%" has no code "%"', p_dimension, v_unknown USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    DELETE FROM migstat.code_label WHERE dimension = p_dimension AND lang = p_lang;
+    INSERT INTO migstat.code_label (dimension, code, lang, label)
+    SELECT p_dimension, upper(u.code), p_lang, u.label
+      FROM unnest(p_codes, p_labels) AS u(code, label)
+     WHERE u.label IS NOT NULL AND u.label <> ''
+    ON CONFLICT (dimension, code, lang) DO UPDATE SET label = EXCLUDED.label;
+    GET DIAGNOSTICS v_n = ROW_COUNT;
+    PERFORM migstat.audit('codes.labels', jsonb_build_object('dimension', p_dimension, 'lang', p_lang, 'labels', v_n));
+    RETURN v_n;
+END
+$_$;
+ALTER FUNCTION migstat.load_code_labels(p_dimension text, p_lang text, p_codes text[], p_labels text[]) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.load_codes(p_dimension text, p_codes text[], p_labels text[], p_parents text[] DEFAULT NULL::text[], p_levels smallint[] DEFAULT NULL::smallint[], p_replace boolean DEFAULT false) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -1477,6 +1677,66 @@ CREATE FUNCTION migstat.my_access() RETURNS TABLE(role text, purpose text, acces
      WHERE migstat.caller_is(migstat.compartment_role(p.name, k.kind))
 $$;
 ALTER FUNCTION migstat.my_access() OWNER TO migstat_owner;
+CREATE FUNCTION migstat.profile_add(p_source text, p_profile text, p_replace boolean DEFAULT false) RETURNS TABLE(source text, version integer, sha256 text, registered_by name, registered_at timestamp with time zone, previous_version integer, previous_sha256 text, unchanged boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $_$
+DECLARE
+    v_src  smallint;
+    v_sha  text;
+    v_prev migstat.profile;
+    v_new  migstat.profile;
+BEGIN
+    PERFORM migstat.require_role('migstat_admin');
+    IF p_source IS NULL OR p_source !~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$' THEN
+        RAISE EXCEPTION 'source names are 1-63 characters: a letter or digit, then letters, digits, ".", "_" or "-"'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_profile IS NULL OR length(p_profile) = 0 OR octet_length(p_profile) > 1048576 THEN
+        RAISE EXCEPTION 'a profile is 1 byte to 1 MiB of text' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_sha := encode(pg_catalog.sha256(convert_to(p_profile, 'UTF8')), 'hex');
+    INSERT INTO migstat.source (name) VALUES (p_source) ON CONFLICT (name) DO NOTHING;
+    SELECT s.id INTO v_src FROM migstat.source s WHERE s.name = p_source;
+    -- One registration per source at a time: versions are numbered without gaps or races.
+    PERFORM pg_advisory_xact_lock(hashtext('migstat.profile'), v_src);
+    SELECT * INTO v_prev FROM migstat.profile p WHERE p.source_id = v_src ORDER BY p.version DESC LIMIT 1;
+    IF FOUND AND v_prev.sha256 = v_sha THEN
+        RETURN QUERY SELECT p_source, v_prev.version, v_prev.sha256, v_prev.registered_by, v_prev.registered_at,
+                            NULL::integer, NULL::text, true;
+        RETURN;
+    END IF;
+    IF FOUND AND NOT coalesce(p_replace, false) THEN
+        RAISE EXCEPTION 'source "%" has a profile already (version %, sha256 %)', p_source, v_prev.version, v_prev.sha256
+            USING ERRCODE = 'MS409',
+                  HINT = format('add --replace to register this one as version %s (version %s stays in the history)',
+                                v_prev.version + 1, v_prev.version);
+    END IF;
+    INSERT INTO migstat.profile (source_id, version, profile, sha256)
+    VALUES (v_src, coalesce(v_prev.version, 0) + 1, p_profile, v_sha) RETURNING * INTO v_new;
+    PERFORM migstat.audit('profile.add', jsonb_build_object('source', p_source, 'version', v_new.version,
+                          'sha256', v_new.sha256, 'bytes', octet_length(p_profile),
+                          'replaced_sha256', v_prev.sha256));
+    RETURN QUERY SELECT p_source, v_new.version, v_new.sha256, v_new.registered_by, v_new.registered_at,
+                        v_prev.version, v_prev.sha256, false;
+END
+$_$;
+ALTER FUNCTION migstat.profile_add(p_source text, p_profile text, p_replace boolean) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.profiles(p_source text DEFAULT NULL::text, p_history boolean DEFAULT false) RETURNS TABLE(source text, version integer, is_current boolean, sha256 text, registered_by name, registered_at timestamp with time zone, versions integer, profile text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+    SELECT x.source, x.version, x.is_current, x.sha256, x.registered_by, x.registered_at, x.versions, x.profile
+      FROM (SELECT s.name AS source, p.version,
+                   p.version = max(p.version) OVER (PARTITION BY p.source_id) AS is_current,
+                   p.sha256, p.registered_by, p.registered_at,
+                   (count(*) OVER (PARTITION BY p.source_id))::integer AS versions, p.profile
+              FROM migstat.profile p JOIN migstat.source s ON s.id = p.source_id
+             WHERE p_source IS NULL OR s.name = p_source) x
+     WHERE p_history OR x.is_current
+     ORDER BY x.source, x.version DESC
+$$;
+ALTER FUNCTION migstat.profiles(p_source text, p_history boolean) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.programme_compute(p_purpose_id smallint) RETURNS bigint
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -2431,6 +2691,7 @@ DECLARE
     v_wm    text := current_setting('work_mem');
     v_hj    text := current_setting('enable_hashjoin');
     v_read  bigint;
+    v_note  text;
     v_total bigint;
     v_min   bigint := coalesce((SELECT value::bigint FROM migstat.setting WHERE key = 'flexible_min_total'), 20);
 BEGIN
@@ -2466,6 +2727,11 @@ BEGIN
     PERFORM set_config('enable_hashjoin', v_hj, true);
     IF v_out[2] IS NOT NULL THEN
         RETURN QUERY EXECUTE v_out[2];
+        -- Estimates of the report's shape that do not fit its bands, period or level: said, not hidden.
+        EXECUTE v_out[3] INTO v_note;
+        IF v_note IS NOT NULL THEN
+            RAISE NOTICE '%', v_note;
+        END IF;
     END IF;
     DROP TABLE migstat_rep_sup, migstat_rep_new, migstat_rep_cat, migstat_rep_raw;
     PERFORM set_config('jit', v_jit, true);
@@ -2511,13 +2777,14 @@ BEGIN
         END IF;
         v_m := regexp_match(v_item, '^(\d{1,3})(?:\s*(-)\s*(\d{1,3})|\s*(\+))?$');
         IF v_m IS NULL THEN
-            RAISE EXCEPTION 'age band % ("%") is not N, N-M or N+', v_i, v_item USING ERRCODE = 'invalid_parameter_value';
+            RAISE EXCEPTION 'age band % ("%") is not N, N-M or N+', v_i, v_item USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'bands are N, N-M or N+, contiguous from 0 and ending with an open band, e.g. --age-bands 0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+';
         END IF;
         v_lo := v_m[1]::integer;
         v_hi := CASE WHEN v_m[4] IS NOT NULL THEN 130 WHEN v_m[3] IS NOT NULL THEN v_m[3]::integer ELSE v_lo END;
         IF v_lo <> v_next THEN
             RAISE EXCEPTION 'age band % ("%") must start at %: bands are contiguous from 0', v_i, v_item, v_next
-                USING ERRCODE = 'invalid_parameter_value';
+                USING ERRCODE = 'invalid_parameter_value', HINT = 'bands are N, N-M or N+, contiguous from 0 and ending with an open band, e.g. --age-bands 0-14,15-17,18-24,25-34,35-44,45-54,55-64,65+';
         END IF;
         IF v_hi < v_lo OR v_hi > 130 THEN
             RAISE EXCEPTION 'age band % ("%") is not a range within 0-130', v_i, v_item USING ERRCODE = 'invalid_parameter_value';
@@ -2912,7 +3179,13 @@ BEGIN
                 END IF;
             END IF;
             IF v_id IS NULL THEN
-                RAISE EXCEPTION 'filter "%": unknown code "%"', v_key, v_code USING ERRCODE = 'invalid_parameter_value';
+                RAISE EXCEPTION 'filter "%": unknown code "%"', v_key, v_code USING ERRCODE = 'invalid_parameter_value',
+                    HINT = CASE v_key
+                        WHEN 'age' THEN 'an age filter names one of the report''s bands: ' || array_to_string(v.band_labels, ', ')
+                        WHEN 'source' THEN 'the sources: migstat batches (the source column)'
+                        WHEN 'purpose' THEN 'the purposes: migstat purpose list'
+                        ELSE format('the codes: migstat codes list %s ("not stated" is _Z)',
+                                    CASE v_key WHEN 'nationality' THEN 'country' ELSE v_key END) END;
             END IF;
             v.filter_codes := jsonb_set(v.filter_codes, ARRAY[v_key], coalesce(v.filter_codes -> v_key, '[]') || to_jsonb(v_code));
             IF v_key = 'occupation' AND v_id <> 0 THEN
@@ -3028,6 +3301,11 @@ DECLARE
     v_sql  text;
     v_n    bigint := 1;
     v_i    integer;
+    v_shape   text;
+    v_period  text;
+    v_overlap text;
+    v_age     text;
+    v_occ     text;
 BEGIN
     -- Row number i -> the cell's key: index x_j = (i / stride_j) % (ncat_j + 1) of each dimension, at
     -- its key offset. Dimension 1 is in the highest bits, so key order is row order.
@@ -3035,6 +3313,32 @@ BEGIN
         v_sql := concat_ws(' + ', format('(((s.i / %s) %% %s) << %s)', v_n, v.ncat[v_i] + 1, v.key_offset[v_i]), v_sql);
         v_n := v_n * (v.ncat[v_i] + 1);
     END LOOP;
+    -- Which estimates [2] shows: their dimensions are among the report's (the others are _T) or are
+    -- filtered to a single code, and they satisfy every filter (v_shape); they lie within the period range
+    -- (with a period dimension: they cover exactly one period) (v_period); their codes are categories of
+    -- this report: age bands (v_age), occupation level (v_occ). [3] counts those of the report's shape that
+    -- overlap its period (v_overlap) but fail v_period, v_age or v_occ.
+    IF v.with_estimates THEN
+        v_shape := format('ARRAY(SELECT jsonb_object_keys(e.dims)) <@ %L::text[]',
+                          v.dims || ARRAY(SELECT f.key FROM jsonb_each(v.filter_codes) f WHERE jsonb_array_length(f.value) = 1))
+            || coalesce((SELECT string_agg(CASE f.key
+                    WHEN 'source' THEN format(' AND s.name = ANY (%L::text[])', ARRAY(SELECT jsonb_array_elements_text(f.value)))
+                    WHEN 'purpose' THEN format(' AND pu.name = ANY (%L::text[])', ARRAY(SELECT jsonb_array_elements_text(f.value)))
+                    ELSE format(' AND e.dims ->> %L = ANY (%L::text[])', f.key, ARRAY(SELECT jsonb_array_elements_text(f.value))) END, '')
+               FROM jsonb_each(v.filter_codes) f), '');
+        v_period := format('((%1$L::date IS NULL OR e.period_from >= %1$L::date) AND (%2$L::date IS NULL OR e.period_to <= %2$L::date)',
+                           v.period_from, v.period_to)
+            || CASE WHEN 'period' = ANY (v.dims) THEN format(
+                ' AND e.period_from = migstat.report_period_start(%1$L, migstat.report_period_ord(%1$L, e.period_from))'
+                ' AND e.period_to = migstat.report_period_end(%1$L, migstat.report_period_ord(%1$L, e.period_from))', v.period_unit)
+               ELSE '' END || ')';
+        v_overlap := format('(%1$L::date IS NULL OR e.period_to >= %1$L::date) AND (%2$L::date IS NULL OR e.period_from <= %2$L::date)',
+                            v.period_from, v.period_to);
+        v_age := CASE WHEN 'age' = ANY (v.dims)
+                      THEN format('(NOT e.dims ? %L OR e.dims ->> %1$L = ANY (%2$L::text[]))', 'age', v.band_labels) ELSE 'true' END;
+        v_occ := CASE WHEN 'occupation' = ANY (v.dims)
+                      THEN format('(NOT e.dims ? %L OR length(e.dims ->> %1$L) = %2$s)', 'occupation', v.occupation_level) ELSE 'true' END;
+    END IF;
     -- Rows in key order without a sort of the output: the keys of all cells, generated in order, merge-
     -- joined to the non-zero cells (the sort the merge join puts on each side finds its input sorted);
     -- migstat.report turns hash joins off for this query (report_exact leaves the choice to the planner:
@@ -3061,9 +3365,7 @@ BEGIN
           FROM migstat.estimate e
           JOIN migstat.source s ON s.id = e.source_id
           JOIN migstat.purpose pu ON pu.id = e.purpose_id
-         WHERE ARRAY(SELECT jsonb_object_keys(e.dims)) <@ %2$L::text[]
-           AND (%4$L::date IS NULL OR e.period_from >= %4$L::date) AND (%5$L::date IS NULL OR e.period_to <= %5$L::date)
-           %3$s
+         WHERE %2$s AND %3$s AND %4$s AND %5$s
          ORDER BY 1, e.id$q$,
         coalesce('ARRAY[' || (SELECT string_agg(CASE v.dims[i]
                     WHEN 'source' THEN 's.name'
@@ -3071,20 +3373,27 @@ BEGIN
                     WHEN 'period' THEN format('migstat.report_period_label(%L, migstat.report_period_ord(%1$L, e.period_from))', v.period_unit)
                     ELSE format('coalesce(e.dims ->> %L, %L)', v.dims[i], '_T') END, ', ' ORDER BY i)
                   FROM generate_series(1, v_d) i) || ']', 'ARRAY[]::text[]'),
-        v.dims || ARRAY(SELECT f.key FROM jsonb_each(v.filter_codes) f WHERE jsonb_array_length(f.value) = 1),
-        concat(
-            CASE WHEN 'period' = ANY (v.dims) THEN format(
-                ' AND e.period_from = migstat.report_period_start(%1$L, migstat.report_period_ord(%1$L, e.period_from))'
-                ' AND e.period_to = migstat.report_period_end(%1$L, migstat.report_period_ord(%1$L, e.period_from))', v.period_unit) END,
-            CASE WHEN 'age' = ANY (v.dims) THEN format(' AND (NOT e.dims ? %L OR e.dims ->> %1$L = ANY (%2$L::text[]))', 'age', v.band_labels) END,
-            CASE WHEN 'occupation' = ANY (v.dims) THEN format(
-                ' AND (NOT e.dims ? %L OR length(e.dims ->> %1$L) = %2$s)', 'occupation', v.occupation_level) END,
-            (SELECT string_agg(CASE f.key
-                    WHEN 'source' THEN format(' AND s.name = ANY (%L::text[])', ARRAY(SELECT jsonb_array_elements_text(f.value)))
-                    WHEN 'purpose' THEN format(' AND pu.name = ANY (%L::text[])', ARRAY(SELECT jsonb_array_elements_text(f.value)))
-                    ELSE format(' AND e.dims ->> %L = ANY (%L::text[])', f.key, ARRAY(SELECT jsonb_array_elements_text(f.value))) END, '')
-               FROM jsonb_each(v.filter_codes) f)),
-        v.period_from, v.period_to) END];
+        v_shape, v_period, v_age, v_occ) END,
+      -- [3]: what the estimates that have the report's shape but do not fit it (bands, period, level) are,
+      -- as one note (NULL when none), for migstat.report to say so.
+      CASE WHEN v.with_estimates THEN format($q$
+        SELECT 'estimates left out: ' || concat_ws('; ',
+                   CASE WHEN count(*) FILTER (WHERE NOT %3$s) > 0 THEN count(*) FILTER (WHERE NOT %3$s)
+                        || ' whose age band is not one of this report''s bands (' || %6$L || ')' END,
+                   CASE WHEN count(*) FILTER (WHERE NOT %2$s) > 0 THEN count(*) FILTER (WHERE NOT %2$s)
+                        || ' whose period ' || %7$L END,
+                   CASE WHEN count(*) FILTER (WHERE NOT %4$s) > 0 THEN count(*) FILTER (WHERE NOT %4$s)
+                        || ' whose occupation is not at ISCO-08 level ' || %8$s END)
+          FROM migstat.estimate e
+          JOIN migstat.source s ON s.id = e.source_id
+          JOIN migstat.purpose pu ON pu.id = e.purpose_id
+         WHERE %1$s AND %5$s AND NOT (%2$s AND %3$s AND %4$s)
+        HAVING count(*) > 0$q$,
+        v_shape, v_period, v_age, v_occ, v_overlap, array_to_string(v.band_labels, ', '),
+        CASE WHEN 'period' = ANY (v.dims)
+             THEN format('is not within the report''s period or not one whole %s', v.period_unit)
+             ELSE 'is not within the report''s period' END,
+        v.occupation_level) END];
 END
 $_$;
 ALTER FUNCTION migstat.report_output(p_plan migstat.report_plan) OWNER TO migstat_owner;
@@ -3365,14 +3674,23 @@ BEGIN
     SELECT * INTO v FROM migstat.purpose WHERE name = p_purpose;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'purpose "%" is not declared', p_purpose USING ERRCODE = 'MS404',
-            HINT = 'An administrator declares it first: migstat purpose add';
+            HINT = 'migstat purpose list shows the declared purposes; an administrator declares one with migstat purpose add';
     END IF;
     IF v.status = 'purged' THEN
         RAISE EXCEPTION 'purpose "%" has been purged', p_purpose USING ERRCODE = 'MS410';
     END IF;
     IF NOT migstat.caller_is(migstat.compartment_role(v.name, p_kind)) THEN
-        RAISE EXCEPTION 'permission denied: no % access to purpose "%"', p_kind, p_purpose
-            USING ERRCODE = 'insufficient_privilege';
+        IF p_kind = 'special' THEN
+            RAISE EXCEPTION 'permission denied: % is not cleared for the special-category columns of purpose %',
+                session_user, p_purpose USING ERRCODE = 'insufficient_privilege',
+                HINT = format('an administrator can run: migstat access grant %s steward --purpose %s --special-category',
+                              session_user, p_purpose);
+        END IF;
+        RAISE EXCEPTION 'permission denied: % is not a % of purpose %', session_user,
+            CASE p_kind WHEN 'load' THEN 'loader' ELSE 'steward' END, p_purpose
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = format('an administrator can run: migstat access grant %s %s --purpose %s', session_user,
+                                CASE p_kind WHEN 'load' THEN 'loader' ELSE 'steward' END, p_purpose);
     END IF;
     RETURN v;
 END
@@ -3385,8 +3703,9 @@ CREATE FUNCTION migstat.require_report_reader() RETURNS void
 BEGIN
     IF NOT (migstat.caller_is('migstat_analyst') OR migstat.caller_is('migstat_steward')
             OR migstat.caller_is('migstat_admin')) THEN
-        RAISE EXCEPTION 'permission denied: % may not run reports', session_user
-            USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION 'permission denied: % is not an analyst, a steward or an admin: reports are theirs', session_user
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = format('an administrator can run: migstat access grant %s analyst', session_user);
     END IF;
 END
 $$;
@@ -3395,10 +3714,15 @@ CREATE FUNCTION migstat.require_role(p_role name) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
     AS $$
+DECLARE
+    v_kind text := CASE WHEN p_role::text LIKE 'migstat\_%' THEN substr(p_role, 9) ELSE p_role::text END;
 BEGIN
     IF NOT migstat.caller_is(p_role) THEN
-        RAISE EXCEPTION 'permission denied: % is not a member of %', session_user, p_role
-            USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION 'permission denied: % is not %', session_user,
+            CASE WHEN v_kind ~ '^[aeiou]' THEN 'an ' ELSE 'a ' END || v_kind
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = format('an administrator can run: migstat access grant %s %s%s', session_user, v_kind,
+                                CASE WHEN v_kind IN ('loader', 'steward') THEN ' --purpose PURPOSE' ELSE '' END);
     END IF;
 END
 $$;
@@ -3489,7 +3813,10 @@ BEGIN
     SELECT * INTO v_purpose FROM migstat.purpose WHERE id = v.purpose_id;
     IF NOT (migstat.caller_is('migstat_admin')
             OR (migstat.caller_is('migstat_loader') AND migstat.caller_is(migstat.compartment_role(v_purpose.name, 'load')))) THEN
-        RAISE EXCEPTION 'permission denied: cannot withdraw batch %', p_batch_id USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION 'permission denied: % is not a loader of purpose %, which batch % belongs to', session_user,
+            v_purpose.name, p_batch_id USING ERRCODE = 'insufficient_privilege',
+            HINT = format('an administrator can withdraw it, or run: migstat access grant %s loader --purpose %s',
+                          session_user, v_purpose.name);
     END IF;
     IF coalesce(btrim(p_reason), '') = '' THEN
         RAISE EXCEPTION 'a reason is required' USING ERRCODE = 'invalid_parameter_value';
@@ -3618,7 +3945,8 @@ CREATE VIEW migstat.batches WITH (security_barrier='true') AS
     b.imported_by,
     b.withdrawn_at,
     b.withdrawn_by,
-    b.withdraw_reason
+    b.withdraw_reason,
+    b.profile_sha256
    FROM ((migstat.batch b
      JOIN migstat.source s ON ((s.id = b.source_id)))
      JOIN migstat.purpose p ON ((p.id = b.purpose_id)));
@@ -3637,6 +3965,16 @@ CREATE TABLE migstat.code (
 );
 ALTER TABLE migstat.code OWNER TO migstat_owner;
 COMMENT ON TABLE migstat.code IS 'Code lists (ISO 3166-1/-2, ICAO 9303, ISCO-08, SDMX CL_SEX, ICMW art. 2, Washington Group, national ethnicity list)';
+CREATE TABLE migstat.code_label (
+    dimension text NOT NULL,
+    code text NOT NULL,
+    lang text NOT NULL,
+    label text NOT NULL,
+    CONSTRAINT code_label_label_check CHECK ((label <> ''::text)),
+    CONSTRAINT code_label_lang_check CHECK (((lang ~ '^[a-z]{2,3}$'::text) AND (lang <> 'en'::text)))
+);
+ALTER TABLE migstat.code_label OWNER TO migstat_owner;
+COMMENT ON TABLE migstat.code_label IS 'Labels of codes in languages other than English (the English label is migstat.code.label)';
 CREATE TABLE migstat.declared_table (
     id integer NOT NULL,
     purpose_id smallint NOT NULL,
@@ -3695,6 +4033,7 @@ CREATE TABLE migstat.estimate (
     source_reference text,
     loaded_at timestamp with time zone DEFAULT now() NOT NULL,
     loaded_by name DEFAULT SESSION_USER NOT NULL,
+    file_id bigint,
     CONSTRAINT estimate_check CHECK ((period_from <= period_to)),
     CONSTRAINT estimate_check1 CHECK (((value >= (0)::numeric) AND (COALESCE(lower_bound, (0)::numeric) >= (0)::numeric))),
     CONSTRAINT estimate_check2 CHECK (((lower_bound IS NULL) OR (lower_bound <= value))),
@@ -3704,6 +4043,34 @@ CREATE TABLE migstat.estimate (
 );
 ALTER TABLE migstat.estimate OWNER TO migstat_owner;
 COMMENT ON TABLE migstat.estimate IS 'Estimates (studies, other sources) shown in reports flagged OBS_STATUS E; dims: {dimension: code}, a missing dimension = total';
+CREATE TABLE migstat.estimate_file (
+    id bigint NOT NULL,
+    purpose_id smallint NOT NULL,
+    source_id smallint NOT NULL,
+    file_name text NOT NULL,
+    sha256 text NOT NULL,
+    estimates integer NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    imported_at timestamp with time zone DEFAULT now() NOT NULL,
+    imported_by name DEFAULT SESSION_USER NOT NULL,
+    withdrawn_at timestamp with time zone,
+    withdrawn_by name,
+    withdraw_reason text,
+    CONSTRAINT estimate_file_check CHECK (((status = 'withdrawn'::text) = ((withdrawn_at IS NOT NULL) AND (withdrawn_by IS NOT NULL) AND (withdraw_reason IS NOT NULL)))),
+    CONSTRAINT estimate_file_estimates_check CHECK ((estimates >= 0)),
+    CONSTRAINT estimate_file_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT estimate_file_status_check CHECK ((status = ANY (ARRAY['active'::text, 'withdrawn'::text])))
+);
+ALTER TABLE migstat.estimate_file OWNER TO migstat_owner;
+COMMENT ON TABLE migstat.estimate_file IS 'One import of an estimates file: SHA-256 of its content (refused again while active), count, who and when; withdrawn with who, when and why';
+ALTER TABLE migstat.estimate_file ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME migstat.estimate_file_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 ALTER TABLE migstat.estimate ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME migstat.estimate_id_seq
     START WITH 1
@@ -3726,6 +4093,28 @@ CREATE SEQUENCE migstat.import_call_seq
     NO MAXVALUE
     CACHE 1;
 ALTER TABLE migstat.import_call_seq OWNER TO migstat_owner;
+CREATE TABLE migstat.profile (
+    id integer NOT NULL,
+    source_id smallint NOT NULL,
+    version integer NOT NULL,
+    profile text NOT NULL,
+    sha256 text NOT NULL,
+    registered_by name DEFAULT SESSION_USER NOT NULL,
+    registered_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT profile_check CHECK ((sha256 = encode(sha256(convert_to(profile, 'UTF8'::name)), 'hex'::text))),
+    CONSTRAINT profile_profile_check CHECK (((length(profile) >= 1) AND (length(profile) <= 1048576))),
+    CONSTRAINT profile_version_check CHECK ((version > 0))
+);
+ALTER TABLE migstat.profile OWNER TO migstat_owner;
+COMMENT ON TABLE migstat.profile IS 'mapping profiles of the sources, every version (the highest is current)';
+ALTER TABLE migstat.profile ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME migstat.profile_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 CREATE TABLE migstat.programme_cell (
     run_id bigint NOT NULL,
     k bigint NOT NULL,
@@ -3900,6 +4289,8 @@ ALTER TABLE ONLY migstat.batch
     ADD CONSTRAINT batch_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY migstat.code
     ADD CONSTRAINT code_dimension_code_key UNIQUE (dimension, code);
+ALTER TABLE ONLY migstat.code_label
+    ADD CONSTRAINT code_label_pkey PRIMARY KEY (dimension, code, lang);
 ALTER TABLE ONLY migstat.code
     ADD CONSTRAINT code_pkey PRIMARY KEY (dimension, id);
 ALTER TABLE ONLY migstat.declared_table
@@ -3910,8 +4301,14 @@ ALTER TABLE ONLY migstat.dimension
     ADD CONSTRAINT dimension_ord_key UNIQUE (ord);
 ALTER TABLE ONLY migstat.dimension
     ADD CONSTRAINT dimension_pkey PRIMARY KEY (name);
+ALTER TABLE ONLY migstat.estimate_file
+    ADD CONSTRAINT estimate_file_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY migstat.estimate
     ADD CONSTRAINT estimate_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY migstat.profile
+    ADD CONSTRAINT profile_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY migstat.profile
+    ADD CONSTRAINT profile_source_id_version_key UNIQUE (source_id, version);
 ALTER TABLE ONLY migstat.programme_cell
     ADD CONSTRAINT programme_cell_pkey PRIMARY KEY (run_id, k);
 ALTER TABLE ONLY migstat.programme_run
@@ -3942,6 +4339,8 @@ CREATE INDEX audit_log_actor_action ON migstat.audit_log USING btree (actor, act
 CREATE INDEX audit_log_at ON migstat.audit_log USING btree (at);
 CREATE UNIQUE INDEX audit_tree_seq ON migstat.audit_tree USING btree (seq) WHERE (level = 0);
 CREATE UNIQUE INDEX batch_live_sha256 ON migstat.batch USING btree (purpose_id, sha256) WHERE (status = ANY (ARRAY['loading'::text, 'loaded'::text]));
+CREATE INDEX estimate_file_id ON migstat.estimate USING btree (file_id);
+CREATE UNIQUE INDEX estimate_file_sha256 ON migstat.estimate_file USING btree (sha256) WHERE (status = 'active'::text);
 CREATE INDEX estimate_period ON migstat.estimate USING btree (period_from, period_to);
 CREATE INDEX programme_run_purpose ON migstat.programme_run USING btree (purpose_id, id);
 CREATE UNIQUE INDEX purge_once ON migstat.purge USING btree (purpose_id);
@@ -3952,16 +4351,27 @@ CREATE TRIGGER audit_pending_guard BEFORE INSERT OR DELETE OR UPDATE ON migstat.
 CREATE TRIGGER audit_tree_insert_guard BEFORE INSERT ON migstat.audit_tree FOR EACH ROW EXECUTE FUNCTION migstat.audit_log_insert_guard();
 CREATE TRIGGER audit_tree_no_truncate BEFORE TRUNCATE ON migstat.audit_tree FOR EACH STATEMENT EXECUTE FUNCTION migstat.audit_log_immutable();
 CREATE TRIGGER audit_tree_no_update BEFORE DELETE OR UPDATE ON migstat.audit_tree FOR EACH ROW EXECUTE FUNCTION migstat.audit_log_immutable();
+CREATE TRIGGER batch_profile BEFORE INSERT ON migstat.batch FOR EACH ROW EXECUTE FUNCTION migstat.batch_profile();
 ALTER TABLE ONLY migstat.batch
     ADD CONSTRAINT batch_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
 ALTER TABLE ONLY migstat.batch
     ADD CONSTRAINT batch_source_id_fkey FOREIGN KEY (source_id) REFERENCES migstat.source(id);
+ALTER TABLE ONLY migstat.code_label
+    ADD CONSTRAINT code_label_dimension_code_fkey FOREIGN KEY (dimension, code) REFERENCES migstat.code(dimension, code);
 ALTER TABLE ONLY migstat.declared_table
     ADD CONSTRAINT declared_table_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
+ALTER TABLE ONLY migstat.estimate
+    ADD CONSTRAINT estimate_file_id_fkey FOREIGN KEY (file_id) REFERENCES migstat.estimate_file(id);
+ALTER TABLE ONLY migstat.estimate_file
+    ADD CONSTRAINT estimate_file_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
+ALTER TABLE ONLY migstat.estimate_file
+    ADD CONSTRAINT estimate_file_source_id_fkey FOREIGN KEY (source_id) REFERENCES migstat.source(id);
 ALTER TABLE ONLY migstat.estimate
     ADD CONSTRAINT estimate_purpose_id_fkey FOREIGN KEY (purpose_id) REFERENCES migstat.purpose(id);
 ALTER TABLE ONLY migstat.estimate
     ADD CONSTRAINT estimate_source_id_fkey FOREIGN KEY (source_id) REFERENCES migstat.source(id);
+ALTER TABLE ONLY migstat.profile
+    ADD CONSTRAINT profile_source_id_fkey FOREIGN KEY (source_id) REFERENCES migstat.source(id);
 ALTER TABLE ONLY migstat.programme_cell
     ADD CONSTRAINT programme_cell_run_id_fkey FOREIGN KEY (run_id) REFERENCES migstat.programme_run(id) ON DELETE CASCADE;
 ALTER TABLE ONLY migstat.programme_run
@@ -3987,6 +4397,7 @@ ACL function migstat.audit_seal(boolean) migstat_auditor EXECUTE
 ACL function migstat.audit_seal(boolean) migstat_loader EXECUTE
 ACL function migstat.audit_seal(boolean) migstat_steward EXECUTE
 ACL function migstat.audit_verify() migstat_auditor EXECUTE
+ACL function migstat.batch_columns(integer,text[]) migstat_loader EXECUTE
 ACL function migstat.begin_batch(text,text,text,text,text) migstat_loader EXECUTE
 ACL function migstat.check_batch(integer,text[]) migstat_loader EXECUTE
 ACL function migstat.compartment_role(text,text) migstat_admin EXECUTE
@@ -3994,6 +4405,9 @@ ACL function migstat.compartment_role(text,text) migstat_auditor EXECUTE
 ACL function migstat.coverage(date,date,text) migstat_admin EXECUTE
 ACL function migstat.coverage(date,date,text) migstat_analyst EXECUTE
 ACL function migstat.coverage(date,date,text) migstat_steward EXECUTE
+ACL function migstat.coverage_sent(date,date,text) migstat_admin EXECUTE
+ACL function migstat.coverage_sent(date,date,text) migstat_analyst EXECUTE
+ACL function migstat.coverage_sent(date,date,text) migstat_steward EXECUTE
 ACL function migstat.declare_table(text,text,text,text[],jsonb,text,text) migstat_admin EXECUTE
 ACL function migstat.declare_table(text,text,text,text[],jsonb,text,text) migstat_steward EXECUTE
 ACL function migstat.declared_report(text,text) migstat_admin EXECUTE
@@ -4003,7 +4417,14 @@ ACL function migstat.declared_tables(text) migstat_admin EXECUTE
 ACL function migstat.declared_tables(text) migstat_analyst EXECUTE
 ACL function migstat.declared_tables(text) migstat_auditor EXECUTE
 ACL function migstat.declared_tables(text) migstat_steward EXECUTE
-ACL function migstat.estimates_import(text,text,jsonb) migstat_loader EXECUTE
+ACL function migstat.estimates_import(text,text,jsonb,text,text) migstat_loader EXECUTE
+ACL function migstat.estimates_list(text) migstat_admin EXECUTE
+ACL function migstat.estimates_list(text) migstat_analyst EXECUTE
+ACL function migstat.estimates_list(text) migstat_auditor EXECUTE
+ACL function migstat.estimates_list(text) migstat_loader EXECUTE
+ACL function migstat.estimates_list(text) migstat_steward EXECUTE
+ACL function migstat.estimates_withdraw(bigint,text) migstat_admin EXECUTE
+ACL function migstat.estimates_withdraw(bigint,text) migstat_loader EXECUTE
 ACL function migstat.extract_gaps() migstat_auditor EXECUTE
 ACL function migstat.finish_batch(integer,integer,integer) migstat_loader EXECUTE
 ACL function migstat.key_destroyed(uuid,text,text) migstat_admin EXECUTE
@@ -4011,12 +4432,17 @@ ACL function migstat.key_destroyed(uuid,text,text) migstat_analyst EXECUTE
 ACL function migstat.key_destroyed(uuid,text,text) migstat_auditor EXECUTE
 ACL function migstat.key_destroyed(uuid,text,text) migstat_loader EXECUTE
 ACL function migstat.key_destroyed(uuid,text,text) migstat_steward EXECUTE
+ACL function migstat.load_code_labels(text,text,text[],text[]) migstat_admin EXECUTE
 ACL function migstat.load_codes(text,text[],text[],text[],smallint[],boolean) migstat_admin EXECUTE
 ACL function migstat.my_access() migstat_admin EXECUTE
 ACL function migstat.my_access() migstat_analyst EXECUTE
 ACL function migstat.my_access() migstat_auditor EXECUTE
 ACL function migstat.my_access() migstat_loader EXECUTE
 ACL function migstat.my_access() migstat_steward EXECUTE
+ACL function migstat.profile_add(text,text,boolean) migstat_admin EXECUTE
+ACL function migstat.profiles(text,boolean) migstat_admin EXECUTE
+ACL function migstat.profiles(text,boolean) migstat_auditor EXECUTE
+ACL function migstat.profiles(text,boolean) migstat_loader EXECUTE
 ACL function migstat.programme_info_loss(text) migstat_admin EXECUTE
 ACL function migstat.programme_info_loss(text) migstat_auditor EXECUTE
 ACL function migstat.programme_info_loss(text) migstat_steward EXECUTE
@@ -4056,6 +4482,7 @@ ACL function migstat.withdraw_batch(integer,text) migstat_loader EXECUTE
 ACL relation migstat.access migstat_admin SELECT
 ACL relation migstat.access migstat_auditor SELECT
 ACL relation migstat.audit_log migstat_auditor SELECT
+ACL relation migstat.audit_pending migstat_auditor SELECT
 ACL relation migstat.audit_tree migstat_auditor SELECT
 ACL relation migstat.batch migstat_admin SELECT
 ACL relation migstat.batch migstat_auditor SELECT
@@ -4070,16 +4497,28 @@ ACL relation migstat.code migstat_analyst SELECT
 ACL relation migstat.code migstat_auditor SELECT
 ACL relation migstat.code migstat_loader SELECT
 ACL relation migstat.code migstat_steward SELECT
+ACL relation migstat.code_label migstat_admin SELECT
+ACL relation migstat.code_label migstat_analyst SELECT
+ACL relation migstat.code_label migstat_auditor SELECT
+ACL relation migstat.code_label migstat_loader SELECT
+ACL relation migstat.code_label migstat_steward SELECT
 ACL relation migstat.dimension migstat_admin SELECT
 ACL relation migstat.dimension migstat_analyst SELECT
 ACL relation migstat.dimension migstat_auditor SELECT
 ACL relation migstat.dimension migstat_loader SELECT
 ACL relation migstat.dimension migstat_steward SELECT
+ACL relation migstat.profile migstat_admin SELECT
+ACL relation migstat.profile migstat_auditor SELECT
+ACL relation migstat.profile migstat_loader SELECT
 ACL relation migstat.purpose migstat_admin SELECT
 ACL relation migstat.purpose migstat_analyst SELECT
 ACL relation migstat.purpose migstat_auditor SELECT
 ACL relation migstat.purpose migstat_loader SELECT
 ACL relation migstat.purpose migstat_steward SELECT
+ACL relation migstat.records migstat_pgaudit DELETE
+ACL relation migstat.records migstat_pgaudit INSERT
+ACL relation migstat.records migstat_pgaudit SELECT
+ACL relation migstat.records migstat_pgaudit UPDATE
 ACL relation migstat.schema_migrations migstat_admin SELECT
 ACL relation migstat.schema_migrations migstat_auditor SELECT
 ACL relation migstat.schema_objects migstat_admin SELECT
