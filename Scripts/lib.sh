@@ -28,3 +28,19 @@ ensure_base_packages() {
     ensure_packages postgresql-15 postgresql-client-15 libpq-dev libxlsxwriter-dev pkg-config iso-codes python3 ca-certificates postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
         postgresql-15-pgaudit postgresql-15-cron
 }
+
+# Drops what a test suite made: its database, the given login users and the compartment roles of
+# the database's installation tag (migstat_TAG_*, left behind by a dropped database). For the
+# suites' cleanup traps: never fails.
+drop_suite_objects() {
+    local db=$1 tag=$2 r roles
+    shift 2
+    roles="$*"
+    dropdb --force --if-exists "$db" >/dev/null 2>&1 || true
+    if [ -n "$tag" ]; then
+        roles="$roles $(psql -X -At -d postgres -c "SELECT string_agg(quote_ident(rolname), ' ') FROM pg_roles WHERE rolname LIKE 'migstat\_${tag}\_%'")"
+    fi
+    for r in $roles; do
+        psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
+    done
+}

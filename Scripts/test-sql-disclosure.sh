@@ -74,15 +74,7 @@ cleanup() {
     if [ "$keep" = 1 ]; then
         echo "# kept database $DB, logins $LOGINS (tag $tag)" >&2
     else
-        dropdb --force --if-exists "$DB" >/dev/null 2>&1 || true
-        local r roles
-        roles="$LOGINS"
-        if [ -n "$tag" ]; then
-            roles="$roles $(psql -X -At -d postgres -c "SELECT string_agg(quote_ident(rolname), ' ') FROM pg_roles WHERE rolname LIKE 'migstat\_${tag}\_%'")"
-        fi
-        for r in $roles; do
-            psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
-        done
+        drop_suite_objects "$DB" "$tag" $LOGINS
     fi
     rm -rf "$OUT"
     exit $rc

@@ -30,14 +30,7 @@ tag=""
 
 cleanup() {
     local rc=$?
-    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-    local r roles="$ADMIN $LOADER"
-    if [ -n "$tag" ]; then
-        roles="$roles $(psql -X -At -d postgres -c "SELECT string_agg(quote_ident(rolname), ' ') FROM pg_roles WHERE rolname LIKE 'migstat\_${tag}\_%'")"
-    fi
-    for r in $roles; do
-        psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
-    done
+    drop_suite_objects "$DB" "$tag" $ADMIN $LOADER
     rm -rf "$OUT"
     exit $rc
 }

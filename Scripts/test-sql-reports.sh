@@ -56,15 +56,7 @@ cleanup() {
     if [ "$keep" = 1 ]; then
         echo "# kept database $DB, roles $ANALYST $LOADER $AUDITOR (tag $tag)" >&2
     else
-        dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-        local r roles
-        roles="$ANALYST $LOADER $AUDITOR"
-        if [ -n "$tag" ]; then
-            roles="$roles $(psql -X -At -d postgres -c "SELECT string_agg(quote_ident(rolname), ' ') FROM pg_roles WHERE rolname LIKE 'migstat\_${tag}\_%'")"
-        fi
-        for r in $roles; do
-            psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
-        done
+        drop_suite_objects "$DB" "$tag" $ANALYST $LOADER $AUDITOR
     fi
     rm -rf "$OUT"
     exit $rc

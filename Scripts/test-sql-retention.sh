@@ -28,14 +28,8 @@ cleanup() {
     if [ "$keep" = 1 ]; then
         echo "# kept database $DB, logins ${P}* (tag $tag)" >&2
     else
-        dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-        local r
-        for r in "${KINDS[@]}"; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS \"$P$r\"" >/dev/null 2>&1 || true; done
-        if [ -n "$tag" ]; then
-            for r in $(psql -X -At -d postgres -c "SELECT quote_ident(rolname) FROM pg_roles WHERE rolname LIKE 'migstat\_${tag}\_%'"); do
-                psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
-            done
-        fi
+        local kinds=("${KINDS[@]/#/$P}")
+        drop_suite_objects "$DB" "$tag" "${kinds[@]}"
     fi
     rm -rf "$OUT"
     exit $rc
