@@ -47,6 +47,7 @@ DECLARE
     v_p     migstat.purpose;
     v_name  text;
     r       pg_roles%ROWTYPE;
+    v_reasons text[];
 BEGIN
     PERFORM migstat.require_role('migstat_admin');
     IF p_kind NOT IN ('loader', 'analyst', 'steward', 'auditor', 'admin') THEN
@@ -62,17 +63,13 @@ BEGIN
         RAISE EXCEPTION 'refusing: "%" is a superuser or bypasses row-level security', p_login
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    -- Logins that could escalate past migstat's roles (migstat.audit_escalation_risks): CREATEROLE
-    -- can grant itself migstat_owner (PostgreSQL 15), REPLICATION streams every row, the predefined
-    -- roles read or write every table or the server's files.
-    IF r.rolcreaterole OR r.rolreplication
-       OR EXISTS (SELECT 1 FROM unnest(ARRAY['pg_read_all_data', 'pg_write_all_data', 'pg_execute_server_program',
-                                             'pg_read_server_files', 'pg_write_server_files']) g
-                   WHERE pg_has_role(r.oid, g, 'MEMBER'))
-       -- pgaudit's audit role holds every privilege on record storage (migration 0010).
-       OR EXISTS (SELECT 1 FROM pg_roles a WHERE a.rolname = 'migstat_pgaudit' AND pg_has_role(r.oid, a.oid, 'MEMBER')) THEN
-        RAISE EXCEPTION 'refusing: "%" can escalate past migstat''s roles (%)', p_login,
-            array_to_string((SELECT reasons FROM migstat.audit_escalation_risks() x WHERE x.login = p_login), ', ')
+    -- Logins that could escalate past migstat's roles (migstat.escalation_reasons, the list that
+    -- audit_escalation_risks reports too): CREATEROLE can grant itself migstat_owner (PostgreSQL
+    -- 15), REPLICATION streams every row, the predefined roles read or write every table or the
+    -- server's files, migstat_pgaudit holds every privilege on record storage.
+    v_reasons := migstat.escalation_reasons(r.oid);
+    IF cardinality(v_reasons) > 0 THEN
+        RAISE EXCEPTION 'refusing: "%" can escalate past migstat''s roles (%)', p_login, array_to_string(v_reasons, ', ')
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'remove CREATEROLE/REPLICATION (ALTER ROLE ... NOCREATEROLE NOREPLICATION) and memberships in pg_read_all_data, pg_write_all_data, pg_execute_server_program, pg_read_server_files, pg_write_server_files, migstat_pgaudit';
     END IF;
@@ -185,15 +182,7 @@ BEGIN
     END IF;
     RETURN QUERY
     SELECT x.rolname, x.reasons FROM (
-        SELECT r.rolname,
-               array_remove(ARRAY[
-                   CASE WHEN r.rolcreaterole THEN 'CREATEROLE' END,
-                   CASE WHEN r.rolreplication THEN 'REPLICATION' END]
-                 || ARRAY(SELECT 'member of ' || g FROM unnest(ARRAY['pg_read_all_data', 'pg_write_all_data',
-                               'pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files']) g
-                           WHERE pg_has_role(r.oid, g, 'MEMBER'))
-                 || ARRAY(SELECT 'member of migstat_pgaudit' FROM pg_roles a
-                           WHERE a.rolname = 'migstat_pgaudit' AND pg_has_role(r.oid, a.oid, 'MEMBER')), NULL) AS reasons
+        SELECT r.rolname, migstat.escalation_reasons(r.oid) AS reasons
           FROM pg_roles r
          WHERE r.rolcanlogin AND NOT r.rolsuper
            AND has_database_privilege(r.oid, current_database(), 'CONNECT')) x
@@ -1023,6 +1012,22 @@ BEGIN
 END
 $_$;
 ALTER FUNCTION migstat.drop_record_storage(p_tables text[], OUT relations text[], OUT files text[]) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.escalation_reasons(p_role oid) RETURNS text[]
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+    SELECT array_remove(ARRAY[
+               CASE WHEN r.rolcreaterole THEN 'CREATEROLE' END,
+               CASE WHEN r.rolreplication THEN 'REPLICATION' END]
+             || ARRAY(SELECT 'member of ' || g FROM unnest(ARRAY['pg_read_all_data', 'pg_write_all_data',
+                           'pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files']) g
+                       WHERE pg_has_role(r.oid, g, 'MEMBER'))
+             || ARRAY(SELECT 'member of migstat_pgaudit' FROM pg_roles a
+                       WHERE a.rolname = 'migstat_pgaudit' AND pg_has_role(r.oid, a.oid, 'MEMBER')), NULL)
+      FROM pg_roles r
+     WHERE r.oid = p_role
+$$;
+ALTER FUNCTION migstat.escalation_reasons(p_role oid) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.estimates_import(p_source text, p_purpose text, p_rows jsonb, p_file_name text, p_sha256 text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'

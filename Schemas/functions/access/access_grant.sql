@@ -16,6 +16,7 @@ DECLARE
     v_p     migstat.purpose;
     v_name  text;
     r       pg_roles%ROWTYPE;
+    v_reasons text[];
 BEGIN
     PERFORM migstat.require_role('migstat_admin');
     IF p_kind NOT IN ('loader', 'analyst', 'steward', 'auditor', 'admin') THEN
@@ -31,17 +32,13 @@ BEGIN
         RAISE EXCEPTION 'refusing: "%" is a superuser or bypasses row-level security', p_login
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    -- Logins that could escalate past migstat's roles (migstat.audit_escalation_risks): CREATEROLE
-    -- can grant itself migstat_owner (PostgreSQL 15), REPLICATION streams every row, the predefined
-    -- roles read or write every table or the server's files.
-    IF r.rolcreaterole OR r.rolreplication
-       OR EXISTS (SELECT 1 FROM unnest(ARRAY['pg_read_all_data', 'pg_write_all_data', 'pg_execute_server_program',
-                                             'pg_read_server_files', 'pg_write_server_files']) g
-                   WHERE pg_has_role(r.oid, g, 'MEMBER'))
-       -- pgaudit's audit role holds every privilege on record storage (migration 0010).
-       OR EXISTS (SELECT 1 FROM pg_roles a WHERE a.rolname = 'migstat_pgaudit' AND pg_has_role(r.oid, a.oid, 'MEMBER')) THEN
-        RAISE EXCEPTION 'refusing: "%" can escalate past migstat''s roles (%)', p_login,
-            array_to_string((SELECT reasons FROM migstat.audit_escalation_risks() x WHERE x.login = p_login), ', ')
+    -- Logins that could escalate past migstat's roles (migstat.escalation_reasons, the list that
+    -- audit_escalation_risks reports too): CREATEROLE can grant itself migstat_owner (PostgreSQL
+    -- 15), REPLICATION streams every row, the predefined roles read or write every table or the
+    -- server's files, migstat_pgaudit holds every privilege on record storage.
+    v_reasons := migstat.escalation_reasons(r.oid);
+    IF cardinality(v_reasons) > 0 THEN
+        RAISE EXCEPTION 'refusing: "%" can escalate past migstat''s roles (%)', p_login, array_to_string(v_reasons, ', ')
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'remove CREATEROLE/REPLICATION (ALTER ROLE ... NOCREATEROLE NOREPLICATION) and memberships in pg_read_all_data, pg_write_all_data, pg_execute_server_program, pg_read_server_files, pg_write_server_files, migstat_pgaudit';
     END IF;

@@ -1,8 +1,7 @@
 -- Logins that can connect to this database and could escalate past migstat's roles: CREATEROLE (in
 -- PostgreSQL 15 it can grant itself migstat_owner), REPLICATION (streams every row), or membership
 -- in pg_read_all_data, pg_write_all_data, pg_execute_server_program, pg_read_server_files,
--- pg_write_server_files, or in migstat_pgaudit (pgaudit's audit role, which holds every privilege
--- on record storage so that pgaudit logs its use: migration 0010). Superusers are trusted (Docs/GUARANTEES.md, Assumptions) and not listed.
+-- pg_write_server_files, or in migstat_pgaudit (migstat.escalation_reasons). Superusers are trusted (Docs/GUARANTEES.md, Assumptions) and not listed.
 -- migstat.access_grant refuses such logins; db init and access list warn by name. Admins, auditors.
 CREATE OR REPLACE FUNCTION migstat.audit_escalation_risks() RETURNS TABLE (login name, reasons text[])
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, migstat, pg_temp AS $$
@@ -13,15 +12,7 @@ BEGIN
     END IF;
     RETURN QUERY
     SELECT x.rolname, x.reasons FROM (
-        SELECT r.rolname,
-               array_remove(ARRAY[
-                   CASE WHEN r.rolcreaterole THEN 'CREATEROLE' END,
-                   CASE WHEN r.rolreplication THEN 'REPLICATION' END]
-                 || ARRAY(SELECT 'member of ' || g FROM unnest(ARRAY['pg_read_all_data', 'pg_write_all_data',
-                               'pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files']) g
-                           WHERE pg_has_role(r.oid, g, 'MEMBER'))
-                 || ARRAY(SELECT 'member of migstat_pgaudit' FROM pg_roles a
-                           WHERE a.rolname = 'migstat_pgaudit' AND pg_has_role(r.oid, a.oid, 'MEMBER')), NULL) AS reasons
+        SELECT r.rolname, migstat.escalation_reasons(r.oid) AS reasons
           FROM pg_roles r
          WHERE r.rolcanlogin AND NOT r.rolsuper
            AND has_database_privilege(r.oid, current_database(), 'CONNECT')) x

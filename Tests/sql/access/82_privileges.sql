@@ -104,6 +104,7 @@ INSERT INTO spec_function VALUES
     ('migstat.audit_payload(migstat.audit_log)',                                 '{migstat_auditor}'),
     ('migstat.audit_leaf_hash(migstat.audit_log)',                               '{}'),
     ('migstat.audit_escalation_risks()',                                         '{migstat_admin,migstat_auditor}'),
+    ('migstat.escalation_reasons(oid)',                                          '{}'),
     ('migstat.code_constraints(text)',                                           '{}'),
     ('migstat.profile_add(text, text, boolean)',                                 '{migstat_admin}'),
     ('migstat.profiles(text, boolean)',                                          '{migstat_loader,migstat_auditor,migstat_admin}'),

@@ -3,7 +3,7 @@
 -- checkpoint (size, root) saved before; and access_grant refuses logins that can escalate.
 \ir ../helpers/tap.sql
 BEGIN;
-SELECT plan(17);
+SELECT plan(19);
 SELECT migstat.audit_seal() AS size \gset
 SELECT migstat.audit_root(:size) AS root \gset
 SELECT seq AS s3 FROM migstat.audit_tree WHERE level = 0 AND idx = 2 \gset
@@ -84,5 +84,12 @@ SELECT is((SELECT string_agg(login || ': ' || array_to_string(reasons, ', '), ';
              FROM migstat.audit_escalation_risks() WHERE login::text LIKE 'audit\_esc\_%'),
           'audit_esc_cr: CREATEROLE; audit_esc_rad: member of pg_read_all_data; audit_esc_repl: REPLICATION',
           'audit_escalation_risks() names each login that can connect and escalate, with why');
+-- A login that cannot connect yet is refused too, and told why (its CONNECT would come with the grant).
+CREATE ROLE audit_esc_noconn LOGIN CREATEROLE;
+SELECT throws_ok($$SELECT migstat.access_grant('audit_esc_noconn', 'analyst')$$, '42501',
+                 'refusing: "audit_esc_noconn" can escalate past migstat''s roles (CREATEROLE)',
+                 'access_grant refuses a CREATEROLE login without CONNECT, naming the reason');
+SELECT ok(NOT has_database_privilege('audit_esc_noconn', current_database(), 'CONNECT'),
+          'the refused login was given no CONNECT');
 SELECT * FROM finish();
 ROLLBACK;
