@@ -42,6 +42,14 @@ struct ProfileImportTests {
             let through = try Self.records(db, batch: try #require(b.batch))
             #expect(twin.count == rows)
             #expect(through == twin)
+            // Coverage's "sent" columns: the profile's fields (all found in this file), in canonical order,
+            // not every canonical column as the twin's header has them.
+            let fields = try MappingProfile.load(path: Self.sampleData + "/profiles/" + profile).fields.map(\.target.column)
+            let expected = CanonicalColumn.allCases.filter { fields.contains($0) }.map(\.rawValue)
+            let recorded = try db.query("SELECT array_to_string(columns, ',') FROM migstat.batch WHERE id = $1",
+                                        [String(try #require(b.batch))])
+            #expect(try recorded.string(0, 0) == expected.joined(separator: ","))
+            #expect(expected.count < CanonicalColumn.allCases.count)
             // person_id was pseudonymised in Swift: no clear passport number in the database.
             #expect(try db.int("SELECT count(*) FROM migstat.records WHERE record_id LIKE 'AN%'") == 0)
         }

@@ -82,7 +82,7 @@ $$;
 -- Whether each source sent each paragraph 20(a) dimension's column, per year of event (issue 13):
 -- 'yes' every batch with records of the year had the column in its file, 'no' none had it (the
 -- column was not sent: its records are all "not stated" for that reason), 'partly' some did,
--- 'unknown' no batch recorded its columns (imported before migration 0011, or through a profile).
+-- 'unknown' no batch recorded its columns (imported before migration 0011).
 -- Batch metadata, not record values; the same readers as migstat.coverage. Age is sent as the age
 -- column; disability as the disability column or any Washington Group column.
 CREATE OR REPLACE FUNCTION migstat.coverage_sent(p_period_from date DEFAULT NULL, p_period_to date DEFAULT NULL,

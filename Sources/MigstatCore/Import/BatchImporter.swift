@@ -119,12 +119,11 @@ package struct BatchImporter {
                     encoderLayout = t.layout
                     rejects = RejectsFile(path: rejects.path, labels: RejectLabels(translator: t))
                 }
-                // Which canonical columns the file sent (coverage tells "not sent" from "sent but empty");
-                // through a profile not recorded (its layout is the canonical one whatever the file has).
-                if options.profile == nil {
-                    let sent = CanonicalColumn.allCases.filter { layout.index(of: $0) != nil }.map(\.rawValue)
-                    try connection.execute("SELECT migstat.batch_columns(\(begun.id, as: .integer), \(sent, as: .textArray))")
-                }
+                // Which canonical columns the file sent (coverage tells "not sent" from "sent but empty"):
+                // the encoder's layout, which through a profile holds the columns its fields found in the
+                // file (and its constants), not every canonical column.
+                let sent = CanonicalColumn.allCases.filter { encoderLayout.index(of: $0) != nil }.map(\.rawValue)
+                try connection.execute("SELECT migstat.batch_columns(\(begun.id, as: .integer), \(sent, as: .textArray))")
                 var canonical = CSVRecord()
                 var encoderRejects: [Reject] = []
                 var encoder = RecordEncoder(layout: encoderLayout, codes: codes, pseudonymizer: Pseudonymizer(key: key),

@@ -122,7 +122,7 @@ package enum CoverageMatrix {
             + "% of records that state the dimension)\n"
         if anyNotSent { out += "not sent: no batch of the source and year had the column (sent but empty reads 0.0%)\n" }
         if anyPartly { out += "*: some batches of the source and year did not send the column\n" }
-        if anyUnknown { out += "?: whether the column was sent is not recorded (batches imported before 0011 or through a profile)\n" }
+        if anyUnknown { out += "?: whether the column was sent is not recorded (batches imported before 0011)\n" }
         out += "Counts are perturbed (cell-key method, as in reports): a share is of the perturbed numbers.\n"
         return out
     }
