@@ -35,11 +35,15 @@ package enum ReportFormat: String, Sendable, CaseIterable {
 
     /// The format as a stream of text (header, one piece per cell, footer) for formats that need no
     /// look at the whole table first (csv, json, sdmx-csv); nil for table, html and xlsx, which do.
-    /// - Parameter sdmx: the dataflow and key parameters for `sdmx-csv` (nil: the stream is nil).
-    package func stream(dimensions: [String], sdmx: SDMXContext? = nil) -> ReportStream? {
+    /// - Parameters:
+    ///   - sdmx: the dataflow and key parameters for `sdmx-csv` (nil: the stream is nil).
+    ///   - label: csv and json: the label of a dimension's code (`--labels`); given, a label column follows
+    ///     each code column (the labels are read before the report, so the table is still streamed).
+    package func stream(dimensions: [String], sdmx: SDMXContext? = nil,
+                        label: ((String, String) -> String)? = nil) -> ReportStream? {
         switch self {
-        case .csv: ReportCSVRenderer.stream(dimensions: dimensions)
-        case .json: ReportJSONRenderer.stream(dimensions: dimensions)
+        case .csv: ReportCSVRenderer.stream(dimensions: dimensions, label: label)
+        case .json: ReportJSONRenderer.stream(dimensions: dimensions, label: label)
         case .sdmxCSV: sdmx.map { ReportSDMXRenderer.stream(dimensions: dimensions, context: $0) }
         case .table, .html, .xlsx: nil
         }

@@ -138,14 +138,6 @@ package struct ReportStore {
     /// The labels of every code of the code lists `dimensions` use (all of them, not only those in a table:
     /// a chart may name a category a filter left out): dimension → code → label.
     package func labels(for dimensions: [String]) throws -> [String: [String: String]] {
-        var lists: [String: [String]] = [:]  // code list -> report dimensions using it
-        for dimension in dimensions {
-            if let list = DimensionCatalog.named(dimension)?.codeList { lists[list, default: []].append(dimension) }
-        }
-        var labels: [String: [String: String]] = [:]
-        for (list, codes) in try CodeStore(connection: connection).labels(of: lists.keys.sorted()) {
-            for dimension in lists[list] ?? [] { labels[dimension] = codes }
-        }
-        return labels
+        try CodeStore(connection: connection).labels(for: dimensions, language: "en")
     }
 }

@@ -216,8 +216,9 @@ struct ReportCommand: DatabaseCommand {
             try ReportXLSXRenderer.write([try whole()], to: output)
             return
         }
-        guard !presentation.needsWholeTable || format == .sdmxCSV,
-              let stream = format.reportFormat.stream(dimensions: dimensions, sdmx: sdmx) else {
+        let streamsLabels = format.reportFormat == .csv || format.reportFormat == .json
+        let label = streamsLabels ? try presentation.labeler(dimensions: dimensions, connection: connection) : nil
+        guard let stream = format.reportFormat.stream(dimensions: dimensions, sdmx: sdmx, label: label) else {
             let text = try format.reportFormat.render(try whole(), sdmx: sdmx)
             let sink = OutputSink(path: output)
             try sink.write(text)

@@ -37,8 +37,17 @@ struct ReportPresentationOptions: ParsableArguments {
         }
     }
 
-    /// Whether the csv/json output must be built whole (label columns need the labels first).
-    var needsWholeTable: Bool { labels }
+    /// With `--labels`: the label of a code of one of `dimensions` in the language, as `ReportTable.label` gives it
+    /// (the code list's label, else migstat's own, else the code), read once before the report so that csv and
+    /// json are still written cell by cell; nil without `--labels`.
+    func labeler(dimensions: [String], connection: PQConnection) throws -> ((String, String) -> String)? {
+        guard labels else { return nil }
+        let lists = try CodeStore(connection: connection).labels(for: dimensions, language: language.rawValue)
+        let language = language
+        return { dimension, code in
+            lists[dimension]?[code] ?? ReportLabels.builtIn(dimension: dimension, code: code, language) ?? code
+        }
+    }
 
     /// Applies the presentation to `table`: language, layout, width ($COLUMNS, default 100), label columns; the
     /// code labels are read again in the language (English where a code has no translation).
