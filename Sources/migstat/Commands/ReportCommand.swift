@@ -147,56 +147,54 @@ struct ReportCommand: DatabaseCommand {
     }
 
     func run(in session: CommandSession) throws {
-        try showingRefusals {
-            let connection = try session.database()
-            let store = ReportStore(connection: connection)
-            if let table, let purpose {
-                if format == .xlsx, let output, Self.namesSeveralTables(table) {
-                    try writeWorkbook(purpose: purpose, tables: table, connection: connection, to: output)
-                    return
-                }
-                guard let declared = try DeclaredTableStore(connection: connection).table(purpose: purpose, name: table)
-                else {
-                    throw MigstatError(.notFound, "purpose \(purpose) has no declared table \(table) "
-                                           + "(migstat tables list --purpose \(purpose))")
-                }
-                // A purged purpose's declared tables are preserved: say so (the records are gone).
-                let purged = try connection.execute(
-                    "SELECT purged_at::date::text FROM migstat.purpose WHERE name = \(purpose) AND status = 'purged'")
-                var preserved: String?
-                if purged.rowCount > 0 {
-                    let day = try purged.string(0, 0)
-                    preserved = "purpose \(purpose) was purged on \(day): its records are gone; this table is preserved "
-                        + "from its last release"
-                }
-                if let preserved { printError("preserved: " + preserved) }
-                let note = preserved
-                let sdmx = format == .sdmxCSV ? sdmxContext(declared: declared) : nil
-                try sdmx?.check(dimensions: declared.resultDimensions)
-                try presentation.check(dimensions: declared.resultDimensions)
-                try emit(dimensions: declared.resultDimensions, connection: connection, sdmx: sdmx,
-                         whole: {
-                             var whole = try store.table(declared: declared)
-                             if let note { whole.parameters.append(.init("Preserved", note)) }
-                             return whole
-                         },
-                         stream: { try store.stream(declared: declared, cell: $0) })
-            } else {
-                let query = try query()
-                let sdmx = format == .sdmxCSV ? sdmxContext(query: query) : nil
-                try sdmx?.check(dimensions: query.resultDimensions)
-                // The database says which estimates it left out (bands, period, level): a NOTICE, shown as a
-                // parameter of a whole table and on stderr.
-                let notes = EstimateNotes()
-                connection.noticeHandler = { notes.receive($0) }
-                defer { connection.noticeHandler = nil }
-                try emit(dimensions: query.resultDimensions, connection: connection, sdmx: sdmx,
-                         whole: { var whole = try store.table(for: query)
-                                  whole.parameters += notes.lines.map { .init("Estimates left out", $0) }
-                                  return whole },
-                         stream: { try store.stream(query, cell: $0) })
-                for line in notes.lines { printError("note: estimates left out: " + line) }
+        let connection = try session.database()
+        let store = ReportStore(connection: connection)
+        if let table, let purpose {
+            if format == .xlsx, let output, Self.namesSeveralTables(table) {
+                try writeWorkbook(purpose: purpose, tables: table, connection: connection, to: output)
+                return
             }
+            guard let declared = try DeclaredTableStore(connection: connection).table(purpose: purpose, name: table)
+            else {
+                throw MigstatError(.notFound, "purpose \(purpose) has no declared table \(table) "
+                                       + "(migstat tables list --purpose \(purpose))")
+            }
+            // A purged purpose's declared tables are preserved: say so (the records are gone).
+            let purged = try connection.execute(
+                "SELECT purged_at::date::text FROM migstat.purpose WHERE name = \(purpose) AND status = 'purged'")
+            var preserved: String?
+            if purged.rowCount > 0 {
+                let day = try purged.string(0, 0)
+                preserved = "purpose \(purpose) was purged on \(day): its records are gone; this table is preserved "
+                    + "from its last release"
+            }
+            if let preserved { printError("preserved: " + preserved) }
+            let note = preserved
+            let sdmx = format == .sdmxCSV ? sdmxContext(declared: declared) : nil
+            try sdmx?.check(dimensions: declared.resultDimensions)
+            try presentation.check(dimensions: declared.resultDimensions)
+            try emit(dimensions: declared.resultDimensions, connection: connection, sdmx: sdmx,
+                     whole: {
+                         var whole = try store.table(declared: declared)
+                         if let note { whole.parameters.append(.init("Preserved", note)) }
+                         return whole
+                     },
+                     stream: { try store.stream(declared: declared, cell: $0) })
+        } else {
+            let query = try query()
+            let sdmx = format == .sdmxCSV ? sdmxContext(query: query) : nil
+            try sdmx?.check(dimensions: query.resultDimensions)
+            // The database says which estimates it left out (bands, period, level): a NOTICE, shown as a
+            // parameter of a whole table and on stderr.
+            let notes = EstimateNotes()
+            connection.noticeHandler = { notes.receive($0) }
+            defer { connection.noticeHandler = nil }
+            try emit(dimensions: query.resultDimensions, connection: connection, sdmx: sdmx,
+                     whole: { var whole = try store.table(for: query)
+                              whole.parameters += notes.lines.map { .init("Estimates left out", $0) }
+                              return whole },
+                     stream: { try store.stream(query, cell: $0) })
+            for line in notes.lines { printError("note: estimates left out: " + line) }
         }
     }
 
@@ -284,11 +282,4 @@ extension ReportCommand {
         let ids = sdmxIDs
         return SDMXContext(declared: declared, agency: ids.agency, dataflow: ids.dataflow, version: ids.version)
     }
-}
-
-/// Runs `body`. A refusal of the database's (SQLSTATE 22023: a table outside the bounds, a bad declaration; or
-/// migstat's own MSxxx: no such purpose or table) is shown by `ExitStatus` as every error raised by migstat's
-/// functions is: its message whole, detail and hint (migstat's own words about the caller's options), exit 65.
-func showingRefusals<T>(_ body: () throws -> T) throws -> T {
-    try body()
 }

@@ -64,7 +64,7 @@ struct TablesCommand: ParsableCommand {
 
         func run(in session: CommandSession) throws {
             let spec = try spec()
-            let id = try showingRefusals { try DeclaredTableStore(connection: session.database()).declare(spec) }
+            let id = try DeclaredTableStore(connection: session.database()).declare(spec)
             print("declared table \(spec.name) (#\(id)) of purpose \(spec.purpose): "
                   + spec.dimensions.joined(separator: " \u{00D7} ") + (spec.periodUnit.map { " \u{00D7} period (\($0))" } ?? ""))
         }
@@ -94,7 +94,7 @@ struct TablesCommand: ParsableCommand {
 
         func run(in session: CommandSession) throws {
             let store = DeclaredTableStore(connection: try session.database())
-            let run = try showingRefusals { try store.release(purpose: purpose) }
+            let run = try store.release(purpose: purpose)
             let release = try? store.releases(purpose: purpose).first { $0.run == run }
             print("released the programme of purpose \(purpose) (run \(run))"
                   + (release.map { ": " + $0.tables.joined(separator: ", ") } ?? ""))
@@ -110,9 +110,7 @@ struct TablesCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run(in session: CommandSession) throws {
-            let releases = try showingRefusals {
-                try DeclaredTableStore(connection: session.database()).releases(purpose: purpose)
-            }
+            let releases = try DeclaredTableStore(connection: session.database()).releases(purpose: purpose)
             ResultPrinter.print(TextTable(releases: releases), format: output.format)
         }
     }
@@ -126,9 +124,7 @@ struct TablesCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func run(in session: CommandSession) throws {
-            try showingRefusals {
-                try DeclaredTableStore(connection: session.database()).retire(purpose: purpose, name: name)
-            }
+            try DeclaredTableStore(connection: session.database()).retire(purpose: purpose, name: name)
             print("retired table \(name) of purpose \(purpose)")
         }
     }
@@ -148,7 +144,7 @@ struct TablesCommand: ParsableCommand {
             guard let table = try store.table(purpose: purpose, name: name) else {
                 throw MigstatError(.notFound, "purpose \(purpose) has no declared table \(name)")
             }
-            let cells = try showingRefusals { try store.audit(purpose: purpose, name: name) }
+            let cells = try store.audit(purpose: purpose, name: name)
             ResultPrinter.print(TextTable(withheld: cells, dimensions: table.resultDimensions), format: output.format)
         }
     }
@@ -162,9 +158,7 @@ struct TablesCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run(in session: CommandSession) throws {
-            let loss = try showingRefusals {
-                try DeclaredTableStore(connection: session.database()).infoLoss(purpose: purpose)
-            }
+            let loss = try DeclaredTableStore(connection: session.database()).infoLoss(purpose: purpose)
             ResultPrinter.print(TextTable(infoLoss: loss), format: output.format)
         }
     }
