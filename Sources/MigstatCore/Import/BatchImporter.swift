@@ -114,7 +114,7 @@ package struct BatchImporter {
                 var encoderLayout = layout
                 if let profile = options.profile {
                     let t = try ProfileTranslator(profile: profile, header: header, ignoring: options.ignoredColumns,
-                                                  codes: codes, file: file)
+                                                  codes: codes, givesValues: true, file: file)
                     translator = t
                     encoderLayout = t.layout
                     rejects = RejectsFile(path: rejects.path, labels: RejectLabels(translator: t))
@@ -152,7 +152,7 @@ package struct BatchImporter {
                             // rejects for columns whose translation failed would only repeat the problem).
                             let translated = translator.translate(record, into: &canonical, rejects: &rowRejects)
                             encoderRejects.removeAll(keepingCapacity: true)
-                            if encoder.encode(canonical, rejects: &encoderRejects) {
+                            if encoder.encode(canonical, given: translator.givenValues, rejects: &encoderRejects) {
                                 valid = translated
                             } else {
                                 valid = false

@@ -79,10 +79,43 @@ package struct RecordEncoder {
         pseudonym.reserveCapacity(32)
     }
 
+    /// Values a mapping profile's translator already parsed or looked up, handed to `encode` instead of
+    /// canonical text it would parse again: per canonical ordinal, for the columns whose bit is set in `mask`,
+    /// `values[ordinal]` is an event date as year*10000+month*100+day, an age in whole years, or a code's id in
+    /// its list (`CodeBook.List.id`). The encoder applies to them every check it applies to text (future or too
+    /// early dates, the age range); a code id given is one of the list's. The field of such a column in the
+    /// record is not read.
+    package struct GivenValues {
+        package var mask: UInt32 = 0
+        package var values: UnsafePointer<Int32>?
+
+        package static var none: GivenValues { GivenValues() }
+
+        package init(mask: UInt32 = 0, values: UnsafePointer<Int32>? = nil) {
+            self.mask = mask
+            self.values = values
+        }
+
+        @inline(__always) func value(_ column: CanonicalColumn) -> Int32? {
+            mask & (1 << UInt32(column.ordinal)) == 0 ? nil : values.unsafelyUnwrapped[column.ordinal]
+        }
+    }
+
+    /// Whether `encode` takes a given value (`GivenValues`) for `column`: the event date, age, and the coded
+    /// columns but disability (which is checked against the Washington Group answers as text).
+    package static func takesGivenValue(_ column: CanonicalColumn) -> Bool {
+        switch column {
+        case .eventDate, .age, .direction, .sex, .nationality, .country, .region, .reason, .occupation,
+             .workerCategory, .ethnicity, .migrationStatus: true
+        default: false
+        }
+    }
+
     /// Validates and encodes `record`.
+    /// - Parameter given: values already parsed by a profile's translator, for columns `takesGivenValue`.
     /// - Returns: true when the record is valid (its COPY tuple is in `line`); otherwise false, and
     ///   every problem found in the record is appended to `rejects`.
-    package mutating func encode(_ record: CSVRecord, rejects: inout [Reject]) -> Bool {
+    package mutating func encode(_ record: CSVRecord, given: GivenValues = .none, rejects: inout [Reject]) -> Bool {
         rowRejects.removeAll(keepingCapacity: true)
         tuple.count = 0
         let lineNumber = record.line
@@ -99,47 +132,53 @@ package struct RecordEncoder {
             appendBigEndian(UInt64(truncatingIfNeeded: lineNumber), bytes: 8)
         }
         // event_date
-        trimmedField(field(.eventDate), record) { field in
-            guard let field else { return reject(.eventDate, .missingRequired, lineNumber) }
-            switch parseDate(field) {
-            case .some(let ymd) where ymd > today: reject(.eventDate, .futureDate, lineNumber)
-            case .some(let ymd) where ymd < 1900_01_01: reject(.eventDate, .dateTooEarly, lineNumber)
-            case .some(let ymd):
-                appendInt4(Int32(truncatingIfNeeded: daysSince2000(year: ymd / 10000, month: ymd / 100 % 100, day: ymd % 100)))
-            case .none: reject(.eventDate, .invalidDate, lineNumber)
+        if let ymd = given.value(.eventDate) {
+            eventDate(Int(ymd), lineNumber)
+        } else {
+            trimmedField(field(.eventDate), record) { field in
+                guard let field else { return reject(.eventDate, .missingRequired, lineNumber) }
+                eventDate(parseDate(field), lineNumber)
             }
         }
-        code(.direction, record, lineNumber)
-        code(.sex, record, lineNumber)
-        trimmedField(field(.age), record) { field in
-            guard let field else { return null() }
-            // A whole number (signed, any length) outside 0...130 is out of range; anything else
-            // that is not digits is not a whole number.
-            let digits = field.first == 0x2D || field.first == 0x2B ? UnsafeBufferPointer(rebasing: field.dropFirst()) : field
-            guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                return reject(.age, .notAWholeNumber, lineNumber)
+        code(.direction, record, lineNumber, given)
+        code(.sex, record, lineNumber, given)
+        if let age = given.value(.age) {
+            if (0...130).contains(age) { appendSmallInt(Int16(age)) } else { reject(.age, .ageOutOfRange, lineNumber) }
+        } else {
+            trimmedField(field(.age), record) { field in
+                guard let field else { return null() }
+                // A whole number (signed, any length) outside 0...130 is out of range; anything else
+                // that is not digits is not a whole number.
+                let digits = field.first == 0x2D || field.first == 0x2B ? UnsafeBufferPointer(rebasing: field.dropFirst()) : field
+                guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                    return reject(.age, .notAWholeNumber, lineNumber)
+                }
+                let significant = UnsafeBufferPointer(rebasing: digits.drop { $0 == 0x30 })
+                let age = significant.isEmpty ? 0 : parseSmallInt(significant)
+                guard field.first != 0x2D || age == 0, let age, (0...130).contains(age) else {
+                    return reject(.age, .ageOutOfRange, lineNumber)
+                }
+                appendSmallInt(Int16(truncatingIfNeeded: age))
             }
-            let significant = UnsafeBufferPointer(rebasing: digits.drop { $0 == 0x30 })
-            let age = significant.isEmpty ? 0 : parseSmallInt(significant)
-            guard field.first != 0x2D || age == 0, let age, (0...130).contains(age) else {
-                return reject(.age, .ageOutOfRange, lineNumber)
+        }
+        code(.nationality, record, lineNumber, given)
+        code(.country, record, lineNumber, given)
+        code(.region, record, lineNumber, given)
+        code(.reason, record, lineNumber, given)
+        if let id = given.value(.occupation) {
+            appendSmallInt(Int16(truncatingIfNeeded: id))
+        } else {
+            trimmedField(field(.occupation), record) { field in
+                guard let field else { return null() }
+                guard field.count <= 4, field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                      let id = lists[CanonicalColumn.occupation.ordinal].id(field)
+                else { return reject(.occupation, .notInCodeList, lineNumber) }
+                appendSmallInt(id)
             }
-            appendSmallInt(Int16(truncatingIfNeeded: age))
         }
-        code(.nationality, record, lineNumber)
-        code(.country, record, lineNumber)
-        code(.region, record, lineNumber)
-        code(.reason, record, lineNumber)
-        trimmedField(field(.occupation), record) { field in
-            guard let field else { return null() }
-            guard field.count <= 4, field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                  let id = lists[CanonicalColumn.occupation.ordinal].id(field)
-            else { return reject(.occupation, .notInCodeList, lineNumber) }
-            appendSmallInt(id)
-        }
-        code(.workerCategory, record, lineNumber)
-        code(.ethnicity, record, lineNumber)
-        code(.migrationStatus, record, lineNumber)
+        code(.workerCategory, record, lineNumber, given)
+        code(.ethnicity, record, lineNumber, given)
+        code(.migrationStatus, record, lineNumber, given)
         disability(record, lineNumber)
         trimmedField(field(.recordID), record) { field in
             guard let field else { return reject(.recordID, .missingRequired, lineNumber) }
@@ -165,7 +204,20 @@ package struct RecordEncoder {
 
     // MARK: - Columns
 
-    private mutating func code(_ column: CanonicalColumn, _ record: CSVRecord, _ lineNumber: Int) {
+    /// The event date (year*10000+month*100+day, nil when not a real date): checked and appended.
+    @inline(__always)
+    private mutating func eventDate(_ ymd: Int?, _ lineNumber: Int) {
+        switch ymd {
+        case .some(let ymd) where ymd > today: reject(.eventDate, .futureDate, lineNumber)
+        case .some(let ymd) where ymd < 1900_01_01: reject(.eventDate, .dateTooEarly, lineNumber)
+        case .some(let ymd):
+            appendInt4(Int32(truncatingIfNeeded: daysSince2000(year: ymd / 10000, month: ymd / 100 % 100, day: ymd % 100)))
+        case .none: reject(.eventDate, .invalidDate, lineNumber)
+        }
+    }
+
+    private mutating func code(_ column: CanonicalColumn, _ record: CSVRecord, _ lineNumber: Int, _ given: GivenValues) {
+        if let id = given.value(column) { return appendSmallInt(Int16(truncatingIfNeeded: id)) }
         trimmedField(field(column), record) { field in
             guard let field else {
                 return column.isRequired ? reject(column, .missingRequired, lineNumber) : null()

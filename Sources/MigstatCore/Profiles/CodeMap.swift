@@ -8,7 +8,21 @@ final class CodeMap {
         var keyLength: Int32 = -1  // -1: empty
         var valueStart: Int32 = 0
         var valueLength: Int32 = 0
+        /// The canonical code's id in the column's list (0: not known, or no list given).
+        var id: Int16 = 0
     }
+
+    /// A source code as its raw bytes (at most 16, packed by `CodeTable.pack`) and the slot it folds to: the
+    /// spellings actually met in a file, so that most lookups compare two words instead of folding and hashing.
+    struct Seen {
+        var lo: UInt64 = 0
+        var hi: UInt64 = 0
+        var count: Int = -1
+        var slot: Int = 0
+    }
+
+    /// How many raw spellings are remembered per map.
+    static let seenCapacity = 16
 
     /// The table for the hot path: plain pointers into memory this map owns (no reference counting, no
     /// exclusivity checks per lookup). Valid while the map lives.
@@ -19,8 +33,13 @@ final class CodeMap {
     private let keys: UnsafeMutableBufferPointer<UInt8>
     private let values: UnsafeMutableBufferPointer<UInt8>
     private let scratch: UnsafeMutablePointer<UInt8>
+    private let seen: UnsafeMutablePointer<Seen>
 
-    init(_ pairs: [(String, String)]) {
+    /// - Parameters:
+    ///   - pairs: the x-codes entries (source code, canonical code).
+    ///   - list: the column's code list, for the canonical codes' ids (`CodeTable.lookupID`); nil: no ids.
+    ///   - digitsOnly: an id only for canonical codes of at most four digits (occupation, as the encoder checks).
+    init(_ pairs: [(String, String)], list: CodeBook.List? = nil, digitsOnly: Bool = false) {
         self.pairs = pairs
         var bits = 3
         while (1 << bits) < pairs.count * 2 { bits += 1 }
@@ -39,8 +58,12 @@ final class CodeMap {
                 if slots[i].hash == hash, keys[Int(slots[i].keyStart)..<Int(slots[i].keyStart + slots[i].keyLength)].elementsEqual(folded) { break }
                 i = (i + 1) & mask
             }
+            var id: Int16 = 0
+            if let list, !to.isEmpty, !digitsOnly || (to.utf8.count <= 4 && to.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }) {
+                id = list.id(to) ?? 0
+            }
             slots[i] = Slot(hash: hash, keyStart: Int32(keys.count), keyLength: Int32(folded.count),
-                            valueStart: Int32(values.count), valueLength: Int32(to.utf8.count))
+                            valueStart: Int32(values.count), valueLength: Int32(to.utf8.count), id: id)
             keys.append(contentsOf: folded)
             values.append(contentsOf: to.utf8)
             longestValue = max(longestValue, to.utf8.count)
@@ -52,8 +75,10 @@ final class CodeMap {
         self.values = .allocate(capacity: max(values.count, 1))
         _ = self.values.initialize(from: values)
         scratch = .allocate(capacity: max(longest, 1))
+        seen = .allocate(capacity: Self.seenCapacity + 1)
+        seen.initialize(repeating: Seen(), count: Self.seenCapacity + 1)
         table = CodeTable(slots: UnsafePointer(self.slots.baseAddress!), keys: UnsafePointer(self.keys.baseAddress!),
-                          values: UnsafePointer(self.values.baseAddress!), scratch: scratch, mask: mask,
+                          values: UnsafePointer(self.values.baseAddress!), scratch: scratch, seen: seen, mask: mask,
                           longest: longest, longestValue: longestValue)
     }
 
@@ -62,6 +87,7 @@ final class CodeMap {
         keys.deallocate()
         values.deallocate()
         scratch.deallocate()
+        seen.deallocate()
     }
 
     /// The canonical code's bytes in `values` (`start..<end`) for a source code, or nil when it has no entry.
@@ -135,6 +161,8 @@ struct CodeTable {
     let keys: UnsafePointer<UInt8>
     let values: UnsafePointer<UInt8>
     let scratch: UnsafeMutablePointer<UInt8>
+    /// `CodeMap.seenCapacity` remembered spellings, then a sentinel (count -1); filled in order.
+    let seen: UnsafeMutablePointer<CodeMap.Seen>
     let mask: Int
     /// The longest folded key: a longer field cannot match.
     let longest: Int
@@ -144,6 +172,57 @@ struct CodeTable {
     /// The canonical code's bytes (`values[start..<end]`) for the `count` bytes at `field`, or nil.
     @inline(__always)
     func lookup(_ field: UnsafePointer<UInt8>, _ count: Int) -> Range<Int>? {
+        guard let i = slotIndex(field, count) else { return nil }
+        return Int(slots[i].valueStart)..<Int(slots[i].valueStart + slots[i].valueLength)
+    }
+
+    /// The canonical code's id in its list (`CodeMap.init(_:list:)`) for the `count` bytes at `field`: nil when
+    /// the field has no entry, 0 when the entry has no id (a map to "not stated", or no list given).
+    @inline(__always)
+    func lookupID(_ field: UnsafePointer<UInt8>, _ count: Int) -> Int16? {
+        guard let i = slotIndex(field, count) else { return nil }
+        return slots[i].id
+    }
+
+    /// Up to 16 bytes as two words and the count, uniquely for a given count: overlapping loads that never
+    /// read outside the field (like `ProfileTranslator.copyBytes`).
+    @inline(__always)
+    static func pack(_ p: UnsafePointer<UInt8>, _ count: Int) -> (UInt64, UInt64) {
+        let raw = UnsafeRawPointer(p)
+        if count >= 8 {
+            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
+        }
+        if count >= 4 {
+            return (UInt64(raw.loadUnaligned(as: UInt32.self)),
+                    UInt64(raw.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)))
+        }
+        return (UInt64(p[0]) | UInt64(p[count >> 1]) << 8 | UInt64(p[count &- 1]) << 16, 0)
+    }
+
+    /// The slot of the entry for the `count` bytes at `field`: first among the raw spellings seen before, else
+    /// folded and hashed (and then remembered while there is room).
+    @inline(__always)
+    func slotIndex(_ field: UnsafePointer<UInt8>, _ count: Int) -> Int? {
+        guard count <= longest, count > 0 else { return count == 0 ? foldedSlot(field, 0) : nil }
+        if count <= 16 {
+            let (lo, hi) = Self.pack(field, count)
+            var k = 0
+            while true {
+                let entry = seen[k]
+                if entry.count < 0 { break }
+                if entry.count == count && entry.lo == lo && entry.hi == hi { return entry.slot }
+                k &+= 1
+            }
+            guard let slot = foldedSlot(field, count) else { return nil }
+            if k < CodeMap.seenCapacity { seen[k] = CodeMap.Seen(lo: lo, hi: hi, count: count, slot: slot) }
+            return slot
+        }
+        return foldedSlot(field, count)
+    }
+
+    /// The slot of the entry for the `count` bytes at `field`, folded and hashed.
+    @inline(never)
+    func foldedSlot(_ field: UnsafePointer<UInt8>, _ count: Int) -> Int? {
         guard count <= longest else { return nil }
         CodeMap.fold(UnsafeBufferPointer(start: field, count: count), into: scratch)
         let hash = CodeMap.hash(scratch, count)
@@ -155,7 +234,7 @@ struct CodeTable {
                 let key = keys + Int(slot.keyStart)
                 var j = 0
                 while j < count, key[j] == scratch[j] { j &+= 1 }
-                if j == count { return Int(slot.valueStart)..<Int(slot.valueStart + slot.valueLength) }
+                if j == count { return i }
             }
             i = (i &+ 1) & mask
         }

@@ -51,6 +51,12 @@ package final class ProfileTranslator {
         var missingCount: Int
         /// At most this many bytes are written for a field of n bytes: n + `extra`.
         var extra: Int
+        /// For dates: the pattern is `%d`, a separator, `%m`, a separator, `%Y` (`DD.MM.YYYY` is read at once).
+        var dmy: Bool
+        var separators: (UInt8, UInt8)
+        /// The value goes to the encoder as a number or id (`RecordEncoder.GivenValues`), not as text.
+        var gives: Bool
+        var ordinal: Int
     }
 
     package let profile: MappingProfile
@@ -73,6 +79,9 @@ package final class ProfileTranslator {
 
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity = 4096
+    /// The values handed to the encoder for the last record (`givenValues`), per canonical ordinal.
+    private let given: UnsafeMutablePointer<Int32>
+    private var givenMask: UInt32 = 0
     /// Canonical columns whose translation failed on the last record (bit per ordinal).
     package private(set) var failedColumns: UInt32 = 0
 
@@ -81,10 +90,13 @@ package final class ProfileTranslator {
     ///   - header: the header fields as read.
     ///   - ignoring: extra source columns to skip (`--ignore-column`).
     ///   - codes: the database's code lists, to check the x-codes targets (nil: not checked).
+    ///   - givesValues: with `codes`, hand the encoder dates, derived ages and translated codes as numbers and
+    ///     ids (`givenValues`) instead of canonical text it would parse and look up again (the import); without,
+    ///     every field is canonical text (`profile check`, which shows it).
     /// - Throws: `MigstatError(.badHeader)` listing every mismatch between the header and the profile
     ///   (naming the profile entries), or `.badProfile` for x-codes targets not in the code lists.
     package init(profile: MappingProfile, header: [String], ignoring: [String] = [], codes: CodeBook? = nil,
-                 file: String? = nil) throws {
+                 givesValues: Bool = false, file: String? = nil) throws {
         self.profile = profile
         let normalized = header.map { $0.trimmingSpaces().lowercased() }
         var problems: [String] = []
@@ -128,7 +140,8 @@ package final class ProfileTranslator {
                 case .birthYear: kind = .ageFromBirthYear
                 case .column(.eventDate): kind = .date(field.format ?? (try! DateFormat("default")))
                 case .column:
-                    kind = field.codes.map { .codes(CodeMap($0)) } ?? .copy
+                    let list = givesValues && RecordEncoder.takesGivenValue(column) ? column.codeList.flatMap { codes?[$0] } : nil
+                    kind = field.codes.map { .codes(CodeMap($0, list: list, digitsOnly: column == .occupation)) } ?? .copy
                 }
                 outputs.append(Output(column: column, kind: kind, sourceIndex: index, missing: missing,
                                       required: field.required, field: field))
@@ -188,6 +201,9 @@ package final class ProfileTranslator {
         self.columnLabels = labels
         self.fieldsByColumn = fieldsByColumn
         scratch = .allocate(capacity: scratchCapacity)
+        given = .allocate(capacity: CanonicalColumn.allCases.count)
+        given.initialize(repeating: 0, count: CanonicalColumn.allCases.count)
+        let gives = givesValues && codes != nil
         // The steps' bytes in one pool, allocated once (the steps hold pointers into it).
         var bytes: [UInt8] = []
         var offsets: [Int] = []
@@ -217,12 +233,13 @@ package final class ProfileTranslator {
             var codes: CodeTable?
             var iso = false
             var extra = 0
+            var compiled: [UInt8] = []
             switch output.kind {
             case .copy: op = .copy
             case .codes(let map): op = .codes; codes = map.table; extra = map.table.longestValue
-            case .date(let format): op = .date; iso = format.isISO; extra = 10
+            case .date(let format): op = .date; iso = format.isISO; extra = 10; compiled = format.compiled
             case .constant: op = .constant; extra = place.constantCount
-            case .ageFromBirthDate(let format): op = .ageFromBirthDate; iso = format.isISO; extra = 4
+            case .ageFromBirthDate(let format): op = .ageFromBirthDate; iso = format.isISO; extra = 4; compiled = format.compiled
             case .ageFromBirthYear: op = .ageFromBirthYear; extra = 4
             }
             (steps.baseAddress! + i).initialize(to: Step(
@@ -230,16 +247,28 @@ package final class ProfileTranslator {
                 sourceIndex: output.sourceIndex, codes: codes, pattern: UnsafePointer(pool + place.pattern),
                 patternCount: place.patternCount, iso: iso, constant: UnsafePointer(pool + place.constant),
                 constantCount: place.constantCount, missing: UnsafePointer(bounds + place.missing),
-                missingCount: output.missing.count, extra: extra))
+                missingCount: output.missing.count, extra: extra,
+                dmy: compiled.count == 5 && compiled[0] == 0xFD && compiled[2] == 0xFE && compiled[4] == 0xFF
+                    && compiled[1] < 0x80 && compiled[3] < 0x80,
+                separators: compiled.count == 5 ? (compiled[1], compiled[3]) : (0, 0),
+                gives: gives && RecordEncoder.takesGivenValue(output.column) && op != .copy && op != .constant,
+                ordinal: output.column.ordinal))
         }
     }
 
     deinit {
         scratch.deallocate()
+        given.deallocate()
         steps.deinitialize()
         steps.deallocate()
         pool.deallocate()
         bounds.deallocate()
+    }
+
+    /// The values of the last record handed to the encoder as numbers and ids (`init(givesValues:)`): pass them
+    /// to `RecordEncoder.encode(_:given:rejects:)` with the canonical record. Valid until the next `translate`.
+    package var givenValues: RecordEncoder.GivenValues {
+        RecordEncoder.GivenValues(mask: givenMask, values: UnsafePointer(given))
     }
 
     /// Translates `source` into `canonical` (which points into this translator's buffer until the next call).
@@ -250,6 +279,7 @@ package final class ProfileTranslator {
         let line = source.line
         canonical.reset()
         canonical.line = line
+        givenMask = 0
         guard source.count == sourceFieldCount, let base = source.base else {
             rejects.append(Reject(line: line, column: nil, reason: .wrongFieldCount))
             // An empty record of the right width: the encoder adds nothing for a row already rejected whole.
@@ -270,6 +300,8 @@ package final class ProfileTranslator {
         var failed: UInt32 = 0
         var writer = CSVRecord.Writer(canonical)
         var eventYMD = 0
+        var mask: UInt32 = 0
+        let given = self.given
         let stepBase = UnsafePointer(steps.baseAddress.unsafelyUnwrapped)
         for k in 0..<steps.count {
             let step = stepBase + k  // read field by field through the pointer: no copy of the whole step
@@ -289,6 +321,7 @@ package final class ProfileTranslator {
             let p = base + s
             let n = e &- s
             var reason: RejectReason?
+            var isGiven = false
             if n > 0 && !(step.pointee.missingCount > 0 && Self.isMissing(p, n, step.pointee.missing, step.pointee.missingCount, pool)) {
                 if used &+ n &+ step.pointee.extra > capacity { out = grow(to: used &+ n &+ step.pointee.extra, used: used); capacity = scratchCapacity }
                 switch step.pointee.op {
@@ -296,17 +329,30 @@ package final class ProfileTranslator {
                     copyBytes(p, n, to: out + used)
                     used &+= n
                 case .codes:
-                    if let range = step.pointee.codes.unsafelyUnwrapped.lookup(p, n) {
-                        copyBytes(step.pointee.codes.unsafelyUnwrapped.values + range.lowerBound, range.count, to: out + used)
-                        used &+= range.count
+                    let table = step.pointee.codes.unsafelyUnwrapped
+                    if let slot = table.slotIndex(p, n) {
+                        let id = table.slots[slot].id
+                        if step.pointee.gives && id != 0 {
+                            given[step.pointee.ordinal] = Int32(id)
+                            isGiven = true
+                        } else {
+                            let count = Int(table.slots[slot].valueLength)
+                            copyBytes(table.values + Int(table.slots[slot].valueStart), count, to: out + used)
+                            used &+= count
+                        }
                     } else {
                         reason = .untranslatedCode
                     }
                 case .date:
                     if let ymd = Self.parseDate(p, n, step) {
                         eventYMD = ymd
-                        writeISODate(ymd, at: out + used)
-                        used &+= 10
+                        if step.pointee.gives {
+                            given[step.pointee.ordinal] = Int32(ymd)
+                            isGiven = true
+                        } else {
+                            writeISODate(ymd, at: out + used)
+                            used &+= 10
+                        }
                     } else {
                         reason = .dateNotInProfileFormat
                     }
@@ -316,7 +362,12 @@ package final class ProfileTranslator {
                             if birth <= eventYMD {
                                 var age = eventYMD / 10000 - birth / 10000
                                 if eventYMD % 10000 < birth % 10000 { age -= 1 }
-                                used = Self.writeAge(age, out, used)
+                                if step.pointee.gives {
+                                    given[step.pointee.ordinal] = Int32(clamping: age)
+                                    isGiven = true
+                                } else {
+                                    used = Self.writeAge(age, out, used)
+                                }
                             } else {
                                 reason = .birthAfterEvent
                             }
@@ -330,7 +381,12 @@ package final class ProfileTranslator {
                         year = Int(p[0] &- 0x30) * 1000 + Int(p[1] &- 0x30) * 100 + Int(p[2] &- 0x30) * 10 + Int(p[3] &- 0x30)
                         if eventYMD > 0 {
                             if year <= eventYMD / 10000 {
-                                used = Self.writeAge(eventYMD / 10000 - year, out, used)
+                                if step.pointee.gives {
+                                    given[step.pointee.ordinal] = Int32(clamping: eventYMD / 10000 - year)
+                                    isGiven = true
+                                } else {
+                                    used = Self.writeAge(eventYMD / 10000 - year, out, used)
+                                }
                             } else {
                                 reason = .birthAfterEvent
                             }
@@ -341,19 +397,22 @@ package final class ProfileTranslator {
                 case .constant: break
                 }
             }
-            if reason == nil, step.pointee.required, used == start {
+            if reason == nil, step.pointee.required, used == start, !isGiven {
                 reason = .missingRequired
             }
             if let reason {
                 rejects.append(Reject(line: line, column: step.pointee.column, reason: reason))
                 failed |= step.pointee.ordinalBit
                 used = start
+            } else if isGiven {
+                mask |= step.pointee.ordinalBit
             }
             writer.append(start, used, to: &canonical)
         }
         canonical.fieldCount = writer.count
         canonical.base = UnsafePointer(out)
         failedColumns = failed
+        givenMask = mask
         return failed == 0
     }
 
@@ -377,6 +436,16 @@ package final class ProfileTranslator {
     @inline(__always)
     private static func parseDate(_ p: UnsafePointer<UInt8>, _ n: Int, _ step: UnsafePointer<Step>) -> Int? {
         if step.pointee.iso { return MigstatCore.parseDate(UnsafeBufferPointer(start: p, count: n)) }
+        if step.pointee.dmy, n == 10, p[2] == step.pointee.separators.0, p[5] == step.pointee.separators.1 {
+            // DD.MM.YYYY (two-digit day and month, the common case): what the token parser would read.
+            let d0 = p[0] &- 0x30, d1 = p[1] &- 0x30, m0 = p[3] &- 0x30, m1 = p[4] &- 0x30
+            let y0 = p[6] &- 0x30, y1 = p[7] &- 0x30, y2 = p[8] &- 0x30, y3 = p[9] &- 0x30
+            if d0 < 10, d1 < 10, m0 < 10, m1 < 10, y0 < 10, y1 < 10, y2 < 10, y3 < 10 {
+                let day = Int(d0) &* 10 &+ Int(d1), month = Int(m0) &* 10 &+ Int(m1)
+                let year = Int(y0) &* 1000 &+ Int(y1) &* 100 &+ Int(y2) &* 10 &+ Int(y3)
+                return isRealDate(year: year, month: month, day: day) ? year &* 10000 &+ month &* 100 &+ day : nil
+            }
+        }
         return DateFormat.parse(p, n, tokens: step.pointee.pattern, count: step.pointee.patternCount)
     }
 
