@@ -64,6 +64,7 @@ GRANT EXECUTE ON FUNCTION migstat.estimates_list(text)
 GRANT EXECUTE ON FUNCTION migstat.withdraw_batch(integer, text) TO migstat_loader, migstat_admin;
 -- Protected aggregates.
 GRANT EXECUTE ON FUNCTION migstat.report(text[], jsonb, date, date, text, text, integer, text, integer, boolean),
+    migstat.report_cells(text[], jsonb, date, date, text, text, text, integer),
     migstat.coverage(date, date, text), migstat.coverage_sent(date, date, text)
     TO migstat_analyst, migstat_steward, migstat_admin;
 -- The output programme: declared tables (Schemas/functions/programme/).

@@ -467,6 +467,7 @@ DECLARE
     v_src  smallint;
     v_prev integer;
     v_call bigint;
+    v_cols text;
 BEGIN
     v_call := nextval('migstat.import_call_seq');
     RAISE LOG 'migstat import call %: user=% call=begin_batch args=% db=%', v_call, session_user,
@@ -503,8 +504,19 @@ BEGIN
     INSERT INTO migstat.batch (source_id, purpose_id, file_name, sha256, begin_call)
     VALUES (v_src, v_p.id, p_file_name, p_sha256, v_call) RETURNING id INTO batch_id;
     table_name := 'migstat_data.batch_' || batch_id;
-    -- No CHECK constraint during the COPY: check_batch checks every row once, after it.
-    EXECUTE format('CREATE TABLE migstat_data.%I (LIKE migstat.records INCLUDING DEFAULTS)', 'batch_' || batch_id);
+    -- No CHECK constraint during the COPY: check_batch checks every row once, after it. The
+    -- columns of migstat.records with their NOT NULLs and defaults (what LIKE ... INCLUDING DEFAULTS
+    -- copies), record_key moved up after batch_id (see the header).
+    SELECT string_agg(format('%I %s%s%s', a.attname, format_type(a.atttypid, a.atttypmod),
+                             CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END,
+                             coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')),
+                      ', ' ORDER BY CASE WHEN a.attname = 'record_key' THEN b.attnum + 0.5 ELSE a.attnum END)
+      INTO v_cols
+      FROM pg_attribute a
+      JOIN pg_attribute b ON b.attrelid = a.attrelid AND b.attname = 'batch_id'
+      LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+     WHERE a.attrelid = 'migstat.records'::regclass AND a.attnum > 0 AND NOT a.attisdropped;
+    EXECUTE format('CREATE TABLE migstat_data.%I (%s)', 'batch_' || batch_id, v_cols);
     EXECUTE format('ALTER TABLE migstat_data.%I ALTER purpose_id SET DEFAULT %s, ALTER batch_id SET DEFAULT %s, '
                    'ALTER source_id SET DEFAULT %s', 'batch_' || batch_id, v_p.id, batch_id, v_src);
     -- Codes: checked by check_batch, all rows at once, against the lists as they are now and stay
@@ -2681,35 +2693,16 @@ DECLARE
     v_jit   text := current_setting('jit');
     v_wm    text := current_setting('work_mem');
     v_hj    text := current_setting('enable_hashjoin');
-    v_read  bigint;
     v_note  text;
-    v_total bigint;
-    v_min   bigint := coalesce((SELECT value::bigint FROM migstat.setting WHERE key = 'flexible_min_total'), 20);
 BEGIN
-    PERFORM migstat.require_report_reader();
-    -- Every call, refused ones included, gets its read number and server-log line first.
-    v_read := migstat.read_begin('report', jsonb_build_object(
+    -- Role, read number, threshold refusal, parameters, bounds, the perturbed tables and the
+    -- minimum population (shared with migstat.report_cells).
+    v_plan := migstat.report_prepare(jsonb_build_object(
         'dims', to_jsonb(p_dims), 'filters', p_filters, 'period_from', p_period_from, 'period_to', p_period_to,
         'period_unit', p_period_unit, 'age_bands', p_age_bands, 'threshold', p_threshold, 'count', p_count,
-        'occupation_level', p_occupation_level, 'with_estimates', p_with_estimates));
-    IF p_threshold IS NOT NULL THEN
-        RAISE EXCEPTION 'flexible tables are perturbed; thresholds apply to declared tables'
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'leave the threshold out (NULL), or run a declared table of the output programme';
-    END IF;
-    v_plan := migstat.report_parameters(p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands,
-                                        NULL, p_count, p_occupation_level, p_with_estimates);
-    v_plan.perturb := true;
-    v_plan.read_no := v_read;
-    PERFORM migstat.report_bounds(v_plan);
-    v_plan := migstat.report_tables(v_plan);
-    -- The minimum population, decided on the published (perturbed) grand total, never the true one.
-    SELECT q.v INTO v_total FROM migstat_rep_sup q WHERE q.k = 0;
-    IF coalesce(v_total, 0) < v_min THEN
-        RAISE EXCEPTION 'the table''s total is below % (flexible_min_total): a flexible table covers at least % records or persons',
-            v_min, v_min USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'widen the filters or the period';
-    END IF;
+        'occupation_level', p_occupation_level, 'with_estimates', p_with_estimates),
+        p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands, p_threshold, p_count,
+        p_occupation_level, p_with_estimates);
     v_out := migstat.report_output(v_plan);
     -- The cells in key order by a merge join of presorted inputs (report_output), not a hash join
     -- followed by a sort of every output row.
@@ -2724,16 +2717,8 @@ BEGIN
             RAISE NOTICE '%', v_note;
         END IF;
     END IF;
-    DROP TABLE migstat_rep_sup, migstat_rep_new, migstat_rep_cat, migstat_rep_raw;
-    PERFORM set_config('jit', v_jit, true);
-    PERFORM set_config('work_mem', v_wm, true);
-    -- Last, so the audit log's lock is held only for the end of the transaction.
-    PERFORM migstat.audit('report.run', jsonb_build_object(
-        'dims', to_jsonb(v_plan.dims), 'filters', v_plan.filter_codes, 'period_from', p_period_from,
-        'period_to', p_period_to, 'period_unit', v_plan.period_unit, 'age_bands', p_age_bands,
-        'count', v_plan.counting, 'occupation_level', v_plan.occupation_level,
-        'with_estimates', coalesce(p_with_estimates, false), 'method', 'cell-key',
-        'ptable_sha256', (SELECT value FROM migstat.setting WHERE key = 'ptable_sha256'), 'read', v_read));
+    -- Work tables dropped, settings restored, the audit row last.
+    PERFORM migstat.report_finish(v_plan, v_jit, v_wm, p_period_from, p_period_to, p_age_bands, p_with_estimates, NULL);
     RETURN;
 END
 $$;
@@ -3006,6 +2991,40 @@ BEGIN
 END
 $_$;
 ALTER FUNCTION migstat.report_categories(p_plan migstat.report_plan) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_cells(p_dims text[], p_filters jsonb DEFAULT '{}'::jsonb, p_period_from date DEFAULT NULL::date, p_period_to date DEFAULT NULL::date, p_period_unit text DEFAULT NULL::text, p_age_bands text DEFAULT NULL::text, p_count text DEFAULT 'records'::text, p_occupation_level integer DEFAULT 1) RETURNS TABLE(k bigint, obs_value bigint, labels text[])
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_plan  migstat.report_plan;
+    v_d     integer;
+    v_jit   text := current_setting('jit');
+    v_wm    text := current_setting('work_mem');
+    v_valid text;
+BEGIN
+    v_plan := migstat.report_prepare(jsonb_build_object(
+        'dims', to_jsonb(p_dims), 'filters', p_filters, 'period_from', p_period_from, 'period_to', p_period_to,
+        'period_unit', p_period_unit, 'age_bands', p_age_bands, 'count', p_count,
+        'occupation_level', p_occupation_level, 'output', 'cells'),
+        p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands, NULL, p_count,
+        p_occupation_level, false);
+    v_d := coalesce(cardinality(v_plan.dims), 0);
+    RETURN QUERY SELECT (-i)::bigint, v_plan.key_offset[i]::bigint, v_plan.labels[i]::text[]
+                   FROM generate_series(1, v_d) i ORDER BY i;
+    -- Only keys of the cube (every index within its dimension's categories), as migstat.report's
+    -- output query keeps by its join with the generated keys.
+    SELECT string_agg(format('((q.k >> %s) & %s) <= %s', v_plan.key_offset[i], (1::bigint << v_plan.key_bits[i]) - 1,
+                             v_plan.ncat[i]), ' AND ')
+      INTO v_valid FROM generate_series(1, v_d) i;
+    RETURN QUERY EXECUTE format('SELECT q.k, q.v::bigint, NULL::text[] FROM migstat_rep_sup q WHERE %s ORDER BY q.k',
+                                coalesce(v_valid, 'q.k = 0'));
+    PERFORM migstat.report_finish(v_plan, v_jit, v_wm, p_period_from, p_period_to, p_age_bands, false, 'cells');
+    RETURN;
+END
+$$;
+ALTER FUNCTION migstat.report_cells(p_dims text[], p_filters jsonb, p_period_from date, p_period_to date, p_period_unit text, p_age_bands text, p_count text, p_occupation_level integer) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.report_cube(p_plan migstat.report_plan) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -3018,8 +3037,14 @@ DECLARE
 BEGIN
     IF p_plan.perturb THEN
         v_k := 1;   -- no primary suppression: the cells are perturbed below
-        v_pt := ARRAY(SELECT p.pvalue FROM migstat.ptable p CROSS JOIN LATERAL generate_series(p.ckey_lo::integer, p.ckey_hi::integer) g
-                       ORDER BY p.pcv, g);
+        -- In (pcv, ckey) order without a sort of the 192,256 values (a sort costs 20 ms a report, the
+        -- expansion 7 ms): the p-table rows in primary-key order, each expanded by the function it is
+        -- LATERAL to, which makes the join a nested loop over them, in their order; every cell key of
+        -- every pcv is covered once (ranges 0..255 without gap or overlap: checked when db init loads
+        -- the p-table), so the count below also checks the layout.
+        v_pt := ARRAY(SELECT p.pvalue
+                        FROM (SELECT * FROM migstat.ptable ORDER BY pcv, ckey_lo) p
+                       CROSS JOIN LATERAL generate_series(p.ckey_lo::integer, p.ckey_hi::integer) g);
         IF cardinality(v_pt) <> 751 * 256 THEN
             RAISE EXCEPTION 'the perturbation table migstat.ptable is not loaded (run migstat db init)'
                 USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -3282,6 +3307,24 @@ BEGIN
 END
 $_$;
 ALTER FUNCTION migstat.report_fine_cells(p_plan migstat.report_plan) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_finish(p_plan migstat.report_plan, p_jit text, p_work_mem text, p_period_from date, p_period_to date, p_age_bands text, p_with_estimates boolean, p_output text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    AS $$
+BEGIN
+    DROP TABLE migstat_rep_sup, migstat_rep_new, migstat_rep_cat, migstat_rep_raw;
+    PERFORM set_config('jit', p_jit, true);
+    PERFORM set_config('work_mem', p_work_mem, true);
+    PERFORM migstat.audit('report.run', jsonb_build_object(
+        'dims', to_jsonb(p_plan.dims), 'filters', p_plan.filter_codes, 'period_from', p_period_from,
+        'period_to', p_period_to, 'period_unit', p_plan.period_unit, 'age_bands', p_age_bands,
+        'count', p_plan.counting, 'occupation_level', p_plan.occupation_level,
+        'with_estimates', coalesce(p_with_estimates, false), 'method', 'cell-key',
+        'ptable_sha256', (SELECT value FROM migstat.setting WHERE key = 'ptable_sha256'), 'read', p_plan.read_no)
+        || CASE WHEN p_output IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('output', p_output) END);
+END
+$$;
+ALTER FUNCTION migstat.report_finish(p_plan migstat.report_plan, p_jit text, p_work_mem text, p_period_from date, p_period_to date, p_age_bands text, p_with_estimates boolean, p_output text) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.report_output(p_plan migstat.report_plan) RETURNS text[]
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -3547,6 +3590,42 @@ BEGIN
 END
 $$;
 ALTER FUNCTION migstat.report_perturb(p_n bigint, p_ks bigint) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.report_prepare(p_args jsonb, p_dims text[], p_filters jsonb, p_period_from date, p_period_to date, p_period_unit text, p_age_bands text, p_threshold integer, p_count text, p_occupation_level integer, p_with_estimates boolean) RETURNS migstat.report_plan
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
+    SET row_security TO 'on'
+    AS $$
+DECLARE
+    v_plan  migstat.report_plan;
+    v_read  bigint;
+    v_total bigint;
+    v_min   bigint := coalesce((SELECT value::bigint FROM migstat.setting WHERE key = 'flexible_min_total'), 20);
+BEGIN
+    PERFORM migstat.require_report_reader();
+    -- Every call, refused ones included, gets its read number and server-log line first.
+    v_read := migstat.read_begin('report', p_args);
+    IF p_threshold IS NOT NULL THEN
+        RAISE EXCEPTION 'flexible tables are perturbed; thresholds apply to declared tables'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'leave the threshold out (NULL), or run a declared table of the output programme';
+    END IF;
+    v_plan := migstat.report_parameters(p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands,
+                                        NULL, p_count, p_occupation_level, p_with_estimates);
+    v_plan.perturb := true;
+    v_plan.read_no := v_read;
+    PERFORM migstat.report_bounds(v_plan);
+    v_plan := migstat.report_tables(v_plan);
+    -- The minimum population, decided on the published (perturbed) grand total, never the true one.
+    SELECT q.v INTO v_total FROM migstat_rep_sup q WHERE q.k = 0;
+    IF coalesce(v_total, 0) < v_min THEN
+        RAISE EXCEPTION 'the table''s total is below % (flexible_min_total): a flexible table covers at least % records or persons',
+            v_min, v_min USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'widen the filters or the period';
+    END IF;
+    RETURN v_plan;
+END
+$$;
+ALTER FUNCTION migstat.report_prepare(p_args jsonb, p_dims text[], p_filters jsonb, p_period_from date, p_period_to date, p_period_unit text, p_age_bands text, p_threshold integer, p_count text, p_occupation_level integer, p_with_estimates boolean) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.report_suppression(p_plan migstat.report_plan) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -4464,6 +4543,9 @@ ACL function migstat.read_gaps() migstat_auditor EXECUTE
 ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_admin EXECUTE
 ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_analyst EXECUTE
 ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_steward EXECUTE
+ACL function migstat.report_cells(text[],jsonb,date,date,text,text,text,integer) migstat_admin EXECUTE
+ACL function migstat.report_cells(text[],jsonb,date,date,text,text,text,integer) migstat_analyst EXECUTE
+ACL function migstat.report_cells(text[],jsonb,date,date,text,text,text,integer) migstat_steward EXECUTE
 ACL function migstat.retire_table(text,text) migstat_admin EXECUTE
 ACL function migstat.retire_table(text,text) migstat_steward EXECUTE
 ACL function migstat.table_audit(text,text) migstat_auditor EXECUTE

@@ -92,36 +92,16 @@ DECLARE
     v_jit   text := current_setting('jit');
     v_wm    text := current_setting('work_mem');
     v_hj    text := current_setting('enable_hashjoin');
-    v_read  bigint;
     v_note  text;
-    v_total bigint;
-    v_min   bigint := coalesce((SELECT value::bigint FROM migstat.setting WHERE key = 'flexible_min_total'), 20);
 BEGIN
-    PERFORM migstat.require_report_reader();
-    -- Every call, refused ones included, gets its read number and server-log line first.
-    v_read := migstat.read_begin('report', jsonb_build_object(
+    -- Role, read number, threshold refusal, parameters, bounds, the perturbed tables and the
+    -- minimum population (shared with migstat.report_cells).
+    v_plan := migstat.report_prepare(jsonb_build_object(
         'dims', to_jsonb(p_dims), 'filters', p_filters, 'period_from', p_period_from, 'period_to', p_period_to,
         'period_unit', p_period_unit, 'age_bands', p_age_bands, 'threshold', p_threshold, 'count', p_count,
-        'occupation_level', p_occupation_level, 'with_estimates', p_with_estimates));
-    IF p_threshold IS NOT NULL THEN
-        RAISE EXCEPTION 'flexible tables are perturbed; thresholds apply to declared tables'
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'leave the threshold out (NULL), or run a declared table of the output programme';
-    END IF;
-    v_plan := migstat.report_parameters(p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands,
-                                        NULL, p_count, p_occupation_level, p_with_estimates);
-    v_plan.perturb := true;
-    v_plan.read_no := v_read;
-    PERFORM migstat.report_bounds(v_plan);
-    v_plan := migstat.report_tables(v_plan);
-
-    -- The minimum population, decided on the published (perturbed) grand total, never the true one.
-    SELECT q.v INTO v_total FROM migstat_rep_sup q WHERE q.k = 0;
-    IF coalesce(v_total, 0) < v_min THEN
-        RAISE EXCEPTION 'the table''s total is below % (flexible_min_total): a flexible table covers at least % records or persons',
-            v_min, v_min USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'widen the filters or the period';
-    END IF;
+        'occupation_level', p_occupation_level, 'with_estimates', p_with_estimates),
+        p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands, p_threshold, p_count,
+        p_occupation_level, p_with_estimates);
 
     v_out := migstat.report_output(v_plan);
     -- The cells in key order by a merge join of presorted inputs (report_output), not a hash join
@@ -138,17 +118,8 @@ BEGIN
         END IF;
     END IF;
 
-    DROP TABLE migstat_rep_sup, migstat_rep_new, migstat_rep_cat, migstat_rep_raw;
-    PERFORM set_config('jit', v_jit, true);
-    PERFORM set_config('work_mem', v_wm, true);
-
-    -- Last, so the audit log's lock is held only for the end of the transaction.
-    PERFORM migstat.audit('report.run', jsonb_build_object(
-        'dims', to_jsonb(v_plan.dims), 'filters', v_plan.filter_codes, 'period_from', p_period_from,
-        'period_to', p_period_to, 'period_unit', v_plan.period_unit, 'age_bands', p_age_bands,
-        'count', v_plan.counting, 'occupation_level', v_plan.occupation_level,
-        'with_estimates', coalesce(p_with_estimates, false), 'method', 'cell-key',
-        'ptable_sha256', (SELECT value FROM migstat.setting WHERE key = 'ptable_sha256'), 'read', v_read));
+    -- Work tables dropped, settings restored, the audit row last.
+    PERFORM migstat.report_finish(v_plan, v_jit, v_wm, p_period_from, p_period_to, p_age_bands, p_with_estimates, NULL);
     RETURN;
 END
 $fn$;

@@ -63,11 +63,33 @@ package struct ReportStore {
 
     /// Runs a flexible table as `COPY (…) TO STDOUT` and hands over its cells one by one as they arrive, in the
     /// database's order, without holding the table in memory.
+    ///
+    /// Without estimates the table comes from `migstat.report_cells` (`cellsStatement(for:)`): the same call,
+    /// bounds, perturbation and audit as `migstat.report`, but the database sends each dimension's categories
+    /// once and then only the cells with a published value, by key; the cells of the full cube are labelled
+    /// and their zeros filled in here (`ReportCubeCells`), in the order and with the values of
+    /// `migstat.report`'s rows. With estimates, `migstat.report` itself (`statement(for:)`).
     /// - Returns: the number of cells.
     /// - Throws: `PQError` from the database (permission, a table outside the bounds), or `cell`'s error.
     @discardableResult
     package func stream(_ query: ReportQuery, cell: (ReportCell) throws -> Void) throws -> Int {
-        try stream(Self.statement(for: query), dimensionCount: query.resultDimensions.count, cell: cell)
+        if query.withEstimates {
+            return try stream(Self.statement(for: query), dimensionCount: query.resultDimensions.count, cell: cell)
+        }
+        var cube = ReportCubeCells(dimensionCount: query.resultDimensions.count)
+        try lines(of: Self.cellsStatement(for: query)) { line in try cube.add(line: line, cell: cell) }
+        return try cube.finish(cell: cell)
+    }
+
+    /// The `migstat.report_cells` call for `query` (a flexible table without estimates): rows `k, obs_value,
+    /// labels` (the labels of a dimension joined with U+001F; codes never contain it).
+    package static func cellsStatement(for query: ReportQuery) -> PQQuery {
+        """
+        SELECT k, obs_value, array_to_string(labels, E'\\x1f')
+          FROM migstat.report_cells(\(query.dimensions, as: .textArray), \(query.filtersJSON, as: .jsonb), \
+        \(query.period?.from, as: .date), \(query.period?.to, as: .date), \(query.periodUnit), \(query.ageBands), \
+        \(query.count.rawValue), \(query.occupationLevel, as: .integer))
+        """
     }
 
     /// Runs a declared table as `COPY (SELECT * FROM migstat.declared_report(…)) TO STDOUT`, cell by cell (as
@@ -78,14 +100,19 @@ package struct ReportStore {
     }
 
     private func stream(_ statement: PQQuery, dimensionCount: Int, cell: (ReportCell) throws -> Void) throws -> Int {
-        var pending: [UInt8] = []
         var count = 0
-        // Lines are cut here and decoded straight into cells (`ReportCell(copyLine:…)`): no array of
-        // fields per row. libpq hands over one row per chunk; a row split over chunks is joined first.
-        func line(_ bytes: UnsafeRawBufferPointer) throws {
+        // Lines are decoded straight into cells (`ReportCell(copyLine:…)`): no array of fields per row.
+        try lines(of: statement) { bytes in
             count += 1
             try cell(try ReportCell(copyLine: bytes, dimensionCount: dimensionCount, rowNumber: count))
         }
+        return count
+    }
+
+    /// Runs `statement` as `COPY (…) TO STDOUT` (text) and hands over each line without its newline, as it
+    /// arrives. libpq hands over one row per chunk; a row split over chunks is joined first.
+    private func lines(of statement: PQQuery, _ line: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var pending: [UInt8] = []
         try connection.copyTo(selecting: statement) { chunk in
             var start = 0
             var i = 0
@@ -109,7 +136,6 @@ package struct ReportStore {
         guard pending.isEmpty else {
             throw PQError(code: .unexpectedResult, message: "the report ended in the middle of a row")
         }
-        return count
     }
 
     /// The database's clock (`2025-01-31 10:15 UTC`), nil when it cannot be read.

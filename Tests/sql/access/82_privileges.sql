@@ -87,6 +87,7 @@ INSERT INTO spec_function VALUES
     ('migstat.read_begin(text, jsonb)',                                          '{}'),
     ('migstat.report_exact(text[], jsonb, date, date, text, text, integer, text, integer, boolean)', '{}'),
     ('migstat.report(text[], jsonb, date, date, text, text, integer, text, integer, boolean)', '{migstat_analyst,migstat_steward,migstat_admin}'),
+    ('migstat.report_cells(text[], jsonb, date, date, text, text, text, integer)', '{migstat_analyst,migstat_steward,migstat_admin}'),
     ('migstat.coverage(date, date, text)',                                       '{migstat_analyst,migstat_steward,migstat_admin}'),
     ('migstat.coverage_sent(date, date, text)',                                  '{migstat_analyst,migstat_steward,migstat_admin}'),
     ('migstat.declared_report(text, text)',                                      '{migstat_analyst,migstat_steward,migstat_admin}'),
