@@ -56,7 +56,9 @@
 -- a records report. Secondary suppression treats the relations as if they were additive.
 --
 -- Phases (each a function taking the plan of the first; they hand each other temp tables,
--- ON COMMIT DROP, dropped here at the end):
+-- ON COMMIT DROP, dropped at the end). report_prepare runs those up to report_tables (and the
+-- role check, read number and minimum population), report_finish drops the work tables and
+-- writes the audit row; migstat.report_cells shares both and differs only in its output:
 --   report_parameters   checks the arguments, returns the plan (migstat.report_plan); with
 --                       report_filters for the filters and the period range;
 --   report_fine_cells   one parallel scan: a plain GROUP BY of the group values (migstat_rep_raw);
