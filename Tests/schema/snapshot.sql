@@ -1757,7 +1757,7 @@ DECLARE
     v_ks       integer := (SELECT value::integer FROM migstat.setting WHERE key = 'threshold_special');
     v_special  text[] := ARRAY(SELECT dimension FROM migstat.report_dimension_info() WHERE special_category);
     v_w_res    real := coalesce((SELECT value::real FROM migstat.setting WHERE key = 'protection_cost_residual'), 0.1);
-    v_w_mar    real := coalesce((SELECT value::real FROM migstat.setting WHERE key = 'protection_cost_margin'), 0.5);
+    v_w_mar    real := coalesce((SELECT value::real FROM migstat.setting WHERE key = 'protection_cost_margin'), 0.3);
     v_w_int    real := coalesce((SELECT value::real FROM migstat.setting WHERE key = 'protection_cost_interior'), 1);
     v_interior text;          -- SQL (on a key $x): every dimension is a category
     v_resid    text;          -- SQL: some dimension is a residual category
