@@ -1,6 +1,6 @@
 -- Estimates import, as a login holding migstat_loader and the load compartment of "flows".
 \ir ../helpers/tap.sql
-SELECT plan(17);
+SELECT plan(18);
 
 SELECT is(
     migstat.estimates_import('study-irr', 'flows', $$[
@@ -56,6 +56,8 @@ SELECT throws_ok($$SELECT migstat.estimates_import('study-irr', 'flows', '[]', '
     'MS409', NULL, 'the same file (SHA-256) is refused a second time');
 SELECT throws_ok($$SELECT * FROM migstat.report(ARRAY['sex'])$$,
     '42501', NULL, 'a loader cannot run reports');
+SELECT throws_ok($$SELECT * FROM migstat.report_cells(ARRAY['sex'])$$,
+    '42501', NULL, 'a loader cannot run report_cells either');
 SELECT throws_ok($$SELECT * FROM migstat.estimate$$,
     '42501', NULL, 'a loader cannot read the estimates');
 SELECT throws_ok('SELECT * FROM migstat.coverage()', '42501', NULL, 'a loader cannot run coverage');

@@ -2,7 +2,7 @@
 -- are refused (42501); flexible tables are perturbed (no threshold to lower, no 1 or 2 published,
 -- nothing suppressed), and the exact engine and the read helpers are out of reach.
 \ir ../helpers/tap.sql
-SELECT plan(21);
+SELECT plan(24);
 
 SELECT throws_ok('SELECT * FROM migstat.records LIMIT 1', '42501', NULL, 'analyst: SELECT migstat.records refused');
 SELECT throws_ok('SELECT person_pseudonym FROM migstat.records LIMIT 1', '42501', NULL, 'analyst: SELECT pseudonyms refused');
@@ -23,6 +23,14 @@ SELECT ok((SELECT obs_value NOT IN (1, 2) AND conf_status = 'F' FROM migstat.rep
 SELECT is((SELECT count(*) FILTER (WHERE obs_value IN (1, 2))
              FROM migstat.report(ARRAY['migration_status', 'sex', 'direction'], p_count => 'persons')), 0::bigint,
           'analyst: persons, special category: no cell published as 1 or 2');
+SELECT count(*) FILTER (WHERE k >= 0 AND obs_value IN (1, 2)) AS small, count(*) FILTER (WHERE k >= 0) AS listed
+  FROM migstat.report_cells(ARRAY['sex', 'nationality', 'age']) \gset
+SELECT ok(:small = 0 AND :listed > 0,
+          format('analyst: report_cells (the CLI''s compact form) publishes no cell as 1 or 2 (%s of %s)', :small, :listed));
+SELECT throws_ok($$SELECT * FROM migstat.report_cells(ARRAY['sex'], '{"sex": ["F", "M"]}')$$, '22023', NULL,
+                 'analyst: report_cells is bounded like migstat.report');
+SELECT throws_ok($$SELECT migstat.report_prepare('{}', ARRAY['sex'], '{}', NULL, NULL, NULL, NULL, NULL, 'records', 1, false)$$,
+                 '42501', NULL, 'analyst: report_prepare (internal) refused');
 SELECT throws_ok($$SELECT * FROM migstat.report_exact(ARRAY['sex'])$$, '42501', NULL, 'analyst: the exact engine report_exact refused');
 SELECT throws_ok($$SELECT migstat.read_begin('report', '{}')$$, '42501', NULL, 'analyst: read_begin refused');
 SELECT throws_ok($$SELECT * FROM migstat.read_gaps()$$, '42501', NULL, 'analyst: read_gaps refused (auditors only)');
