@@ -111,6 +111,29 @@ package struct RecordEncoder {
         }
     }
 
+    /// The id `encode` stores for the canonical code `code` of `column` when it is handed over as a given value
+    /// (a profile's x-codes target), by the rules `encode` applies to the same text in a field: surrounding
+    /// spaces and tabs trimmed, the list looked up, an occupation only as one to four digits. nil: `encode`
+    /// would reject it.
+    package static func givenCodeID(_ code: String, column: CanonicalColumn, list: CodeBook.List) -> Int16? {
+        var code = code
+        return code.withUTF8 { bytes in
+            var start = 0, end = bytes.count
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            guard start < end else { return nil }
+            let field = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            return column == .occupation ? occupationID(field, list) : list.id(field)
+        }
+    }
+
+    /// An occupation's id: ISCO-08 codes are one to four digits, so nothing else is looked up.
+    @inline(__always)
+    private static func occupationID(_ field: UnsafeBufferPointer<UInt8>, _ list: CodeBook.List) -> Int16? {
+        guard field.count <= 4, field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return list.id(field)
+    }
+
     /// Validates and encodes `record`.
     /// - Parameter given: values already parsed by a profile's translator, for columns `takesGivenValue`.
     /// - Returns: true when the record is valid (its COPY tuple is in `line`); otherwise false, and
@@ -170,9 +193,9 @@ package struct RecordEncoder {
         } else {
             trimmedField(field(.occupation), record) { field in
                 guard let field else { return null() }
-                guard field.count <= 4, field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                      let id = lists[CanonicalColumn.occupation.ordinal].id(field)
-                else { return reject(.occupation, .notInCodeList, lineNumber) }
+                guard let id = Self.occupationID(field, lists[CanonicalColumn.occupation.ordinal]) else {
+                    return reject(.occupation, .notInCodeList, lineNumber)
+                }
                 appendSmallInt(id)
             }
         }

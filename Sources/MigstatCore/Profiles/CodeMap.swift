@@ -37,9 +37,9 @@ final class CodeMap {
 
     /// - Parameters:
     ///   - pairs: the x-codes entries (source code, canonical code).
-    ///   - list: the column's code list, for the canonical codes' ids (`CodeTable.lookupID`); nil: no ids.
-    ///   - digitsOnly: an id only for canonical codes of at most four digits (occupation, as the encoder checks).
-    init(_ pairs: [(String, String)], list: CodeBook.List? = nil, digitsOnly: Bool = false) {
+    ///   - id: the id the encoder stores for a canonical code (`RecordEncoder.givenCodeID`), kept in each entry's
+    ///     slot (`Slot.id`); nil: no ids.
+    init(_ pairs: [(String, String)], id: ((String) -> Int16?)? = nil) {
         self.pairs = pairs
         var bits = 3
         while (1 << bits) < pairs.count * 2 { bits += 1 }
@@ -58,12 +58,9 @@ final class CodeMap {
                 if slots[i].hash == hash, keys[Int(slots[i].keyStart)..<Int(slots[i].keyStart + slots[i].keyLength)].elementsEqual(folded) { break }
                 i = (i + 1) & mask
             }
-            var id: Int16 = 0
-            if let list, !to.isEmpty, !digitsOnly || (to.utf8.count <= 4 && to.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }) {
-                id = list.id(to) ?? 0
-            }
+            let slotID = to.isEmpty ? 0 : id?(to) ?? 0
             slots[i] = Slot(hash: hash, keyStart: Int32(keys.count), keyLength: Int32(folded.count),
-                            valueStart: Int32(values.count), valueLength: Int32(to.utf8.count), id: id)
+                            valueStart: Int32(values.count), valueLength: Int32(to.utf8.count), id: slotID)
             keys.append(contentsOf: folded)
             values.append(contentsOf: to.utf8)
             longestValue = max(longestValue, to.utf8.count)
@@ -174,14 +171,6 @@ struct CodeTable {
     func lookup(_ field: UnsafePointer<UInt8>, _ count: Int) -> Range<Int>? {
         guard let i = slotIndex(field, count) else { return nil }
         return Int(slots[i].valueStart)..<Int(slots[i].valueStart + slots[i].valueLength)
-    }
-
-    /// The canonical code's id in its list (`CodeMap.init(_:list:)`) for the `count` bytes at `field`: nil when
-    /// the field has no entry, 0 when the entry has no id (a map to "not stated", or no list given).
-    @inline(__always)
-    func lookupID(_ field: UnsafePointer<UInt8>, _ count: Int) -> Int16? {
-        guard let i = slotIndex(field, count) else { return nil }
-        return slots[i].id
     }
 
     /// Up to 16 bytes as two words and the count, uniquely for a given count: overlapping loads that never

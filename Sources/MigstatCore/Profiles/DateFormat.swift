@@ -70,8 +70,24 @@ package struct DateFormat: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Parses the `n` bytes at `p` by compiled tokens (`compiled`): `%d` and `%m` one or two digits, `%Y` four.
+    /// `%d`, a separator, `%m`, a separator, `%Y` with two-digit day and month (`DD.MM.YYYY`, the common layout
+    /// of an import) is read at once; anything else by the tokens (`parseTokens`), with the same result.
     @inline(__always)
     static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, tokens: UnsafePointer<UInt8>, count: Int) -> Int? {
+        if count == 5, n == 10, tokens[0] == 0xFD, tokens[2] == 0xFE, tokens[4] == 0xFF, p[2] == tokens[1], p[5] == tokens[3] {
+            let d0 = p[0] &- 0x30, d1 = p[1] &- 0x30, m0 = p[3] &- 0x30, m1 = p[4] &- 0x30
+            let y0 = p[6] &- 0x30, y1 = p[7] &- 0x30, y2 = p[8] &- 0x30, y3 = p[9] &- 0x30
+            if d0 < 10, d1 < 10, m0 < 10, m1 < 10, y0 < 10, y1 < 10, y2 < 10, y3 < 10 {
+                let day = Int(d0) &* 10 &+ Int(d1), month = Int(m0) &* 10 &+ Int(m1)
+                let year = Int(y0) &* 1000 &+ Int(y1) &* 100 &+ Int(y2) &* 10 &+ Int(y3)
+                return isRealDate(year: year, month: month, day: day) ? year &* 10000 &+ month &* 100 &+ day : nil
+            }
+        }
+        return parseTokens(p, n, tokens: tokens, count: count)
+    }
+
+    /// Parses the `n` bytes at `p` token by token (`parse` without its shortcut).
+    static func parseTokens(_ p: UnsafePointer<UInt8>, _ n: Int, tokens: UnsafePointer<UInt8>, count: Int) -> Int? {
         var i = 0
         var year = 0, month = 0, day = 0
         for t in 0..<count {

@@ -51,9 +51,6 @@ package final class ProfileTranslator {
         var missingCount: Int
         /// At most this many bytes are written for a field of n bytes: n + `extra`.
         var extra: Int
-        /// For dates: the pattern is `%d`, a separator, `%m`, a separator, `%Y` (`DD.MM.YYYY` is read at once).
-        var dmy: Bool
-        var separators: (UInt8, UInt8)
         /// The value goes to the encoder as a number or id (`RecordEncoder.GivenValues`), not as text.
         var gives: Bool
         var ordinal: Int
@@ -141,7 +138,8 @@ package final class ProfileTranslator {
                 case .column(.eventDate): kind = .date(field.format ?? (try! DateFormat("default")))
                 case .column:
                     let list = givesValues && RecordEncoder.takesGivenValue(column) ? column.codeList.flatMap { codes?[$0] } : nil
-                    kind = field.codes.map { .codes(CodeMap($0, list: list, digitsOnly: column == .occupation)) } ?? .copy
+                    let id = list.map { list in { RecordEncoder.givenCodeID($0, column: column, list: list) } }
+                    kind = field.codes.map { .codes(CodeMap($0, id: id)) } ?? .copy
                 }
                 outputs.append(Output(column: column, kind: kind, sourceIndex: index, missing: missing,
                                       required: field.required, field: field))
@@ -233,13 +231,12 @@ package final class ProfileTranslator {
             var codes: CodeTable?
             var iso = false
             var extra = 0
-            var compiled: [UInt8] = []
             switch output.kind {
             case .copy: op = .copy
             case .codes(let map): op = .codes; codes = map.table; extra = map.table.longestValue
-            case .date(let format): op = .date; iso = format.isISO; extra = 10; compiled = format.compiled
+            case .date(let format): op = .date; iso = format.isISO; extra = 10
             case .constant: op = .constant; extra = place.constantCount
-            case .ageFromBirthDate(let format): op = .ageFromBirthDate; iso = format.isISO; extra = 4; compiled = format.compiled
+            case .ageFromBirthDate(let format): op = .ageFromBirthDate; iso = format.isISO; extra = 4
             case .ageFromBirthYear: op = .ageFromBirthYear; extra = 4
             }
             (steps.baseAddress! + i).initialize(to: Step(
@@ -248,9 +245,6 @@ package final class ProfileTranslator {
                 patternCount: place.patternCount, iso: iso, constant: UnsafePointer(pool + place.constant),
                 constantCount: place.constantCount, missing: UnsafePointer(bounds + place.missing),
                 missingCount: output.missing.count, extra: extra,
-                dmy: compiled.count == 5 && compiled[0] == 0xFD && compiled[2] == 0xFE && compiled[4] == 0xFF
-                    && compiled[1] < 0x80 && compiled[3] < 0x80,
-                separators: compiled.count == 5 ? (compiled[1], compiled[3]) : (0, 0),
                 gives: gives && RecordEncoder.takesGivenValue(output.column) && op != .copy && op != .constant,
                 ordinal: output.column.ordinal))
         }
@@ -436,16 +430,6 @@ package final class ProfileTranslator {
     @inline(__always)
     private static func parseDate(_ p: UnsafePointer<UInt8>, _ n: Int, _ step: UnsafePointer<Step>) -> Int? {
         if step.pointee.iso { return MigstatCore.parseDate(UnsafeBufferPointer(start: p, count: n)) }
-        if step.pointee.dmy, n == 10, p[2] == step.pointee.separators.0, p[5] == step.pointee.separators.1 {
-            // DD.MM.YYYY (two-digit day and month, the common case): what the token parser would read.
-            let d0 = p[0] &- 0x30, d1 = p[1] &- 0x30, m0 = p[3] &- 0x30, m1 = p[4] &- 0x30
-            let y0 = p[6] &- 0x30, y1 = p[7] &- 0x30, y2 = p[8] &- 0x30, y3 = p[9] &- 0x30
-            if d0 < 10, d1 < 10, m0 < 10, m1 < 10, y0 < 10, y1 < 10, y2 < 10, y3 < 10 {
-                let day = Int(d0) &* 10 &+ Int(d1), month = Int(m0) &* 10 &+ Int(m1)
-                let year = Int(y0) &* 1000 &+ Int(y1) &* 100 &+ Int(y2) &* 10 &+ Int(y3)
-                return isRealDate(year: year, month: month, day: day) ? year &* 10000 &+ month &* 100 &+ day : nil
-            }
-        }
         return DateFormat.parse(p, n, tokens: step.pointee.pattern, count: step.pointee.patternCount)
     }
 
