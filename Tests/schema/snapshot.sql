@@ -2697,12 +2697,8 @@ DECLARE
 BEGIN
     -- Role, read number, threshold refusal, parameters, bounds, the perturbed tables and the
     -- minimum population (shared with migstat.report_cells).
-    v_plan := migstat.report_prepare(jsonb_build_object(
-        'dims', to_jsonb(p_dims), 'filters', p_filters, 'period_from', p_period_from, 'period_to', p_period_to,
-        'period_unit', p_period_unit, 'age_bands', p_age_bands, 'threshold', p_threshold, 'count', p_count,
-        'occupation_level', p_occupation_level, 'with_estimates', p_with_estimates),
-        p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands, p_threshold, p_count,
-        p_occupation_level, p_with_estimates);
+    v_plan := migstat.report_prepare(NULL, p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands,
+                                     p_threshold, p_count, p_occupation_level, p_with_estimates);
     v_out := migstat.report_output(v_plan);
     -- The cells in key order by a merge join of presorted inputs (report_output), not a hash join
     -- followed by a sort of every output row.
@@ -3004,12 +3000,8 @@ DECLARE
     v_wm    text := current_setting('work_mem');
     v_valid text;
 BEGIN
-    v_plan := migstat.report_prepare(jsonb_build_object(
-        'dims', to_jsonb(p_dims), 'filters', p_filters, 'period_from', p_period_from, 'period_to', p_period_to,
-        'period_unit', p_period_unit, 'age_bands', p_age_bands, 'count', p_count,
-        'occupation_level', p_occupation_level, 'output', 'cells'),
-        p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands, NULL, p_count,
-        p_occupation_level, false);
+    v_plan := migstat.report_prepare('cells', p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands,
+                                     NULL, p_count, p_occupation_level, false);
     v_d := coalesce(cardinality(v_plan.dims), 0);
     RETURN QUERY SELECT (-i)::bigint, v_plan.key_offset[i]::bigint, v_plan.labels[i]::text[]
                    FROM generate_series(1, v_d) i ORDER BY i;
@@ -3590,7 +3582,7 @@ BEGIN
 END
 $$;
 ALTER FUNCTION migstat.report_perturb(p_n bigint, p_ks bigint) OWNER TO migstat_owner;
-CREATE FUNCTION migstat.report_prepare(p_args jsonb, p_dims text[], p_filters jsonb, p_period_from date, p_period_to date, p_period_unit text, p_age_bands text, p_threshold integer, p_count text, p_occupation_level integer, p_with_estimates boolean) RETURNS migstat.report_plan
+CREATE FUNCTION migstat.report_prepare(p_output text, p_dims text[], p_filters jsonb, p_period_from date, p_period_to date, p_period_unit text, p_age_bands text, p_threshold integer, p_count text, p_occupation_level integer, p_with_estimates boolean) RETURNS migstat.report_plan
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
     SET row_security TO 'on'
@@ -3603,7 +3595,11 @@ DECLARE
 BEGIN
     PERFORM migstat.require_report_reader();
     -- Every call, refused ones included, gets its read number and server-log line first.
-    v_read := migstat.read_begin('report', p_args);
+    v_read := migstat.read_begin('report', jsonb_build_object(
+        'dims', to_jsonb(p_dims), 'filters', p_filters, 'period_from', p_period_from, 'period_to', p_period_to,
+        'period_unit', p_period_unit, 'age_bands', p_age_bands, 'threshold', p_threshold, 'count', p_count,
+        'occupation_level', p_occupation_level, 'with_estimates', p_with_estimates)
+        || CASE WHEN p_output IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('output', p_output) END);
     IF p_threshold IS NOT NULL THEN
         RAISE EXCEPTION 'flexible tables are perturbed; thresholds apply to declared tables'
             USING ERRCODE = 'invalid_parameter_value',
@@ -3625,7 +3621,7 @@ BEGIN
     RETURN v_plan;
 END
 $$;
-ALTER FUNCTION migstat.report_prepare(p_args jsonb, p_dims text[], p_filters jsonb, p_period_from date, p_period_to date, p_period_unit text, p_age_bands text, p_threshold integer, p_count text, p_occupation_level integer, p_with_estimates boolean) OWNER TO migstat_owner;
+ALTER FUNCTION migstat.report_prepare(p_output text, p_dims text[], p_filters jsonb, p_period_from date, p_period_to date, p_period_unit text, p_age_bands text, p_threshold integer, p_count text, p_occupation_level integer, p_with_estimates boolean) OWNER TO migstat_owner;
 CREATE FUNCTION migstat.report_suppression(p_plan migstat.report_plan) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'

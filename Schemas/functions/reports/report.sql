@@ -98,12 +98,8 @@ DECLARE
 BEGIN
     -- Role, read number, threshold refusal, parameters, bounds, the perturbed tables and the
     -- minimum population (shared with migstat.report_cells).
-    v_plan := migstat.report_prepare(jsonb_build_object(
-        'dims', to_jsonb(p_dims), 'filters', p_filters, 'period_from', p_period_from, 'period_to', p_period_to,
-        'period_unit', p_period_unit, 'age_bands', p_age_bands, 'threshold', p_threshold, 'count', p_count,
-        'occupation_level', p_occupation_level, 'with_estimates', p_with_estimates),
-        p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands, p_threshold, p_count,
-        p_occupation_level, p_with_estimates);
+    v_plan := migstat.report_prepare(NULL, p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands,
+                                     p_threshold, p_count, p_occupation_level, p_with_estimates);
 
     v_out := migstat.report_output(v_plan);
     -- The cells in key order by a merge join of presorted inputs (report_output), not a hash join

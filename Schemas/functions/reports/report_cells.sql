@@ -33,12 +33,8 @@ DECLARE
     v_wm    text := current_setting('work_mem');
     v_valid text;
 BEGIN
-    v_plan := migstat.report_prepare(jsonb_build_object(
-        'dims', to_jsonb(p_dims), 'filters', p_filters, 'period_from', p_period_from, 'period_to', p_period_to,
-        'period_unit', p_period_unit, 'age_bands', p_age_bands, 'count', p_count,
-        'occupation_level', p_occupation_level, 'output', 'cells'),
-        p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands, NULL, p_count,
-        p_occupation_level, false);
+    v_plan := migstat.report_prepare('cells', p_dims, p_filters, p_period_from, p_period_to, p_period_unit, p_age_bands,
+                                     NULL, p_count, p_occupation_level, false);
     v_d := coalesce(cardinality(v_plan.dims), 0);
     RETURN QUERY SELECT (-i)::bigint, v_plan.key_offset[i]::bigint, v_plan.labels[i]::text[]
                    FROM generate_series(1, v_d) i ORDER BY i;

@@ -1,13 +1,13 @@
 -- migstat.report_prepare: everything of a flexible table up to its output, shared by
 -- migstat.report (labelled rows) and migstat.report_cells (compact cells): the caller's role,
 -- the read number and its server-log line (migstat.read_begin, call 'report', p_args the options
--- as typed), the refusal of a threshold, the parameters (report_parameters), the flexible-table
+-- as typed, and with p_output, "output": p_output), the refusal of a threshold, the parameters (report_parameters), the flexible-table
 -- bounds (report_bounds), the perturbed tables (report_tables: migstat_rep_sup holds every cell
 -- with a published value, v = the published value) and the minimum population, decided on the
 -- published grand total. Returns the plan (read_no set). Internal: granted to nobody; the two
 -- SECURITY DEFINER callers run it as its owner.
 CREATE OR REPLACE FUNCTION migstat.report_prepare(
-    p_args jsonb,
+    p_output text,
     p_dims text[],
     p_filters jsonb,
     p_period_from date,
@@ -28,7 +28,11 @@ DECLARE
 BEGIN
     PERFORM migstat.require_report_reader();
     -- Every call, refused ones included, gets its read number and server-log line first.
-    v_read := migstat.read_begin('report', p_args);
+    v_read := migstat.read_begin('report', jsonb_build_object(
+        'dims', to_jsonb(p_dims), 'filters', p_filters, 'period_from', p_period_from, 'period_to', p_period_to,
+        'period_unit', p_period_unit, 'age_bands', p_age_bands, 'threshold', p_threshold, 'count', p_count,
+        'occupation_level', p_occupation_level, 'with_estimates', p_with_estimates)
+        || CASE WHEN p_output IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('output', p_output) END);
     IF p_threshold IS NOT NULL THEN
         RAISE EXCEPTION 'flexible tables are perturbed; thresholds apply to declared tables'
             USING ERRCODE = 'invalid_parameter_value',

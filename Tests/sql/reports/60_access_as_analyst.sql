@@ -29,7 +29,7 @@ SELECT ok(:small = 0 AND :listed > 0,
           format('analyst: report_cells (the CLI''s compact form) publishes no cell as 1 or 2 (%s of %s)', :small, :listed));
 SELECT throws_ok($$SELECT * FROM migstat.report_cells(ARRAY['sex'], '{"sex": ["F", "M"]}')$$, '22023', NULL,
                  'analyst: report_cells is bounded like migstat.report');
-SELECT throws_ok($$SELECT migstat.report_prepare('{}', ARRAY['sex'], '{}', NULL, NULL, NULL, NULL, NULL, 'records', 1, false)$$,
+SELECT throws_ok($$SELECT migstat.report_prepare(NULL, ARRAY['sex'], '{}', NULL, NULL, NULL, NULL, NULL, 'records', 1, false)$$,
                  '42501', NULL, 'analyst: report_prepare (internal) refused');
 SELECT throws_ok($$SELECT * FROM migstat.report_exact(ARRAY['sex'])$$, '42501', NULL, 'analyst: the exact engine report_exact refused');
 SELECT throws_ok($$SELECT migstat.read_begin('report', '{}')$$, '42501', NULL, 'analyst: read_begin refused');
