@@ -58,6 +58,9 @@ GRANT EXECUTE ON FUNCTION migstat.begin_batch(text, text, text, text, text), mig
     migstat.finish_batch(integer, integer, integer), migstat.estimates_import(text, text, jsonb, text, text),
     migstat.batch_columns(integer, text[])
     TO migstat_loader;
+-- The default of record_key (migration 0014): evaluated with the privileges of whoever inserts, the
+-- loader's COPY into its batch.
+GRANT EXECUTE ON FUNCTION migstat.record_key_draw() TO migstat_loader;
 GRANT EXECUTE ON FUNCTION migstat.estimates_withdraw(bigint, text) TO migstat_loader, migstat_admin;
 GRANT EXECUTE ON FUNCTION migstat.estimates_list(text)
     TO migstat_loader, migstat_analyst, migstat_steward, migstat_auditor, migstat_admin;

@@ -522,8 +522,15 @@ BEGIN
     -- Codes: checked by check_batch, all rows at once, against the lists as they are now and stay
     -- until the import ends (no code-list change can come in between).
     LOCK TABLE migstat.code IN SHARE MODE;
-    -- INSERT only (COPY FROM needs it); no SELECT: the loader cannot read back what it sends.
-    EXECUTE format('GRANT INSERT ON migstat_data.%I TO %I', 'batch_' || batch_id, session_user);
+    -- INSERT only (COPY FROM needs it); no SELECT: the loader cannot read back what it sends. And
+    -- only on the columns migstat sends: purpose_id, batch_id and source_id always take the batch's
+    -- own values (the defaults above) and record_key the server's draw; a hand-made COPY or INSERT
+    -- naming one of them is refused (42501).
+    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO v_cols
+      FROM pg_attribute a
+     WHERE a.attrelid = 'migstat.records'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+       AND a.attname NOT IN ('purpose_id', 'batch_id', 'source_id', 'record_key');
+    EXECUTE format('GRANT INSERT (%s) ON migstat_data.%I TO %I', v_cols, 'batch_' || batch_id, session_user);
     key_id := v_p.key_id;
 END
 $_$;
@@ -582,7 +589,7 @@ BEGIN
             UNION ALL
             SELECT 1000 + r.n, r.name, r.term
               FROM (VALUES (1, 'age', 'coalesce(age BETWEEN 0 AND 130, true)'),
-                           (2, 'record_id', 'coalesce(length(record_id) BETWEEN 1 AND 64, true)'),
+                           (2, 'record_id', 'coalesce(octet_length(record_id) BETWEEN 1 AND 64 OR length(record_id) BETWEEN 1 AND 64, true)'),
                            (3, 'person_pseudonym', 'coalesce(octet_length(person_pseudonym) = 32, true)'),
                            (4, 'record_key', 'coalesce(record_key BETWEEN 0 AND 255, true)')) AS r(n, name, term)
             UNION ALL
@@ -2681,6 +2688,11 @@ BEGIN
 END
 $$;
 ALTER FUNCTION migstat.record_id_ranges(p_purpose_id smallint) OWNER TO migstat_owner;
+CREATE FUNCTION migstat.record_key_draw() RETURNS double precision
+    LANGUAGE internal STABLE STRICT PARALLEL RESTRICTED
+    AS $$drandom$$;
+ALTER FUNCTION migstat.record_key_draw() OWNER TO migstat_owner;
+COMMENT ON FUNCTION migstat.record_key_draw() IS 'migstat: random() (drandom) declared STABLE, used only in the default of records.record_key, so that COPY into a batch inserts in buffered groups (migration 0014)';
 CREATE FUNCTION migstat.report(p_dims text[], p_filters jsonb DEFAULT '{}'::jsonb, p_period_from date DEFAULT NULL::date, p_period_to date DEFAULT NULL::date, p_period_unit text DEFAULT NULL::text, p_age_bands text DEFAULT NULL::text, p_threshold integer DEFAULT NULL::integer, p_count text DEFAULT 'records'::text, p_occupation_level integer DEFAULT 1, p_with_estimates boolean DEFAULT false) RETURNS TABLE(cell_dims text[], obs_value bigint, obs_status text, conf_status text, lower_bound numeric, upper_bound numeric, is_estimate boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'migstat', 'pg_temp'
@@ -4315,7 +4327,7 @@ CREATE TABLE migstat.records (
     disability smallint,
     record_id text NOT NULL,
     person_pseudonym bytea,
-    record_key smallint DEFAULT (floor((random() * (256)::double precision)))::smallint NOT NULL
+    record_key smallint DEFAULT (floor((migstat.record_key_draw() * (256)::double precision)))::smallint NOT NULL
 )
 PARTITION BY LIST (purpose_id);
 ALTER TABLE ONLY migstat.records FORCE ROW LEVEL SECURITY;
@@ -4536,6 +4548,7 @@ ACL function migstat.purposes() migstat_auditor EXECUTE
 ACL function migstat.purposes() migstat_loader EXECUTE
 ACL function migstat.purposes() migstat_steward EXECUTE
 ACL function migstat.read_gaps() migstat_auditor EXECUTE
+ACL function migstat.record_key_draw() migstat_loader EXECUTE
 ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_admin EXECUTE
 ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_analyst EXECUTE
 ACL function migstat.report(text[],jsonb,date,date,text,text,integer,text,integer,boolean) migstat_steward EXECUTE

@@ -1,6 +1,7 @@
 -- Starts an import (step 1 of 4, all in the loader's one transaction):
 --   1. begin_batch registers the batch and creates its empty table migstat_data.batch_<id> (no
---      CHECK constraint: check_batch checks every row once), on which the caller gets INSERT only;
+--      CHECK constraint: check_batch checks every row once), on which the caller gets INSERT only,
+--      on the columns migstat sends (not purpose_id, batch_id, source_id, record_key);
 --      the table is new in this transaction, so the COPY may use FREEZE. Its columns are those of
 --      migstat.records, NOT NULLs and defaults included, with one difference of order: record_key
 --      comes right after batch_id, among the fixed-width columns that are never NULL, instead of
@@ -91,8 +92,15 @@ BEGIN
     -- Codes: checked by check_batch, all rows at once, against the lists as they are now and stay
     -- until the import ends (no code-list change can come in between).
     LOCK TABLE migstat.code IN SHARE MODE;
-    -- INSERT only (COPY FROM needs it); no SELECT: the loader cannot read back what it sends.
-    EXECUTE format('GRANT INSERT ON migstat_data.%I TO %I', 'batch_' || batch_id, session_user);
+    -- INSERT only (COPY FROM needs it); no SELECT: the loader cannot read back what it sends. And
+    -- only on the columns migstat sends: purpose_id, batch_id and source_id always take the batch's
+    -- own values (the defaults above) and record_key the server's draw; a hand-made COPY or INSERT
+    -- naming one of them is refused (42501).
+    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO v_cols
+      FROM pg_attribute a
+     WHERE a.attrelid = 'migstat.records'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+       AND a.attname NOT IN ('purpose_id', 'batch_id', 'source_id', 'record_key');
+    EXECUTE format('GRANT INSERT (%s) ON migstat_data.%I TO %I', v_cols, 'batch_' || batch_id, session_user);
     key_id := v_p.key_id;
 END
 $$;

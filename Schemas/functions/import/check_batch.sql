@@ -2,8 +2,10 @@
 -- afterwards (the loader's INSERT is revoked first) and a second call is refused.
 --   1. Every row, in one query: the code columns against their lists (migstat.code_condition), the
 --      record store's own rules (age 0-130, record_id of 1-64 characters, a 32-byte pseudonym,
---      record_key 0-255: until 0009 CHECKs of migstat.records) and the batch's purpose_id,
---      batch_id and source_id. The batch's
+--      record_key 0-255: until 0009 CHECKs of migstat.records; a record_id of at most 64 bytes has at
+--      most 64 characters, so only a longer one is counted in characters) and the batch's purpose_id,
+--      batch_id and source_id (a loader cannot set those four columns: begin_batch grants INSERT on
+--      the others only; a superuser can). The batch's
 --      table has no CHECK constraint during the COPY (one evaluation per row and constraint is
 --      what made the COPY slow); a row that fails fails the whole call, SQLSTATE 23514, naming the
 --      line and the column or constraint, never the value (migstat validates before sending: only
@@ -59,7 +61,7 @@ BEGIN
             UNION ALL
             SELECT 1000 + r.n, r.name, r.term
               FROM (VALUES (1, 'age', 'coalesce(age BETWEEN 0 AND 130, true)'),
-                           (2, 'record_id', 'coalesce(length(record_id) BETWEEN 1 AND 64, true)'),
+                           (2, 'record_id', 'coalesce(octet_length(record_id) BETWEEN 1 AND 64 OR length(record_id) BETWEEN 1 AND 64, true)'),
                            (3, 'person_pseudonym', 'coalesce(octet_length(person_pseudonym) = 32, true)'),
                            (4, 'record_key', 'coalesce(record_key BETWEEN 0 AND 255, true)')) AS r(n, name, term)
             UNION ALL

@@ -60,6 +60,7 @@ INSERT INTO spec_function VALUES
     ('migstat.extract(text, text, text[], jsonb)',                              '{migstat_steward}'),
     ('migstat.begin_batch(text, text, text, text, text)',                        '{migstat_loader}'),
     ('migstat.batch_columns(integer, text[])',                                   '{migstat_loader}'),
+    ('migstat.record_key_draw()',                                                '{migstat_loader}'),
     ('migstat.purposes()',                                                       '{migstat_loader,migstat_analyst,migstat_steward,migstat_auditor,migstat_admin}'),
     ('migstat.purpose_end(text, text)',                                          '{migstat_admin}'),
     ('migstat.purpose_extend(text, date, text)',                                 '{migstat_admin}'),
