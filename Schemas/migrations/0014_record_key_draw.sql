@@ -12,7 +12,7 @@
 --     planner evaluate a call once per statement only where it stands in an index or partition
 --     condition, and this function is used nowhere but in this default). Measured: the server's
 --     COPY of the 1,000,000 encoded rows of the import benchmark, 1.09-1.36 s before, 0.87-1.08 s
---     after (Benchmarks/README.md, lever "multi-insert").
+--     after (single runs, the closing note of issue 14).
 --     A LANGUAGE internal function can only be created by a superuser: it is created here, owned by
 --     migstat_owner, and has no file under functions/ (like migstat_super.checkpoint in 0007).
 --     EXECUTE: migstat_loader (privileges.sql), since a default is evaluated with the privileges
